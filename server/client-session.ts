@@ -1,0 +1,189 @@
+import {
+  type ClientMessage,
+  CloseCode,
+  ErrorCode,
+  type ServerMessage,
+} from "../protocol/messages.ts";
+import { parseClientMessage } from "../protocol/parse-client-message.ts";
+import type { ServerConfig } from "./config.ts";
+import type { Logger } from "./logger.ts";
+import type { Metrics } from "./metrics.ts";
+import { TokenBucket } from "./rate-limiter.ts";
+import type { RoomRegistry, Seat, SeatSink } from "./room-registry.ts";
+
+export interface SessionDeps {
+  config: ServerConfig;
+  registry: RoomRegistry;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 size of a string without allocating when it is clearly small. */
+function byteLength(text: string, limit: number): number {
+  return text.length * 3 <= limit ? text.length : encoder.encode(text).length;
+}
+
+/** One WebSocket connection: reads frames, applies the rules, talks to the registry. */
+export class ClientSession implements SeatSink {
+  seat: Seat | null = null;
+  readonly #bucket: TokenBucket;
+  #droppedSinceNotice = 0;
+  #lastRateNotice = -Infinity;
+
+  constructor(readonly socket: WebSocket, readonly deps: SessionDeps) {
+    this.#bucket = new TokenBucket(deps.config.rateBurst, deps.config.ratePerSecond);
+  }
+
+  // ---- SeatSink ----
+  send(text: string): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
+  }
+
+  close(code: number, reason: string): void {
+    // The seat now belongs to another socket: forget it before the close event.
+    this.seat = null;
+    if (this.socket.readyState <= WebSocket.OPEN) this.socket.close(code, reason);
+  }
+
+  // ---- socket events ----
+  onMessage(data: unknown): void {
+    const { config } = this.deps;
+    if (typeof data !== "string") {
+      const size = data instanceof ArrayBuffer
+        ? data.byteLength
+        : data instanceof Blob
+        ? data.size
+        : 0;
+      if (size > config.maxMessageBytes) return this.#tooLarge();
+      return this.#error(
+        ErrorCode.BadMessage,
+        "Cannot read message: binary frames are not accepted",
+      );
+    }
+    if (byteLength(data, config.maxMessageBytes) > config.maxMessageBytes) return this.#tooLarge();
+    if (!this.#bucket.take()) return this.#rateLimited();
+
+    const parsed = parseClientMessage(data);
+    if (!parsed.ok) return this.#error(parsed.code, parsed.message);
+    this.#handle(parsed.message);
+  }
+
+  onClose(code: number): void {
+    const seat = this.seat;
+    this.seat = null;
+    if (!seat) return;
+    // A tab closed or a page called close(): the peer is gone. Anything else
+    // (network loss, idle timeout, client reconnecting) keeps the seat warm.
+    if (code === CloseCode.Normal || code === CloseCode.GoingAway) {
+      this.deps.registry.leave(seat);
+    } else {
+      this.deps.registry.detach(seat, this);
+    }
+  }
+
+  // ---- message handling ----
+  #handle(msg: ClientMessage): void {
+    const { registry } = this.deps;
+    if (msg.type === "join") return this.#join(msg.room, msg.name, msg.resume);
+    const seat = this.seat;
+    if (!seat) {
+      return this.#error(ErrorCode.NotInRoom, `Cannot ${msg.type}: join a room first`);
+    }
+    switch (msg.type) {
+      case "signal": {
+        const target = registry.find(seat, msg.to);
+        if (!target || target === seat) {
+          return this.#error(
+            ErrorCode.UnknownPeer,
+            "Cannot relay signal: no such peer in this room",
+          );
+        }
+        registry.deliver(target, { type: "signal", from: seat.id, data: msg.data });
+        return;
+      }
+      case "chat":
+        registry.broadcast(seat, {
+          type: "chat",
+          from: seat.id,
+          name: seat.name,
+          text: msg.text,
+          ts: Date.now(),
+        }, true);
+        return;
+      case "state":
+        seat.state = msg.state;
+        registry.broadcast(seat, { type: "peer-state", id: seat.id, state: msg.state });
+        return;
+      case "leave":
+        this.seat = null;
+        registry.leave(seat);
+        return;
+    }
+  }
+
+  #join(room: string, name: string, resume: string | undefined): void {
+    const { registry, config, logger } = this.deps;
+    if (this.seat) {
+      return this.#error(
+        ErrorCode.AlreadyJoined,
+        "Cannot join: this connection is already in a room",
+      );
+    }
+    let seat = resume ? registry.resume(resume, room, this) : undefined;
+    const resumed = seat !== undefined;
+    if (!seat) {
+      const result = registry.join(room, name, this);
+      if (typeof result === "string") {
+        return this.#error(result, `Cannot join: room is full (${config.maxPeers} peers)`);
+      }
+      seat = result;
+    }
+    this.seat = seat;
+    this.#reply({
+      type: "joined",
+      id: seat.id,
+      room: seat.room,
+      resume: seat.resumeToken,
+      peers: registry.othersOf(seat),
+      iceServers: config.iceServers,
+      resumed,
+    });
+    logger.debug(resumed ? "resumed" : "joined", { room, peer: seat.id });
+  }
+
+  #reply(message: ServerMessage): void {
+    this.send(JSON.stringify(message));
+  }
+
+  #error(code: ErrorCode, message: string): void {
+    this.deps.metrics.countError(code);
+    this.#reply({ type: "error", code, message });
+  }
+
+  #tooLarge(): void {
+    this.#error(
+      ErrorCode.TooLarge,
+      `Cannot read message: larger than ${this.deps.config.maxMessageBytes} bytes`,
+    );
+    this.socket.close(CloseCode.TooLarge, "message too large");
+  }
+
+  /** Tells a flooding client at most once a second, so the replies cannot flood back. */
+  #rateLimited(): void {
+    this.#droppedSinceNotice++;
+    const now = performance.now();
+    if (now - this.#lastRateNotice < 1000) {
+      this.deps.metrics.countError(ErrorCode.RateLimited);
+      return;
+    }
+    this.#lastRateNotice = now;
+    const dropped = this.#droppedSinceNotice;
+    this.#droppedSinceNotice = 0;
+    this.#error(
+      ErrorCode.RateLimited,
+      `Cannot relay: over ${this.deps.config.ratePerSecond} messages/s; ${dropped} dropped`,
+    );
+  }
+}

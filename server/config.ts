@@ -1,0 +1,157 @@
+import type { IceServer } from "../protocol/messages.ts";
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  maxPeers: number;
+  maxMessageBytes: number;
+  resumeGraceMs: number;
+  /** `null` means any origin may connect. */
+  allowedOrigins: string[] | null;
+  iceServers: IceServer[];
+  logLevel: LogLevel;
+  /** Seconds without a pong before Deno closes a socket: how a dead browser is noticed. */
+  idleTimeoutSeconds: number;
+  /** Per-connection token bucket: burst size and sustained messages per second. */
+  rateBurst: number;
+  ratePerSecond: number;
+}
+
+export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
+  port: 8000,
+  host: "0.0.0.0",
+  maxPeers: 8,
+  maxMessageBytes: 65536,
+  resumeGraceMs: 15000,
+  allowedOrigins: null,
+  iceServers: [],
+  logLevel: "info",
+  idleTimeoutSeconds: 30,
+  // A newcomer to a full room of 8 sends 7 offers plus tens of candidates
+  // per link at once; the burst must absorb that.
+  rateBurst: 300,
+  ratePerSecond: 60,
+});
+
+/** A bad environment variable; `message` is the one line printed at startup. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Cannot start: ${variable} ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+function intVar(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      name,
+      `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return value;
+}
+
+function isIceServer(value: unknown): value is IceServer {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  const urls = typeof v.urls === "string" ? [v.urls] : v.urls;
+  if (!Array.isArray(urls) || urls.length === 0) return false;
+  if (!urls.every((u) => typeof u === "string" && /^(stun|stuns|turn|turns):/.test(u))) {
+    return false;
+  }
+  return (v.username === undefined || typeof v.username === "string") &&
+    (v.credential === undefined || typeof v.credential === "string");
+}
+
+/** Reads the configuration from environment variables; throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
+  const config: ServerConfig = { ...DEFAULT_CONFIG };
+  config.port = intVar(env, "PORT", DEFAULT_CONFIG.port, 0, 65535);
+  const host = env.HOST?.trim();
+  if (host !== undefined && host !== "") {
+    if (/\s|\//.test(host)) {
+      throw new ConfigError(
+        "HOST",
+        `must be a hostname or IP address, got ${JSON.stringify(host)}`,
+      );
+    }
+    config.host = host;
+  }
+  config.maxPeers = intVar(env, "MAX_PEERS", DEFAULT_CONFIG.maxPeers, 2, 64);
+  config.maxMessageBytes = intVar(
+    env,
+    "MAX_MESSAGE_BYTES",
+    DEFAULT_CONFIG.maxMessageBytes,
+    1024,
+    16 * 1024 * 1024,
+  );
+  config.resumeGraceMs = intVar(
+    env,
+    "RESUME_GRACE_MS",
+    DEFAULT_CONFIG.resumeGraceMs,
+    0,
+    24 * 3600 * 1000,
+  );
+
+  const origins = env.ALLOWED_ORIGINS;
+  if (origins !== undefined && origins.trim() !== "") {
+    const list = origins.split(",").map((o) => o.trim()).filter((o) => o !== "");
+    for (const origin of list) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(origin);
+      } catch { /* reported below */ }
+      if (!parsed || parsed.origin !== origin.replace(/\/$/, "")) {
+        throw new ConfigError(
+          "ALLOWED_ORIGINS",
+          `must be a comma list of origins like https://example.com, got ${JSON.stringify(origin)}`,
+        );
+      }
+    }
+    config.allowedOrigins = list.map((o) => o.replace(/\/$/, ""));
+  }
+
+  const ice = env.ICE_SERVERS;
+  if (ice !== undefined && ice.trim() !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(ice);
+    } catch {
+      throw new ConfigError(
+        "ICE_SERVERS",
+        "must be a JSON array of RTCIceServer objects (not valid JSON)",
+      );
+    }
+    if (!Array.isArray(parsed) || !parsed.every(isIceServer)) {
+      throw new ConfigError(
+        "ICE_SERVERS",
+        'must be a JSON array like [{"urls":"stun:stun.example.com:3478"}]',
+      );
+    }
+    config.iceServers = parsed;
+  }
+
+  const level = env.LOG_LEVEL?.trim().toLowerCase();
+  if (level !== undefined && level !== "") {
+    if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+      throw new ConfigError(
+        "LOG_LEVEL",
+        `must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(env.LOG_LEVEL)}`,
+      );
+    }
+    config.logLevel = level as LogLevel;
+  }
+  return config;
+}

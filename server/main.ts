@@ -1,0 +1,39 @@
+/** Entry point: `deno run --allow-net --allow-read --allow-env server/main.ts`. */
+import { ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { startServer } from "./signaling-server.ts";
+
+let config;
+try {
+  config = loadConfig(Deno.env.toObject());
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  Deno.exit(1);
+}
+
+const logger = createLogger(config.logLevel);
+if (config.iceServers.length === 0) {
+  logger.warn(
+    "ICE_SERVERS is empty: calls work on localhost and one LAN only; set STUN/TURN servers for calls across networks",
+  );
+}
+
+const server = startServer(config, { logger });
+logger.info("listening", {
+  url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`,
+  host: config.host,
+  port: server.port,
+});
+
+let shuttingDown = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info("shutting down", { signal, connections: server.connections });
+    await server.shutdown();
+    logger.info("stopped");
+    Deno.exit(0);
+  });
+}

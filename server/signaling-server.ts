@@ -1,0 +1,154 @@
+import { CloseCode, ErrorCode } from "../protocol/messages.ts";
+import { ClientSession } from "./client-session.ts";
+import type { ServerConfig } from "./config.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { Metrics } from "./metrics.ts";
+import { RoomRegistry } from "./room-registry.ts";
+import { serveStatic, type StaticMount } from "./static-files.ts";
+
+export interface ServerOptions {
+  logger?: Logger;
+  /** Folders served as static files; defaults to the repo's demo/ and dist/. */
+  mounts?: StaticMount[];
+}
+
+export interface RunningServer {
+  /** Actual port (useful when the config asked for port 0). */
+  readonly port: number;
+  /** `http://127.0.0.1:PORT` — for tests and local tools. */
+  readonly origin: string;
+  readonly registry: RoomRegistry;
+  readonly metrics: Metrics;
+  /** Number of open WebSocket connections. */
+  readonly connections: number;
+  /** Closes every socket with 1012 (service restart) and stops listening. */
+  shutdown(): Promise<void>;
+  /** Resolves once the server has stopped. */
+  readonly finished: Promise<void>;
+}
+
+const rootDir = new URL("..", import.meta.url).pathname;
+export const DEFAULT_MOUNTS: StaticMount[] = [
+  { prefix: "/dist/", dir: `${rootDir}dist` },
+  { prefix: "/", dir: `${rootDir}demo` },
+];
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+/** Starts the signaling server: WebSocket at /ws, health, metrics and static files. */
+export function startServer(config: ServerConfig, options: ServerOptions = {}): RunningServer {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const mounts = options.mounts ?? DEFAULT_MOUNTS;
+  const metrics = new Metrics();
+  const registry = new RoomRegistry({
+    maxPeers: config.maxPeers,
+    resumeGraceMs: config.resumeGraceMs,
+    onDeliver: (type) => metrics.countRelayed(type),
+  });
+  const sessions = new Set<ClientSession>();
+  const allowed = config.allowedOrigins ? new Set(config.allowedOrigins) : null;
+
+  function upgrade(req: Request): Response {
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade\n", { status: 426 });
+    }
+    const origin = req.headers.get("origin");
+    if (allowed && (!origin || !allowed.has(origin))) {
+      metrics.countError(ErrorCode.ForbiddenOrigin);
+      logger.warn("origin refused", { origin });
+      return new Response(`Cannot connect: origin ${origin ?? "(none)"} is not allowed\n`, {
+        status: 403,
+      });
+    }
+    const { socket, response } = Deno.upgradeWebSocket(req, {
+      idleTimeout: config.idleTimeoutSeconds,
+    });
+    const session = new ClientSession(socket, { config, registry, metrics, logger });
+    socket.onopen = () => {
+      sessions.add(session);
+      metrics.connectionsTotal++;
+    };
+    socket.onmessage = (ev) => {
+      try {
+        session.onMessage(ev.data);
+      } catch (err) {
+        // A bug must cost one message, never the process.
+        logger.error("message handler failed", { error: String(err) });
+      }
+    };
+    socket.onclose = (ev) => {
+      sessions.delete(session);
+      session.onClose(ev.code);
+    };
+    socket.onerror = () => {}; // the close event follows; nothing to add
+    return response;
+  }
+
+  async function handler(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    if (url.pathname === "/ws") return upgrade(req);
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return new Response("Method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
+    }
+    switch (url.pathname) {
+      case "/healthz":
+        return json({ status: "ok", rooms: registry.roomCount, peers: registry.peerCount });
+      case "/metrics":
+        return new Response(
+          metrics.render({
+            connections: sessions.size,
+            rooms: registry.roomCount,
+            peers: registry.peerCount,
+          }),
+          { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } },
+        );
+    }
+    return await serveStatic(req, url.pathname, mounts);
+  }
+
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.host,
+    onListen: () => {}, // main.ts logs its own JSON line
+    handler,
+  });
+  const addr = server.addr as Deno.NetAddr;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port: addr.port,
+    origin: `http://127.0.0.1:${addr.port}`,
+    registry,
+    metrics,
+    get connections() {
+      return sessions.size;
+    },
+    finished: server.finished,
+    shutdown() {
+      stopping ??= (async () => {
+        // Finish the close handshakes first: Deno's shutdown would otherwise
+        // replace our 1012 with its own 1001. A dead peer cannot hold us up.
+        const closing = [...sessions].map((s) =>
+          new Promise<void>((resolve) => {
+            s.socket.addEventListener("close", () => resolve(), { once: true });
+            s.socket.close(CloseCode.ServiceRestart, "server restarting");
+          })
+        );
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          Promise.all(closing),
+          new Promise((r) => (timer = setTimeout(r, 2000))),
+        ]);
+        clearTimeout(timer);
+        registry.dispose();
+        await server.shutdown();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { charCount, parseClientMessage } from "../../protocol/parse-client-message.ts";
+
+function code(text: string) {
+  const r = parseClientMessage(text);
+  return r.ok ? "ok" : r.code;
+}
+
+Deno.test("join: validates room and trims name", () => {
+  const r = parseClientMessage('{"type":"join","room":"team-sync_1","name":"  Ana  "}');
+  assert.deepEqual(r, { ok: true, message: { type: "join", room: "team-sync_1", name: "Ana" } });
+  assert.equal(code('{"type":"join","room":"","name":"A"}'), "bad-room");
+  assert.equal(code(`{"type":"join","room":"${"a".repeat(65)}","name":"A"}`), "bad-room");
+  assert.equal(code('{"type":"join","room":"a b","name":"A"}'), "bad-room");
+  assert.equal(code('{"type":"join","room":"../x","name":"A"}'), "bad-room");
+  assert.equal(code('{"type":"join","room":7,"name":"A"}'), "bad-room");
+  assert.equal(code('{"type":"join","room":"r","name":"   "}'), "bad-name");
+  assert.equal(code(`{"type":"join","room":"r","name":"${"n".repeat(65)}"}`), "bad-name");
+  assert.equal(code('{"type":"join","room":"r","name":"a\\u0000b"}'), "bad-name");
+  assert.equal(code('{"type":"join","room":"r","name":"a\\u0085b"}'), "bad-name");
+  assert.equal(code('{"type":"join","room":"r","name":["A"]}'), "bad-name");
+  assert.equal(code('{"type":"join","room":"r","name":"A","resume":5}'), "bad-message");
+  // 64 emoji are 64 characters, though 128 UTF-16 units.
+  assert.equal(code(`{"type":"join","room":"r","name":"${"😀".repeat(64)}"}`), "ok");
+  assert.equal(charCount("😀a"), 2);
+});
+
+Deno.test("join: copies only known fields", () => {
+  const r = parseClientMessage(
+    '{"type":"join","room":"r","name":"A","__proto__":{"admin":true},"id":"forged"}',
+  );
+  assert.ok(r.ok);
+  assert.deepEqual(Object.keys(r.message), ["type", "room", "name"]);
+  assert.equal(({} as Record<string, unknown>).admin, undefined);
+});
+
+Deno.test("signal, chat, state, leave: shapes", () => {
+  assert.equal(code('{"type":"signal","to":"p1","data":{"sdp":"v=0"}}'), "ok");
+  assert.equal(code('{"type":"signal","to":"p1","data":"x"}'), "bad-message");
+  assert.equal(code('{"type":"signal","to":"p1","data":[1]}'), "bad-message");
+  assert.equal(code('{"type":"signal","to":"p1","data":null}'), "bad-message");
+  assert.equal(code('{"type":"signal","data":{}}'), "bad-message");
+  assert.equal(code('{"type":"chat","text":"hi\\nthere"}'), "ok");
+  assert.equal(code('{"type":"chat","text":""}'), "bad-message");
+  assert.equal(code('{"type":"chat","text":"  "}'), "bad-message");
+  assert.equal(code(`{"type":"chat","text":"${"x".repeat(2000)}"}`), "ok");
+  assert.equal(code(`{"type":"chat","text":"${"x".repeat(2001)}"}`), "bad-message");
+  assert.equal(code('{"type":"chat","text":"a\\u0007"}'), "bad-message");
+  assert.equal(code('{"type":"state","state":{"audio":true,"video":false,"screen":false}}'), "ok");
+  assert.equal(
+    code('{"type":"state","state":{"audio":1,"video":false,"screen":false}}'),
+    "bad-message",
+  );
+  assert.equal(code('{"type":"state","state":{"audio":true}}'), "bad-message");
+  assert.equal(code('{"type":"leave"}'), "ok");
+});
+
+Deno.test("garbage: never throws, always bad-message", () => {
+  for (
+    const text of [
+      "",
+      "not json",
+      '{"type":"join"',
+      "null",
+      "[]",
+      "42",
+      '"join"',
+      "{}",
+      '{"type":5}',
+      '{"type":"teleport"}',
+      "[".repeat(100000),
+      '{"type":"chat","text":1e999}',
+    ]
+  ) {
+    assert.equal(code(text), "bad-message", text.slice(0, 40));
+  }
+});

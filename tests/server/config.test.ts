@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { ConfigError, DEFAULT_CONFIG, loadConfig } from "../../server/config.ts";
+
+Deno.test("defaults when nothing is set", () => {
+  assert.deepEqual(loadConfig({}), DEFAULT_CONFIG);
+});
+
+Deno.test("reads every variable", () => {
+  const c = loadConfig({
+    PORT: "9001",
+    HOST: "127.0.0.1",
+    MAX_PEERS: "4",
+    MAX_MESSAGE_BYTES: "4096",
+    RESUME_GRACE_MS: "500",
+    ALLOWED_ORIGINS: "https://a.example, http://localhost:3000",
+    ICE_SERVERS: '[{"urls":"stun:stun.example.com:3478"}]',
+    LOG_LEVEL: "DEBUG",
+  });
+  assert.equal(c.port, 9001);
+  assert.equal(c.host, "127.0.0.1");
+  assert.equal(c.maxPeers, 4);
+  assert.equal(c.maxMessageBytes, 4096);
+  assert.equal(c.resumeGraceMs, 500);
+  assert.deepEqual(c.allowedOrigins, ["https://a.example", "http://localhost:3000"]);
+  assert.deepEqual(c.iceServers, [{ urls: "stun:stun.example.com:3478" }]);
+  assert.equal(c.logLevel, "debug");
+});
+
+Deno.test("bad values name their variable", () => {
+  const cases: Record<string, string>[] = [
+    { PORT: "eighty" },
+    { PORT: "70000" },
+    { MAX_PEERS: "1" },
+    { MAX_PEERS: "2.5" },
+    { MAX_MESSAGE_BYTES: "-1" },
+    { RESUME_GRACE_MS: "soon" },
+    { ALLOWED_ORIGINS: "example.com" },
+    { ALLOWED_ORIGINS: "https://a.example/path" },
+    { ICE_SERVERS: "{not json" },
+    { ICE_SERVERS: '{"urls":"stun:x"}' },
+    { ICE_SERVERS: '[{"urls":"http://x"}]' },
+    { LOG_LEVEL: "loud" },
+    { HOST: "a b" },
+  ];
+  for (const env of cases) {
+    const name = Object.keys(env)[0];
+    assert.throws(() => loadConfig(env), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.variable, name);
+      assert.match(err.message, new RegExp(`^Cannot start: ${name} `));
+      return true;
+    }, JSON.stringify(env));
+  }
+});

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { startTestServer, TestClient, withServer } from "./test-server.ts";
+
+Deno.test("healthz and metrics report rooms, peers, relays and errors", () =>
+  withServer(async (server, connect) => {
+    const [a, b] = [await connect(), await connect()];
+    await a.join("h", "A");
+    const jb = await b.join("h", "B");
+    a.send({ type: "signal", to: jb.id, data: { sdp: "x" } });
+    await b.next("signal");
+    a.sendRaw("garbage");
+    await a.next("error");
+    const health = await fetch(`${server.origin}/healthz`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { status: "ok", rooms: 1, peers: 2 });
+    const metrics = await fetch(`${server.origin}/metrics`);
+    assert.match(metrics.headers.get("content-type")!, /^text\/plain; version=0.0.4/);
+    const text = await metrics.text();
+    assert.match(text, /^video_room_connections 2$/m);
+    assert.match(text, /^video_room_rooms 1$/m);
+    assert.match(text, /^video_room_peers 2$/m);
+    assert.match(text, /^video_room_messages_relayed_total\{type="signal"\} 1$/m);
+    assert.match(text, /^video_room_errors_total\{code="bad-message"\} 1$/m);
+  }));
+
+Deno.test("/ws without an upgrade is 426; other methods 405", () =>
+  withServer(async (server) => {
+    const r = await fetch(`${server.origin}/ws`);
+    assert.equal(r.status, 426);
+    await r.body?.cancel();
+    const p = await fetch(`${server.origin}/healthz`, { method: "POST" });
+    assert.equal(p.status, 405);
+    await p.body?.cancel();
+  }));
+
+Deno.test("ALLOWED_ORIGINS: others are refused with 403", async () => {
+  const server = startTestServer({ allowedOrigins: ["https://good.example"] });
+  try {
+    const good = new TestClient(`ws://127.0.0.1:${server.port}/ws`, undefined, {
+      headers: { origin: "https://good.example" },
+    });
+    await good.opened;
+    await good.close();
+    const r = await fetch(`${server.origin}/ws`, {
+      headers: {
+        origin: "https://evil.example",
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "sec-websocket-version": "13",
+      },
+    });
+    assert.equal(r.status, 403);
+    assert.match(await r.text(), /^Cannot connect: origin https:\/\/evil.example/);
+    const none = new TestClient(`ws://127.0.0.1:${server.port}/ws`);
+    await assert.rejects(none.opened);
+    await none.closed;
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("shutdown closes every socket with 1012", async () => {
+  const server = startTestServer();
+  const a = await TestClient.connect(server);
+  await a.join("x", "A");
+  await server.shutdown();
+  assert.equal((await a.closed).code, 1012);
+});
+
+Deno.test("200 clients in 50 rooms at once: full meshes, no cross-talk", () =>
+  withServer(async (_server, connect) => {
+    const rooms = 50, perRoom = 4;
+    const clients = await Promise.all(
+      Array.from({ length: rooms * perRoom }, () => connect()),
+    );
+    const joined = await Promise.all(
+      clients.map((c, i) => c.join(`room-${i % rooms}`, `peer-${i}`)),
+    );
+    // Every client addresses every other member of its room.
+    const byRoom = new Map<string, number[]>();
+    joined.forEach((j, i) => byRoom.set(j.room, [...(byRoom.get(j.room) ?? []), i]));
+    for (const members of byRoom.values()) {
+      assert.equal(members.length, perRoom);
+      for (const i of members) {
+        for (const k of members) {
+          if (i !== k) clients[i].send({ type: "signal", to: joined[k].id, data: { from: i } });
+        }
+      }
+    }
+    await Promise.all(clients.map(async (c, i) => {
+      const senders = new Set<number>();
+      for (let n = 0; n < perRoom - 1; n++) {
+        const s = await c.next("signal", 10000);
+        senders.add((s.data as { from: number }).from);
+      }
+      const room = joined[i].room;
+      for (const s of senders) assert.equal(joined[s].room, room);
+      assert.equal(senders.size, perRoom - 1);
+    }));
+  }));

@@ -1,0 +1,126 @@
+/** Test helpers: a real server on a free loopback port and real WebSocket clients. */
+import type { ClientMessage, ServerMessage } from "../../protocol/messages.ts";
+import { DEFAULT_CONFIG, type ServerConfig } from "../../server/config.ts";
+import { silentLogger } from "../../server/logger.ts";
+import { type RunningServer, startServer } from "../../server/signaling-server.ts";
+import type { StaticMount } from "../../server/static-files.ts";
+
+export function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  mounts?: StaticMount[],
+): RunningServer {
+  return startServer(
+    { ...DEFAULT_CONFIG, port: 0, host: "127.0.0.1", ...overrides },
+    { logger: silentLogger, mounts },
+  );
+}
+
+/** A WebSocket client that queues every message so a test can await them in order. */
+export class TestClient {
+  readonly socket: WebSocket;
+  readonly received: ServerMessage[] = [];
+  readonly #waiters: Array<() => void> = [];
+  readonly opened: Promise<void>;
+  readonly closed: Promise<CloseEvent>;
+  #cursor = 0;
+
+  constructor(url: string, protocols?: string | string[], init?: { headers?: HeadersInit }) {
+    // Deno's WebSocket accepts headers (to set Origin); browsers do not.
+    this.socket = init
+      ? new (WebSocket as unknown as new (u: string, o: unknown) => WebSocket)(url, {
+        protocols,
+        headers: init.headers,
+      })
+      : new WebSocket(url, protocols);
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.addEventListener("open", () => resolve(), { once: true });
+      this.socket.addEventListener("error", (e) => reject(e), { once: true });
+    });
+    this.opened.catch(() => {});
+    this.closed = new Promise((resolve) =>
+      this.socket.addEventListener("close", (e) => resolve(e), { once: true })
+    );
+    this.socket.addEventListener("message", (ev) => {
+      this.received.push(JSON.parse(ev.data));
+      for (const w of this.#waiters.splice(0)) w();
+    });
+  }
+
+  static async connect(server: RunningServer): Promise<TestClient> {
+    const c = new TestClient(`ws://127.0.0.1:${server.port}/ws`);
+    await c.opened;
+    return c;
+  }
+
+  send(msg: ClientMessage | Record<string, unknown>): void {
+    this.socket.send(JSON.stringify(msg));
+  }
+
+  sendRaw(data: string | ArrayBuffer | Uint8Array<ArrayBuffer>): void {
+    this.socket.send(data);
+  }
+
+  /** The next message not yet consumed, optionally of a given type (others are skipped). */
+  async next<T extends ServerMessage["type"]>(
+    type?: T,
+    timeoutMs = 3000,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      while (this.#cursor < this.received.length) {
+        const msg = this.received[this.#cursor++];
+        if (!type || msg.type === type) return msg as Extract<ServerMessage, { type: T }>;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(
+          `timed out waiting for ${type ?? "a message"}; got ${JSON.stringify(this.received)}`,
+        );
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, left);
+        this.#waiters.push(resolve);
+      });
+      clearTimeout(timer);
+    }
+  }
+
+  /** Asserts that nothing (of a type) arrives within `ms`. */
+  async nothing(type?: ServerMessage["type"], ms = 150): Promise<void> {
+    await new Promise((r) => setTimeout(r, ms));
+    const rest = this.received.slice(this.#cursor).filter((m) => !type || m.type === type);
+    if (rest.length) {
+      throw new Error(`expected no ${type ?? "message"}, got ${JSON.stringify(rest)}`);
+    }
+  }
+
+  async join(room: string, name: string, resume?: string) {
+    this.send({ type: "join", room, name, ...(resume ? { resume } : {}) });
+    return await this.next("joined");
+  }
+
+  async close(code = 1000): Promise<void> {
+    if (this.socket.readyState < WebSocket.CLOSING) this.socket.close(code);
+    await this.closed;
+  }
+}
+
+/** Runs `fn` with a fresh server and closes every client and the server afterwards. */
+export async function withServer(
+  fn: (server: RunningServer, connect: () => Promise<TestClient>) => Promise<void>,
+  overrides: Partial<ServerConfig> = {},
+): Promise<void> {
+  const server = startTestServer(overrides);
+  const clients: TestClient[] = [];
+  try {
+    await fn(server, async () => {
+      const c = await TestClient.connect(server);
+      clients.push(c);
+      return c;
+    });
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.shutdown();
+  }
+}
