@@ -1,0 +1,152 @@
+import { html, LitElement, nothing, type PropertyValues } from "lit";
+import { LIMITS } from "../../protocol/messages.ts";
+import { charCount } from "../../protocol/parse-client-message.ts";
+import type { ChatMessageDetail } from "../internal/events.ts";
+import { fire } from "../internal/events.ts";
+import { type RoomStrings, t } from "../internal/strings.ts";
+import { chatPanelStyles } from "./chat-panel.styles.ts";
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/**
+ * @summary The room's chat: messages with name, local time and text (always
+ * plain text), and an input where Enter sends and Shift+Enter adds a line.
+ *
+ * @fires chat-send - The user submitted a message; `detail.text`. Cancel it to keep the text.
+ *
+ * @csspart list - The message list.
+ * @csspart message - One message.
+ * @csspart text - A message's text.
+ * @csspart form - The input area.
+ * @csspart input - The text area.
+ * @csspart send - The send button.
+ * @csspart counter - The characters-left counter.
+ *
+ * @cssprop --chat-panel-background - Panel background.
+ * @cssprop --chat-panel-color - Text color.
+ * @cssprop --chat-panel-accent - Send button and focus color.
+ * @cssprop --chat-panel-radius - Corner radius.
+ * @cssprop --chat-panel-gap - Inner spacing.
+ */
+export class ChatPanel extends LitElement {
+  static override styles = chatPanelStyles;
+  static override properties = {
+    messages: { attribute: false },
+    maxLength: { type: Number, attribute: "max-length" },
+    disabled: { type: Boolean, reflect: true },
+    strings: { attribute: false },
+    _draft: { state: true },
+  };
+
+  /** Messages to show, oldest first. */
+  declare messages: readonly ChatMessageDetail[];
+  /** Longest message, in characters. */
+  declare maxLength: number;
+  /** Disables sending (e.g. while reconnecting). */
+  declare disabled: boolean;
+  /** Replacement texts. */
+  declare strings: Partial<RoomStrings> | undefined;
+  declare _draft: string;
+  #stickToBottom = true;
+
+  constructor() {
+    super();
+    this.messages = [];
+    this.maxLength = LIMITS.chatMax;
+    this.disabled = false;
+    this._draft = "";
+  }
+
+  get #list(): HTMLElement | null {
+    return this.renderRoot.querySelector("[part=list]");
+  }
+
+  override render() {
+    const s = this.strings;
+    const left = this.maxLength - charCount(this._draft);
+    const canSend = !this.disabled && this._draft.trim() !== "" && left >= 0;
+    return html`
+      <ol part="list" aria-live="polite" aria-relevant="additions" @scroll=${this.#onScroll}>
+        ${this.messages.length === 0 ? html`<li class="empty">${t(s, "noMessages")}</li>` : nothing}
+        ${this.messages.map((m) =>
+          html`
+            <li part="message">
+              <span class="meta">
+                <span class="who">${m.name}</span>
+                <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
+              </span>
+              <span part="text">${m.text}</span>
+            </li>
+          `
+        )}
+      </ol>
+      <form part="form" @submit=${this.#onSubmit}>
+        <textarea
+          part="input"
+          rows="1"
+          aria-label=${t(s, "messagePlaceholder")}
+          placeholder=${t(s, "messagePlaceholder")}
+          .value=${this._draft}
+          ?disabled=${this.disabled}
+          @input=${this.#onInput}
+          @keydown=${this.#onKeyDown}
+        ></textarea>
+        <button part="send" type="submit" ?disabled=${!canSend}>${t(s, "send")}</button>
+        ${left <= 200
+          ? html`
+            <span part="counter" class=${left < 0 ? "over" : ""} aria-live="polite">
+              ${t(s, "charactersLeft", { n: left })}
+            </span>
+          `
+          : nothing}
+      </form>
+    `;
+  }
+
+  /** Moves keyboard focus to the message input. */
+  override focus(): void {
+    this.renderRoot.querySelector("textarea")?.focus();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("messages")) {
+      const list = this.#list;
+      // Follow new messages unless the reader scrolled up to read older ones.
+      this.#stickToBottom = !list || list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const list = this.#list;
+    if (changed.has("messages") && list && this.#stickToBottom) {
+      list.scrollTop = list.scrollHeight;
+    }
+  }
+
+  #onScroll = () => {
+    const list = this.#list!;
+    this.#stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+  };
+
+  #onInput = (e: Event) => {
+    this._draft = (e.target as HTMLTextAreaElement).value;
+  };
+
+  #onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.#send();
+    }
+  };
+
+  #onSubmit = (e: Event) => {
+    e.preventDefault();
+    this.#send();
+  };
+
+  #send(): void {
+    const text = this._draft;
+    if (this.disabled || text.trim() === "" || charCount(text) > this.maxLength) return;
+    if (fire(this, "chat-send", { text })) this._draft = "";
+  }
+}

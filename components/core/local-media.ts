@@ -1,0 +1,192 @@
+import { Emitter } from "./emitter.ts";
+import { mediaError, type RoomErrorDetail } from "./room-error.ts";
+
+/** Sensible defaults: 720p at most, echo cancellation and noise suppression on. */
+export const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 30, max: 30 },
+};
+export const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+export interface LocalMediaEvents extends Record<string, unknown> {
+  /** The track of a kind was replaced (null: none is being sent). */
+  track: { kind: "audio" | "video"; track: MediaStreamTrack | null };
+  /** audio/video on/off changed. */
+  change: void;
+  error: RoomErrorDetail;
+}
+
+export interface DeviceChoice {
+  audioInputs: MediaDeviceInfo[];
+  videoInputs: MediaDeviceInfo[];
+}
+
+/**
+ * The local camera and microphone, in one stream whose tracks come and go.
+ * Muting the mic disables its track; turning the camera off stops the track so
+ * the camera light goes off, and turning it on acquires a fresh one.
+ */
+export class LocalMedia extends Emitter<LocalMediaEvents> {
+  readonly stream = new MediaStream();
+  audioEnabled = false;
+  videoEnabled = false;
+  /** Whether each device exists and was granted; false after a failure. */
+  hasAudio = false;
+  hasVideo = false;
+  audioDeviceId: string | undefined;
+  videoDeviceId: string | undefined;
+  readonly #devices: MediaDevices | undefined;
+
+  constructor(devices: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
+    super();
+    this.#devices = devices;
+  }
+
+  /**
+   * Asks for camera and microphone. If both cannot be had, tries each alone,
+   * so a laptop without a camera still joins with sound. Resolves with the
+   * errors met (empty when all went well); never rejects.
+   */
+  async start(want: { audio: boolean; video: boolean } = { audio: true, video: true }) {
+    const errors: RoomErrorDetail[] = [];
+    if (!this.#devices?.getUserMedia) {
+      errors.push(mediaError(new TypeError("no mediaDevices"), "camera and microphone"));
+      for (const e of errors) this.emit("error", e);
+      return errors;
+    }
+    try {
+      const s = await this.#devices.getUserMedia({
+        audio: want.audio && this.#audioConstraints(),
+        video: want.video && this.#videoConstraints(),
+      });
+      for (const t of s.getTracks()) this.#setTrack(t);
+    } catch (err) {
+      // Retry one at a time to find which one failed.
+      for (const kind of ["audio", "video"] as const) {
+        if (!want[kind]) continue;
+        try {
+          const s = await this.#devices.getUserMedia({
+            [kind]: kind === "audio" ? this.#audioConstraints() : this.#videoConstraints(),
+          });
+          for (const t of s.getTracks()) this.#setTrack(t);
+        } catch (e) {
+          errors.push(mediaError(e ?? err, kind === "audio" ? "the microphone" : "the camera"));
+        }
+      }
+    }
+    this.hasAudio = this.stream.getAudioTracks().length > 0;
+    this.hasVideo = this.stream.getVideoTracks().length > 0;
+    this.audioEnabled = this.hasAudio;
+    this.videoEnabled = this.hasVideo;
+    this.emit("change", undefined);
+    for (const e of errors) this.emit("error", e);
+    return errors;
+  }
+
+  /** Mutes or unmutes the microphone (the track keeps running: instant toggle). */
+  setAudioEnabled(on: boolean): void {
+    const track = this.stream.getAudioTracks()[0];
+    if (!track) return;
+    track.enabled = on;
+    this.audioEnabled = on;
+    this.emit("change", undefined);
+  }
+
+  /** Camera off stops the track (light off); camera on acquires a new one. */
+  async setVideoEnabled(on: boolean): Promise<void> {
+    if (on === this.videoEnabled) return;
+    if (!on) {
+      this.#removeTrack("video");
+      this.videoEnabled = false;
+      this.emit("track", { kind: "video", track: null });
+      this.emit("change", undefined);
+      return;
+    }
+    try {
+      const s = await this.#devices!.getUserMedia({ video: this.#videoConstraints() });
+      this.#setTrack(s.getVideoTracks()[0]);
+      this.hasVideo = true;
+      this.videoEnabled = true;
+      this.emit("change", undefined);
+    } catch (err) {
+      this.emit("error", mediaError(err, "the camera"));
+    }
+  }
+
+  async listDevices(): Promise<DeviceChoice> {
+    const all = (await this.#devices?.enumerateDevices()) ?? [];
+    return {
+      audioInputs: all.filter((d) => d.kind === "audioinput"),
+      videoInputs: all.filter((d) => d.kind === "videoinput"),
+    };
+  }
+
+  /** Switches camera or microphone live: peers get the new track without renegotiation. */
+  async useDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
+    if (kind === "audio") this.audioDeviceId = deviceId;
+    else this.videoDeviceId = deviceId;
+    if (kind === "video" && !this.videoEnabled) return; // used when the camera turns on
+    try {
+      const s = await this.#devices!.getUserMedia(
+        kind === "audio"
+          ? { audio: this.#audioConstraints() }
+          : { video: this.#videoConstraints() },
+      );
+      const track = s.getTracks()[0];
+      if (kind === "audio") track.enabled = this.audioEnabled;
+      this.#setTrack(track);
+      this.emit("change", undefined);
+    } catch (err) {
+      this.emit("error", mediaError(err, kind === "audio" ? "the microphone" : "the camera"));
+    }
+  }
+
+  /** Stops every track: camera light off, microphone released. */
+  stop(): void {
+    this.#removeTrack("audio");
+    this.#removeTrack("video");
+    this.audioEnabled = this.videoEnabled = false;
+  }
+
+  #setTrack(track: MediaStreamTrack): void {
+    const kind = track.kind as "audio" | "video";
+    this.#removeTrack(kind);
+    this.stream.addTrack(track);
+    // Unplugged or revoked: reflect it instead of sending a dead track.
+    track.addEventListener("ended", () => {
+      if (!this.stream.getTracks().includes(track)) return;
+      this.#removeTrack(kind);
+      if (kind === "video") this.videoEnabled = false;
+      else this.audioEnabled = false;
+      this.emit("track", { kind, track: null });
+      this.emit("change", undefined);
+    });
+    this.emit("track", { kind, track });
+  }
+
+  #removeTrack(kind: "audio" | "video"): void {
+    for (
+      const t of kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks()
+    ) {
+      t.stop();
+      this.stream.removeTrack(t);
+    }
+  }
+
+  #audioConstraints(): MediaTrackConstraints {
+    return this.audioDeviceId
+      ? { ...AUDIO_CONSTRAINTS, deviceId: { exact: this.audioDeviceId } }
+      : AUDIO_CONSTRAINTS;
+  }
+
+  #videoConstraints(): MediaTrackConstraints {
+    return this.videoDeviceId
+      ? { ...VIDEO_CONSTRAINTS, deviceId: { exact: this.videoDeviceId } }
+      : VIDEO_CONSTRAINTS;
+  }
+}

@@ -1,0 +1,562 @@
+import {
+  type IceServer,
+  LIMITS,
+  type MediaState,
+  type PeerInfo,
+  type ServerMessage,
+} from "../../protocol/messages.ts";
+import { charCount } from "../../protocol/parse-client-message.ts";
+import { Emitter } from "./emitter.ts";
+import { LocalMedia } from "./local-media.ts";
+import { type LinkSignal, PeerLink } from "./peer-link.ts";
+import { ClientErrorCode, type RoomErrorDetail } from "./room-error.ts";
+import { ScreenCapture } from "./screen-capture.ts";
+import { type ReconnectPolicy, SignalingClient } from "./signaling-client.ts";
+import { SpeakingDetector } from "./speaking-detector.ts";
+
+export type RoomStatus = "idle" | "connecting" | "joined" | "reconnecting" | "left" | "failed";
+
+/** Everything a view needs to draw one participant. */
+export interface Participant {
+  id: string;
+  name: string;
+  local: boolean;
+  state: MediaState;
+  /** Camera and microphone. */
+  stream: MediaStream | null;
+  /** A shared screen, when there is one. */
+  screen: MediaStream | null;
+  connection: RTCPeerConnectionState | "self";
+  speaking: boolean;
+}
+
+export interface ChatEntry {
+  from: string;
+  name: string;
+  text: string;
+  ts: number;
+  local: boolean;
+}
+
+export interface RoomSessionOptions {
+  room: string;
+  name: string;
+  /** WebSocket URL of the signaling server. */
+  server: string;
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  reconnect?: Partial<ReconnectPolicy>;
+  /** Replaces every MediaDevices call (tests, custom capture). */
+  mediaDevices?: MediaDevices;
+}
+
+export interface RoomSessionEvents extends Record<string, unknown> {
+  /** Anything in the snapshot (status, participants, chat) changed. */
+  change: void;
+  status: RoomStatus;
+  "peer-joined": Participant;
+  "peer-left": Participant;
+  chat: ChatEntry;
+  "screen-share": boolean;
+  error: RoomErrorDetail;
+}
+
+/** Signal data beyond what a link exchanges: re-pairing links after a server restart. */
+interface SessionSignal extends LinkSignal {
+  /** "I was this id before the server forgot us; do you have a link to it?" */
+  rebind?: string;
+  /** The answer: my own previous id if I re-paired, or null. */
+  rebound?: string | null;
+}
+
+const ORPHAN_TIMEOUT_MS = 10000;
+const REPAIR_WAIT_MS = 3000;
+const LOCAL_ID = "local";
+
+/**
+ * A meeting, seen from one browser: joins through signaling, keeps one
+ * PeerLink per remote peer (full mesh), owns the local media and screen share,
+ * and keeps a snapshot the elements render. No DOM, no Lit.
+ */
+export class RoomSession extends Emitter<RoomSessionEvents> {
+  status: RoomStatus = "idle";
+  readonly media: LocalMedia;
+  readonly screen = new ScreenCapture();
+  readonly chat: ChatEntry[] = [];
+  /** The latest error, shown until the next successful step. */
+  error: RoomErrorDetail | null = null;
+  readonly #options: RoomSessionOptions;
+  readonly #participants = new Map<string, Participant>();
+  readonly #links = new Map<string, PeerLink>();
+  /** Links kept alive across a server restart, by the peer's previous id. */
+  readonly #orphans = new Map<string, PeerLink>();
+  /** Peers we have heard of but not yet paired with, while re-pairing after a restart. */
+  readonly #pendingPeers = new Map<
+    string,
+    { peer: PeerInfo; initiator: boolean; timer: ReturnType<typeof setTimeout> }
+  >();
+  /** Our id before the server forgot us, offered to peers for re-pairing. */
+  #rebindAs: string | null = null;
+  #myId: string | null = null;
+  #orphanTimer: ReturnType<typeof setTimeout> | undefined;
+  #signaling: SignalingClient | null = null;
+  #iceServers: IceServer[] = [];
+  #mediaStarted: Promise<unknown> | null = null;
+  #name: string;
+  readonly #speaking: SpeakingDetector;
+  readonly #unsubscribe: Array<() => void> = [];
+
+  constructor(options: RoomSessionOptions) {
+    super();
+    this.#options = options;
+    this.#name = options.name;
+    this.media = new LocalMedia(options.mediaDevices);
+    this.#speaking = new SpeakingDetector((id, speaking) => {
+      const p = id === LOCAL_ID ? this.self : this.#participants.get(id);
+      if (p && p.speaking !== speaking) {
+        p.speaking = speaking;
+        this.#changed();
+      }
+    });
+    this.#participants.set(LOCAL_ID, {
+      id: LOCAL_ID,
+      name: options.name,
+      local: true,
+      state: { audio: false, video: false, screen: false },
+      stream: this.media.stream,
+      screen: null,
+      connection: "self",
+      speaking: false,
+    });
+    this.#unsubscribe.push(
+      this.media.on("track", ({ kind, track }) => {
+        for (const link of this.#allLinks()) void link.replaceTrack(kind, track);
+        if (kind === "audio") this.#speaking.watch(LOCAL_ID, this.media.stream);
+      }),
+      this.media.on("change", () => this.#localStateChanged()),
+      this.media.on("error", (e) => this.#error(e)),
+      this.screen.on("change", (stream) => this.#screenChanged(stream)),
+    );
+  }
+
+  get self(): Participant {
+    return this.#participants.get(LOCAL_ID)!;
+  }
+
+  get selfId(): string | null {
+    return this.#signaling?.id ?? null;
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+
+  /** Everyone, self first, in join order. */
+  get participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+
+  /** Starts camera and microphone (the pre-join preview). Safe to call again. */
+  startMedia(): Promise<unknown> {
+    return this.#mediaStarted ??= this.media.start();
+  }
+
+  /** Joins the room. Media failures do not stop the join: you can still watch and chat. */
+  async join(name = this.#name): Promise<void> {
+    if (
+      this.status === "connecting" || this.status === "joined" || this.status === "reconnecting"
+    ) {
+      return;
+    }
+    this.#name = name;
+    this.self.name = name;
+    this.error = null;
+    this.#setStatus("connecting");
+    await this.startMedia();
+    if ((this.status as RoomStatus) !== "connecting") return; // left while waiting for permission
+    const signaling = new SignalingClient({
+      url: this.#options.server,
+      room: this.#options.room,
+      name,
+      reconnect: this.#options.reconnect,
+    });
+    this.#signaling = signaling;
+    this.#unsubscribe.push(
+      signaling.on("message", (m) => this.#onMessage(m)),
+      signaling.on("state", (s) => {
+        if (s !== "idle") this.#setStatus(s);
+      }),
+      signaling.on("error", (e) => this.#error(e)),
+    );
+    signaling.connect();
+  }
+
+  /** Leaves: tells the others, closes every connection; local media stays for a rejoin. */
+  leave(): void {
+    if (this.status === "idle" || this.status === "left") return;
+    this.screen.stop();
+    this.#signaling?.leave();
+    this.#signaling = null;
+    this.#closeAllLinks();
+    this.#setStatus("left");
+  }
+
+  /** Leaves and releases everything, camera included. The session is done. */
+  close(): void {
+    this.leave();
+    this.media.stop();
+    this.#speaking.close();
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.removeAllListeners();
+  }
+
+  toggleAudio(on = !this.media.audioEnabled): void {
+    this.media.setAudioEnabled(on);
+  }
+
+  toggleVideo(on = !this.media.videoEnabled): Promise<void> {
+    return this.media.setVideoEnabled(on);
+  }
+
+  async startScreenShare(): Promise<void> {
+    const err = await this.screen.start();
+    if (err) this.#error(err);
+  }
+
+  stopScreenShare(): void {
+    this.screen.stop();
+  }
+
+  /** Sends a chat message; false (and an error) when it cannot be sent. */
+  sendChat(text: string): boolean {
+    const n = charCount(text);
+    if (text.trim() === "" || n > LIMITS.chatMax) return false;
+    if (!this.#signaling?.send({ type: "chat", text })) {
+      this.#error({
+        code: ClientErrorCode.ServerUnreachable,
+        message: "Cannot send the message: not connected to the room",
+      });
+      return false;
+    }
+    return true;
+  }
+
+  /** For tests and diagnostics: the link to a peer. */
+  linkTo(id: string): PeerLink | undefined {
+    return this.#links.get(id);
+  }
+
+  /** For tests: drops the signaling socket as a network failure would. */
+  dropSignaling(): void {
+    this.#signaling?.dropConnection();
+  }
+
+  // ---- signaling ----
+
+  #onMessage(msg: ServerMessage): void {
+    switch (msg.type) {
+      case "joined": {
+        this.#iceServers = msg.iceServers;
+        if (!msg.resumed && this.#links.size > 0) {
+          this.#rebindAs = this.#myId;
+          this.#orphanLinks();
+        }
+        this.#myId = msg.id;
+        for (const peer of msg.peers) {
+          if (this.#orphans.size > 0) {
+            this.#holdPeer(peer, true);
+            this.#signaling?.send({
+              type: "signal",
+              to: peer.id,
+              data: { rebind: this.#rebindAs ?? "" },
+            });
+          } else {
+            this.#addPeer(peer, true);
+          }
+        }
+        this.#sendState();
+        this.error = null;
+        this.#changed();
+        return;
+      }
+      case "peer-joined":
+        // After a restart, wait for the newcomer to say whether it is someone we know.
+        if (this.#orphans.size > 0) this.#holdPeer(msg.peer, false);
+        else this.#addPeer(msg.peer, false);
+        return;
+      case "signal":
+        this.#onSignal(msg.from, msg.data as SessionSignal);
+        return;
+      case "peer-state": {
+        const p = this.#participants.get(msg.id);
+        if (p) {
+          p.state = msg.state;
+          this.#changed();
+        }
+        return;
+      }
+      case "peer-left":
+        this.#removePeer(msg.id);
+        return;
+      case "chat": {
+        const entry: ChatEntry = {
+          from: msg.from,
+          name: msg.name,
+          text: msg.text,
+          ts: msg.ts,
+          local: msg.from === this.selfId,
+        };
+        this.chat.push(entry);
+        this.emit("chat", entry);
+        this.#changed();
+        return;
+      }
+      case "error":
+        // A peer that left a moment ago: nothing to tell the user.
+        if (msg.code !== "unknown-peer") this.#error({ code: msg.code, message: msg.message });
+        return;
+    }
+  }
+
+  /** Waits (bounded) for a peer to re-pair before treating it as new. */
+  #holdPeer(peer: PeerInfo, initiator: boolean): void {
+    const timer = setTimeout(() => this.#addPeer(peer, initiator), REPAIR_WAIT_MS);
+    this.#pendingPeers.set(peer.id, { peer, initiator, timer });
+  }
+
+  #addPeer(peer: PeerInfo, initiator: boolean): Participant {
+    clearTimeout(this.#pendingPeers.get(peer.id)?.timer);
+    this.#pendingPeers.delete(peer.id);
+    let p = this.#participants.get(peer.id);
+    if (!p) {
+      p = {
+        id: peer.id,
+        name: peer.name,
+        local: false,
+        state: peer.state,
+        stream: null,
+        screen: null,
+        connection: "new",
+        speaking: false,
+      };
+      this.#participants.set(peer.id, p);
+      this.emit("peer-joined", p);
+    }
+    // The newcomer offers; the others answer when the offer arrives.
+    if (initiator) this.#createLink(peer.id, true);
+    this.#changed();
+    return p;
+  }
+
+  #removePeer(id: string): void {
+    this.#links.get(id)?.close();
+    this.#links.delete(id);
+    this.#speaking.unwatch(id);
+    clearTimeout(this.#pendingPeers.get(id)?.timer);
+    this.#pendingPeers.delete(id);
+    const p = this.#participants.get(id);
+    if (!p) return;
+    this.#participants.delete(id);
+    this.emit("peer-left", p);
+    this.#changed();
+  }
+
+  #onSignal(from: string, data: SessionSignal): void {
+    if (data.rebind !== undefined) return this.#onRebind(from, data.rebind);
+    if (data.rebound !== undefined) return this.#onRebound(from, data.rebound);
+    let link = this.#links.get(from);
+    if (!link) {
+      const pending = this.#pendingPeers.get(from);
+      if (pending) this.#addPeer(pending.peer, false);
+      else if (!this.#participants.has(from)) return; // not in our room as far as we know
+      link = this.#createLink(from, false);
+    }
+    void link.signal(data);
+  }
+
+  #createLink(id: string, initiator: boolean): PeerLink {
+    const link = new PeerLink({
+      polite: (this.#myId ?? "") < id,
+      initiator,
+      camera: this.media.stream,
+      rtcConfig: {
+        iceServers: this.#iceServers as RTCIceServer[],
+        iceTransportPolicy: this.#options.iceTransportPolicy ?? "all",
+      },
+    });
+    this.#links.set(id, link);
+    this.#wireLink(link);
+    const screen = this.screen.stream;
+    if (screen) link.addScreen(screen.getVideoTracks()[0], screen);
+    return link;
+  }
+
+  /** Routes a link's output to whichever id its peer has now (ids change on re-pairing). */
+  #wireLink(link: PeerLink): void {
+    const idOf = () => {
+      for (const [id, l] of this.#links) if (l === link) return id;
+      return undefined;
+    };
+    link.on("signal", (data) => {
+      const to = idOf();
+      if (to) this.#signaling?.send({ type: "signal", to, data: { ...data } });
+    });
+    link.on("stream", ({ role, stream }) => {
+      const id = idOf();
+      const p = id && this.#participants.get(id);
+      if (!p) return;
+      if (role === "screen") p.screen = stream;
+      else {
+        p.stream = stream;
+        this.#speaking.watch(p.id, stream);
+      }
+      this.#changed();
+    });
+    link.on("stream-removed", ({ stream }) => {
+      const id = idOf();
+      const p = id && this.#participants.get(id);
+      if (!p) return;
+      if (p.screen === stream) p.screen = null;
+      if (p.stream === stream) p.stream = null;
+      this.#changed();
+    });
+    link.on("state", (state) => {
+      const id = idOf();
+      const p = id && this.#participants.get(id);
+      if (!p || p.connection === state) return;
+      p.connection = state;
+      if (state === "failed") {
+        this.#error({
+          code: ClientErrorCode.ConnectionFailed,
+          message: `Cannot reach ${p.name}: the connection failed; retrying`,
+        });
+      }
+      this.#changed();
+    });
+  }
+
+  // ---- re-pairing after the server forgot us (restart): keep media flowing ----
+
+  #orphanLinks(): void {
+    for (const [id, link] of this.#links) this.#orphans.set(id, link);
+    this.#links.clear();
+    clearTimeout(this.#orphanTimer);
+    this.#orphanTimer = setTimeout(() => this.#dropOrphans(), ORPHAN_TIMEOUT_MS);
+  }
+
+  #onRebind(from: string, previous: string): void {
+    const link = this.#orphans.get(previous);
+    if (link && this.#pendingPeers.has(from)) {
+      this.#orphans.delete(previous);
+      this.#adopt(previous, from, link);
+      this.#signaling?.send({
+        type: "signal",
+        to: from,
+        data: { rebound: this.#rebindAs },
+      });
+    } else {
+      this.#signaling?.send({ type: "signal", to: from, data: { rebound: null } });
+    }
+  }
+
+  #onRebound(from: string, previous: string | null): void {
+    const link = previous ? this.#orphans.get(previous) : undefined;
+    const pending = this.#pendingPeers.get(from);
+    if (!pending) return;
+    if (link && previous) {
+      this.#orphans.delete(previous);
+      this.#adopt(previous, from, link);
+    } else {
+      this.#addPeer(pending.peer, pending.initiator); // a stranger after all: connect afresh
+    }
+  }
+
+  /** Moves a live link and its participant from a peer's old id to its new one. */
+  #adopt(oldId: string, newId: string, link: PeerLink): void {
+    const pending = this.#pendingPeers.get(newId);
+    clearTimeout(pending?.timer);
+    this.#pendingPeers.delete(newId);
+    this.#links.set(newId, link);
+    const p = this.#participants.get(oldId);
+    if (p) {
+      this.#participants.delete(oldId);
+      p.id = newId;
+      if (pending) p.state = pending.peer.state;
+      this.#participants.set(newId, p);
+      this.#speaking.unwatch(oldId);
+      if (p.stream) this.#speaking.watch(newId, p.stream);
+    }
+    if (this.#orphans.size === 0) clearTimeout(this.#orphanTimer);
+    this.#changed();
+  }
+
+  #dropOrphans(): void {
+    for (const [id, link] of this.#orphans) {
+      link.close();
+      this.#removePeer(id);
+    }
+    this.#orphans.clear();
+    // Anyone still unpaired is a new peer.
+    for (const { peer, initiator } of [...this.#pendingPeers.values()]) {
+      this.#addPeer(peer, initiator);
+    }
+  }
+
+  #closeAllLinks(): void {
+    clearTimeout(this.#orphanTimer);
+    for (const link of this.#allLinks()) link.close();
+    this.#links.clear();
+    this.#orphans.clear();
+    for (const { timer } of this.#pendingPeers.values()) clearTimeout(timer);
+    this.#pendingPeers.clear();
+    this.#rebindAs = this.#myId = null;
+    for (const p of this.participants) if (!p.local) this.#removePeer(p.id);
+  }
+
+  #allLinks(): PeerLink[] {
+    return [...this.#links.values(), ...this.#orphans.values()];
+  }
+
+  // ---- local state ----
+
+  #screenChanged(stream: MediaStream | null): void {
+    for (const link of this.#allLinks()) {
+      if (stream) link.addScreen(stream.getVideoTracks()[0], stream);
+      else link.removeScreen();
+    }
+    this.self.screen = stream;
+    this.emit("screen-share", stream !== null);
+    this.#localStateChanged();
+  }
+
+  #localStateChanged(): void {
+    this.self.state = {
+      audio: this.media.audioEnabled,
+      video: this.media.videoEnabled,
+      screen: this.screen.stream !== null,
+    };
+    if (this.media.hasAudio) this.#speaking.watch(LOCAL_ID, this.media.stream);
+    this.#sendState();
+    this.#changed();
+  }
+
+  #sendState(): void {
+    this.#signaling?.send({ type: "state", state: { ...this.self.state } });
+  }
+
+  #setStatus(status: RoomStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit("status", status);
+    this.#changed();
+  }
+
+  #error(error: RoomErrorDetail): void {
+    this.error = error;
+    this.emit("error", error);
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.emit("change", undefined);
+  }
+}

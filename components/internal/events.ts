@@ -1,0 +1,54 @@
+import type { RoomErrorDetail } from "../core/room-error.ts";
+import type { RoomStatus } from "../core/room-session.ts";
+import type { MediaState } from "../../protocol/messages.ts";
+
+/** A participant as events and the `peers` property describe it. */
+export interface PeerSummary {
+  id: string;
+  name: string;
+  state: MediaState;
+  connection: RTCPeerConnectionState | "self";
+}
+
+export interface ChatMessageDetail {
+  from: string;
+  name: string;
+  text: string;
+  /** Server time, milliseconds since the epoch. */
+  ts: number;
+  /** Sent from this page. */
+  local: boolean;
+}
+
+/** Every event the elements fire, with its `detail` type. */
+export interface VideoRoomEventMap {
+  "room-joined": CustomEvent<{ id: string; room: string }>;
+  "room-left": CustomEvent<{ room: string }>;
+  "peer-joined": CustomEvent<{ peer: PeerSummary }>;
+  "peer-left": CustomEvent<{ peer: PeerSummary }>;
+  "chat-message": CustomEvent<ChatMessageDetail>;
+  "screen-share-started": CustomEvent<Record<string, never>>;
+  "screen-share-stopped": CustomEvent<Record<string, never>>;
+  "room-state": CustomEvent<{ state: RoomStatus; previous: RoomStatus }>;
+  "room-error": CustomEvent<RoomErrorDetail>;
+  /** From `<chat-panel>`: the user submitted a message. */
+  "chat-send": CustomEvent<{ text: string }>;
+  /** From `<screen-share-button>`: the user asked to start or stop sharing. */
+  "screen-share-toggle": CustomEvent<{ sharing: boolean }>;
+}
+
+/** Dispatches a typed, bubbling, composed CustomEvent. */
+export function fire<K extends keyof VideoRoomEventMap>(
+  target: EventTarget,
+  type: K,
+  detail: VideoRoomEventMap[K]["detail"],
+): boolean {
+  return target.dispatchEvent(
+    new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable: true }),
+  );
+}
+
+declare global {
+  // Lets `addEventListener("room-joined", e => e.detail.id)` type-check on any element.
+  interface HTMLElementEventMap extends VideoRoomEventMap {}
+}

@@ -1,0 +1,37 @@
+import { svg, type SVGTemplateResult } from "lit";
+
+/** 24×24 stroke icons, drawn small on purpose: the bundle has a size budget. */
+const icon = (d: SVGTemplateResult) =>
+  svg`
+    <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2"
+      stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${d}</svg>
+  `;
+
+const slash = svg`
+  <path d="M3 3l18 18" />
+`;
+const micPath = svg`
+  <rect x="9" y="3" width="6" height="11" rx="3" />
+  <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+`;
+const camPath = svg`
+  <rect x="3" y="6" width="12" height="12" rx="2" />
+  <path d="M15 10l6-3v10l-6-3z" />
+`;
+
+export const icons = {
+  mic: icon(micPath),
+  micOff: icon(svg`${micPath}${slash}`),
+  cam: icon(camPath),
+  camOff: icon(svg`${camPath}${slash}`),
+  screen: icon(svg`
+    <rect x="3" y="4" width="18" height="12" rx="2" />
+    <path d="M8 20h8M12 16v4" />
+  `),
+  chat: icon(svg`
+    <path d="M4 5h16v11H9l-5 4z" />
+  `),
+  leave: icon(svg`
+    <path d="M10 17l-5-5 5-5M5 12h11M14 4h5v16h-5" />
+  `),
+} as const;

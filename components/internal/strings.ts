@@ -1,0 +1,51 @@
+/**
+ * Every visible string. A host page replaces any of them through the
+ * `strings` property to translate the UI. `{name}` and `{n}` are filled in.
+ */
+export const DEFAULT_STRINGS = {
+  join: "Join",
+  leave: "Leave",
+  rejoin: "Rejoin",
+  retry: "Try again",
+  yourName: "Your name",
+  joinTitle: "Ready to join?",
+  roomLabel: "Room {name}",
+  microphone: "Microphone",
+  camera: "Camera",
+  chat: "Chat",
+  shareScreen: "Share screen",
+  stopSharing: "Stop sharing",
+  screenUnsupported: "Screen sharing is not supported in this browser",
+  you: "{name} (you)",
+  screenOf: "{name}'s screen",
+  connecting: "Connecting…",
+  reconnecting: "Connection lost. Reconnecting…",
+  left: "You left the room.",
+  failed: "Could not join the room.",
+  micOff: "Microphone off",
+  cameraOff: "Camera off",
+  speaking: "Speaking",
+  peerConnecting: "Connecting…",
+  peerLost: "Connection lost",
+  playSound: "Click to hear {name}",
+  send: "Send",
+  messagePlaceholder: "Write a message",
+  noMessages: "No messages yet.",
+  unread: "{n} unread",
+  charactersLeft: "{n} characters left",
+  participants: "Participants",
+  dismiss: "Dismiss",
+} as const;
+
+export type StringKey = keyof typeof DEFAULT_STRINGS;
+export type RoomStrings = { [K in StringKey]: string };
+
+/** Looks up a string with the host's overrides, filling `{name}` / `{n}`. */
+export function t(
+  overrides: Partial<RoomStrings> | undefined,
+  key: StringKey,
+  values: Record<string, string | number> = {},
+): string {
+  const text = overrides?.[key] ?? DEFAULT_STRINGS[key];
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}

@@ -1,0 +1,80 @@
+import { html, LitElement, nothing } from "lit";
+import { canShareScreen } from "../core/screen-capture.ts";
+import { fire } from "../internal/events.ts";
+import { icons } from "../internal/icons.ts";
+import { type RoomStrings, t } from "../internal/strings.ts";
+import { screenShareButtonStyles } from "./screen-share-button.styles.ts";
+
+/**
+ * @summary Toggles screen sharing. Disabled, with the reason, where the browser
+ * cannot share a screen (most phones).
+ *
+ * @fires screen-share-toggle - The user asked to start (`detail.sharing: true`) or stop sharing.
+ *
+ * @csspart button - The `<button>`.
+ * @csspart reason - Why the button is disabled (visually hidden, read by screen readers).
+ *
+ * @cssprop --screen-share-button-background - Idle background.
+ * @cssprop --screen-share-button-active-background - Background while sharing.
+ * @cssprop --screen-share-button-color - Text and icon color.
+ * @cssprop --screen-share-button-radius - Corner radius.
+ * @cssprop --screen-share-button-padding - Inner spacing.
+ */
+export class ScreenShareButton extends LitElement {
+  static override styles = screenShareButtonStyles;
+  static override properties = {
+    sharing: { type: Boolean, reflect: true },
+    disabled: { type: Boolean, reflect: true },
+    compact: { type: Boolean, reflect: true },
+    strings: { attribute: false },
+  };
+
+  /** Whether this page is sharing its screen now. */
+  declare sharing: boolean;
+  /** Disabled by the host (e.g. not joined). */
+  declare disabled: boolean;
+  /** Icon only; the label stays for screen readers. */
+  declare compact: boolean;
+  /** Replacement texts. */
+  declare strings: Partial<RoomStrings> | undefined;
+
+  constructor() {
+    super();
+    this.sharing = this.disabled = this.compact = false;
+  }
+
+  /** False where `getDisplayMedia` does not exist. */
+  get supported(): boolean {
+    return canShareScreen();
+  }
+
+  override render() {
+    const s = this.strings;
+    const supported = this.supported;
+    const label = this.sharing ? t(s, "stopSharing") : t(s, "shareScreen");
+    return html`
+      <button
+        part="button"
+        type="button"
+        aria-pressed=${this.sharing ? "true" : "false"}
+        aria-describedby=${supported ? nothing : "reason"}
+        title=${supported ? label : t(s, "screenUnsupported")}
+        ?disabled=${this.disabled || !supported}
+        @click=${this.#onClick}
+      >
+        ${icons.screen}<span class="label">${label}</span>
+      </button>
+      ${supported
+        ? nothing
+        : html`<span part="reason" id="reason">${t(s, "screenUnsupported")}</span>`}
+    `;
+  }
+
+  override focus(): void {
+    this.renderRoot.querySelector("button")?.focus();
+  }
+
+  #onClick = () => {
+    fire(this, "screen-share-toggle", { sharing: !this.sharing });
+  };
+}

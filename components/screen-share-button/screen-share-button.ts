@@ -1,0 +1,13 @@
+import { ScreenShareButton } from "./screen-share-button-element.ts";
+
+export { ScreenShareButton } from "./screen-share-button-element.ts";
+
+if (!customElements.get("screen-share-button")) {
+  customElements.define("screen-share-button", ScreenShareButton);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "screen-share-button": ScreenShareButton;
+  }
+}

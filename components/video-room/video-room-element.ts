@@ -1,0 +1,457 @@
+import { html, LitElement, nothing, type PropertyValues } from "lit";
+import { ROOM_PATTERN } from "../../protocol/messages.ts";
+import type { RoomErrorDetail } from "../core/room-error.ts";
+import type { Participant, RoomSession, RoomStatus } from "../core/room-session.ts";
+import "../chat-panel/chat-panel.ts";
+import "../peer-tile/peer-tile.ts";
+import "../screen-share-button/screen-share-button.ts";
+import { fire, type PeerSummary } from "../internal/events.ts";
+import { icons } from "../internal/icons.ts";
+import { RoomController } from "../internal/room-controller.ts";
+import { type RoomStrings, t } from "../internal/strings.ts";
+import { videoRoomStyles } from "./video-room.styles.ts";
+
+/** The signaling URL: the `server` attribute resolved against the page, or `/ws` here. */
+export function resolveServerUrl(server: string | null | undefined, base: string): string {
+  const url = new URL(server || "/ws", base);
+  if (url.protocol === "http:") url.protocol = "ws:";
+  if (url.protocol === "https:") url.protocol = "wss:";
+  return url.href;
+}
+
+function summary(p: Participant): PeerSummary {
+  return { id: p.id, name: p.name, state: { ...p.state }, connection: p.connection };
+}
+
+/**
+ * @summary A complete video meeting in one tag: pre-join screen, tiles for
+ * everyone, screen sharing, chat and controls. Media flows browser to browser
+ * (WebRTC mesh); the server only brokers the room.
+ *
+ * @fires room-joined - Joined the room; `detail: {id, room}`.
+ * @fires room-left - Left the room; `detail: {room}`.
+ * @fires peer-joined - Someone joined; `detail: {peer}`.
+ * @fires peer-left - Someone left; `detail: {peer}`.
+ * @fires chat-message - A chat message arrived (own ones too); `detail: {from, name, text, ts, local}`.
+ * @fires screen-share-started - This page started sharing its screen.
+ * @fires screen-share-stopped - This page stopped sharing (also from the browser's own bar).
+ * @fires room-state - The state changed; `detail: {state, previous}`.
+ * @fires room-error - Something failed; `detail: {code, message}`.
+ *
+ * @csspart base - The whole room.
+ * @csspart banner - Connection and error notices.
+ * @csspart prejoin - The pre-join screen.
+ * @csspart preview - The camera preview tile on the pre-join screen.
+ * @csspart stage - The area holding the tiles.
+ * @csspart grid - The grid of participant tiles.
+ * @csspart tile - Each participant tile (`<peer-tile>`).
+ * @csspart screen - The large tile of a shared screen.
+ * @csspart chat - The `<chat-panel>`.
+ * @csspart controls - The control bar.
+ * @csspart control - Each control button (mic, camera, chat).
+ * @csspart leave - The leave button.
+ * @csspart badge - The unread-messages badge.
+ *
+ * @cssprop --video-room-background - Room background.
+ * @cssprop --video-room-color - Text color.
+ * @cssprop --video-room-panel-background - Chat and notice background.
+ * @cssprop --video-room-control-background - Control button background.
+ * @cssprop --video-room-control-color - Control button text color.
+ * @cssprop --video-room-accent - Accent (join, active toggles, focus rings).
+ * @cssprop --video-room-danger - Leave button, mic/camera off, errors.
+ * @cssprop --video-room-radius - Corner radius of the room and tiles.
+ * @cssprop --video-room-gap - Space between tiles and panels.
+ * @cssprop --video-room-font - Font shorthand.
+ * @cssprop --video-room-height - Height of the element (default min(80vh, 720px)).
+ */
+export class VideoRoom extends LitElement {
+  static override styles = videoRoomStyles;
+  static override properties = {
+    room: { type: String, reflect: true },
+    name: { type: String },
+    server: { type: String },
+    autojoin: { type: Boolean },
+    iceTransportPolicy: { type: String, attribute: "ice-transport-policy" },
+    strings: { attribute: false },
+    _chatOpen: { state: true },
+    _unread: { state: true },
+    _draftName: { state: true },
+    _dismissed: { state: true },
+  };
+
+  /** The room to join (1–64 of A–Z, a–z, 0–9, `_`, `-`). Required. */
+  declare room: string;
+  /** Display name; asked for on the pre-join screen when missing. */
+  declare name: string;
+  /** Signaling WebSocket URL; default `/ws` on this page's origin. */
+  declare server: string;
+  /** Join as soon as the element is on the page, skipping the pre-join screen. */
+  declare autojoin: boolean;
+  /** `relay` sends media only through TURN (hides client IPs); default `all`. */
+  declare iceTransportPolicy: RTCIceTransportPolicy;
+  /** Replacement texts, e.g. for translation: `{ join: "Beitreten" }`. */
+  declare strings: Partial<RoomStrings> | undefined;
+  declare _chatOpen: boolean;
+  declare _unread: number;
+  declare _draftName: string;
+  declare _dismissed: RoomErrorDetail | null;
+
+  readonly #room = new RoomController(this, (session) => this.#forward(session));
+
+  constructor() {
+    super();
+    this.room = "";
+    this.name = "";
+    this.server = "";
+    this.autojoin = false;
+    this.iceTransportPolicy = "all";
+    this._chatOpen = false;
+    this._unread = 0;
+    this._draftName = "";
+    this._dismissed = null;
+  }
+
+  /** `idle` (pre-join), `connecting`, `joined`, `reconnecting`, `left` or `failed`. */
+  get state(): RoomStatus {
+    return this.#room.session?.status ?? "idle";
+  }
+
+  /** The other participants. */
+  get peers(): PeerSummary[] {
+    return (this.#room.session?.participants ?? []).filter((p) => !p.local).map(summary);
+  }
+
+  /** Own camera and microphone, once started. */
+  get localStream(): MediaStream | null {
+    return this.#room.session?.media.stream ?? null;
+  }
+
+  /** Joins the room (asks for camera and microphone first if needed). */
+  async join(): Promise<void> {
+    const name = (this._draftName || this.name).trim() || "Guest";
+    const session = this.#session();
+    if (!session) return;
+    await session.join(name);
+  }
+
+  /** Leaves the room; the camera stays on for the rejoin screen. */
+  leave(): void {
+    this.#room.session?.leave();
+  }
+
+  /** Mutes or unmutes the microphone; returns whether it is now on. */
+  toggleAudio(): boolean {
+    const s = this.#room.session;
+    s?.toggleAudio();
+    return s?.media.audioEnabled ?? false;
+  }
+
+  /** Turns the camera off (light off) or on; resolves with whether it is now on. */
+  async toggleVideo(): Promise<boolean> {
+    const s = this.#room.session;
+    await s?.toggleVideo();
+    return s?.media.videoEnabled ?? false;
+  }
+
+  startScreenShare(): Promise<void> {
+    return this.#room.session?.startScreenShare() ?? Promise.resolve();
+  }
+
+  stopScreenShare(): void {
+    this.#room.session?.stopScreenShare();
+  }
+
+  /** Sends a chat message to everyone; false if it could not be sent. */
+  sendChat(text: string): boolean {
+    return this.#room.session?.sendChat(text) ?? false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Defer so attributes set right after creation are seen.
+    queueMicrotask(() => {
+      if (!this.isConnected || this.#room.session) return;
+      if (this.autojoin) void this.join();
+      else void this.#session()?.startMedia(); // camera preview on the pre-join screen
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A different room or server is a different meeting.
+    if ((changed.has("room") || changed.has("server")) && this.#room.session) {
+      const wasIn = this.state !== "idle";
+      if (changed.get("room") !== undefined || changed.get("server") !== undefined) {
+        this.#room.reset();
+        if (wasIn && this.autojoin) queueMicrotask(() => void this.join());
+      }
+    }
+  }
+
+  #session(): RoomSession | null {
+    if (!ROOM_PATTERN.test(this.room)) {
+      const error = {
+        code: "bad-room" as const,
+        message:
+          `Cannot join: room "${this.room}" must be 1–64 characters of A–Z, a–z, 0–9, _ and -`,
+      };
+      fire(this, "room-error", error);
+      console.error(`<video-room>: ${error.message}`);
+      return null;
+    }
+    return this.#room.ensure({
+      room: this.room,
+      name: (this._draftName || this.name).trim() || "Guest",
+      server: resolveServerUrl(this.server, location.href),
+      iceTransportPolicy: this.iceTransportPolicy === "relay" ? "relay" : "all",
+    });
+  }
+
+  /** Turns session events into the element's DOM events. */
+  #forward(session: RoomSession): Array<() => void> {
+    let previous: RoomStatus = session.status;
+    return [
+      session.on("status", (state) => {
+        fire(this, "room-state", { state, previous });
+        if (state === "joined" && previous === "connecting") {
+          fire(this, "room-joined", { id: session.selfId ?? "", room: this.room });
+        }
+        if (state === "left") fire(this, "room-left", { room: this.room });
+        previous = state;
+      }),
+      session.on("peer-joined", (p) => fire(this, "peer-joined", { peer: summary(p) })),
+      session.on("peer-left", (p) => fire(this, "peer-left", { peer: summary(p) })),
+      session.on("chat", (m) => {
+        if (!this._chatOpen && !m.local) this._unread++;
+        fire(this, "chat-message", { ...m });
+      }),
+      session.on(
+        "screen-share",
+        (on) => fire(this, on ? "screen-share-started" : "screen-share-stopped", {}),
+      ),
+      session.on("error", (e) => fire(this, "room-error", { ...e })),
+    ];
+  }
+
+  // ---- rendering ----
+
+  override render() {
+    const session = this.#room.session;
+    const state = this.state;
+    let body;
+    if (!session || state === "idle") body = this.#renderPrejoin(session);
+    else if (state === "left") {
+      body = this.#renderMessage(t(this.strings, "left"), t(this.strings, "rejoin"));
+    } else if (state === "failed") {
+      body = this.#renderMessage(
+        session.error?.message ?? t(this.strings, "failed"),
+        t(this.strings, "retry"),
+      );
+    } else body = this.#renderCall(session);
+    return html`<div part="base">${this.#renderBanner(session)}${body}</div>`;
+  }
+
+  #renderBanner(session: RoomSession | null) {
+    const s = this.strings;
+    const state = this.state;
+    if (state === "connecting" || state === "reconnecting") {
+      return html`<div part="banner" role="status">${t(s, state)}</div>`;
+    }
+    const error = session?.error;
+    if (error && error !== this._dismissed && state !== "failed") {
+      return html`
+        <div part="banner" class="error" role="alert">
+          <span>${error.message}</span>
+          <button type="button" @click=${() => (this._dismissed = error)}>${t(
+            s,
+            "dismiss",
+          )}</button>
+        </div>
+      `;
+    }
+    return nothing;
+  }
+
+  #renderPrejoin(session: RoomSession | null) {
+    const s = this.strings;
+    const self = session?.self;
+    return html`
+      <div part="prejoin">
+        <h2>${t(s, "joinTitle")}</h2>
+        ${self
+          ? html`
+            <peer-tile
+              part="preview"
+              local
+              .name=${this._draftName || this.name || "?"}
+              .stream=${self.stream}
+              ?video-off=${!self.state.video}
+              ?audio-muted=${!self.state.audio}
+              .strings=${s}
+            ></peer-tile>
+          `
+          : nothing}
+        <form @submit=${this.#onJoinSubmit}>
+          <label>
+            ${t(s, "yourName")}
+            <input
+              name="name"
+              autocomplete="nickname"
+              maxlength="64"
+              required
+              .value=${this._draftName || this.name}
+              @input=${(e: Event) => (this._draftName = (e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <div class="row">${this.#renderMediaToggles(session)}</div>
+          <button class="primary" type="submit">${t(s, "join")}</button>
+        </form>
+      </div>
+    `;
+  }
+
+  #renderMessage(text: string, action: string) {
+    return html`
+      <div class="screen-message" role="status">
+        <p>${text}</p>
+        <div><button class="primary" type="button" @click=${this.#rejoin}>${action}</button></div>
+      </div>
+    `;
+  }
+
+  #renderMediaToggles(session: RoomSession | null) {
+    const s = this.strings;
+    const media = session?.media;
+    const audio = media?.audioEnabled ?? false;
+    const video = media?.videoEnabled ?? false;
+    return html`
+      <button
+        part="control"
+        type="button"
+        class=${audio ? "" : "off"}
+        aria-pressed=${audio ? "true" : "false"}
+        aria-label=${t(s, "microphone")}
+        title=${t(s, "microphone")}
+        ?disabled=${!media?.hasAudio}
+        @click=${() => this.toggleAudio()}
+      >${audio ? icons.mic : icons.micOff}</button>
+      <button
+        part="control"
+        type="button"
+        class=${video ? "" : "off"}
+        aria-pressed=${video ? "true" : "false"}
+        aria-label=${t(s, "camera")}
+        title=${t(s, "camera")}
+        @click=${() => void this.toggleVideo()}
+      >${video ? icons.cam : icons.camOff}</button>
+    `;
+  }
+
+  #renderCall(session: RoomSession) {
+    const s = this.strings;
+    const people = session.participants;
+    const screens = people.filter((p) => p.screen);
+    const featured = screens.find((p) => !p.local) ?? screens[0];
+    const tiles = [
+      ...people.map((p) => this.#renderTile(p, false)),
+      ...screens.filter((p) => p !== featured).map((p) => this.#renderTile(p, true)),
+    ];
+    const cols = Math.ceil(Math.sqrt(tiles.length));
+    const joined = this.state === "joined";
+    return html`
+      <div class="main">
+        <div part="stage" class=${featured ? "with-screen" : ""}>
+          ${featured ? this.#renderTile(featured, true, "screen") : nothing}
+          <div part="grid" style="--cols: ${cols}" aria-label=${t(s, "participants")} role="list">
+            ${tiles}
+          </div>
+        </div>
+        ${this._chatOpen
+          ? html`
+            <chat-panel
+              part="chat"
+              .messages=${session.chat}
+              .strings=${s}
+              ?disabled=${!joined}
+              @chat-send=${this.#onChatSend}
+            ></chat-panel>
+          `
+          : nothing}
+      </div>
+      <div part="controls" role="toolbar" aria-label=${t(s, "roomLabel", { name: this.room })}>
+        ${this.#renderMediaToggles(session)}
+        <screen-share-button
+          .strings=${s}
+          ?sharing=${session.screen.stream !== null}
+          ?disabled=${!joined}
+          @screen-share-toggle=${this.#onScreenToggle}
+        ></screen-share-button>
+        <button
+          part="control"
+          type="button"
+          class="chat"
+          aria-pressed=${this._chatOpen ? "true" : "false"}
+          aria-label=${this._unread
+            ? `${t(s, "chat")}, ${t(s, "unread", { n: this._unread })}`
+            : t(s, "chat")}
+          @click=${this.#toggleChat}
+        >
+          ${icons.chat}<span>${t(s, "chat")}</span>
+          ${this._unread
+            ? html`<span part="badge" aria-hidden="true">${this._unread}</span>`
+            : nothing}
+        </button>
+        <button part="control leave" type="button" @click=${() => this.leave()}>
+          ${icons.leave}<span>${t(s, "leave")}</span>
+        </button>
+      </div>
+    `;
+  }
+
+  #renderTile(p: Participant, screen: boolean, part = "tile") {
+    return html`
+      <peer-tile
+        part=${part}
+        role="listitem"
+        data-peer=${p.id}
+        .name=${p.name}
+        .stream=${screen ? p.screen : p.stream}
+        .strings=${this.strings}
+        ?local=${p.local}
+        ?screen=${screen}
+        ?audio-muted=${!p.state.audio}
+        ?video-off=${!p.state.video}
+        ?speaking=${!screen && p.speaking}
+        connection=${p.connection}
+      ></peer-tile>
+    `;
+  }
+
+  #onJoinSubmit = (e: Event) => {
+    e.preventDefault();
+    void this.join();
+  };
+
+  #rejoin = () => {
+    const session = this.#room.session;
+    if (session?.status === "failed") this.#room.reset(); // start clean after a failure
+    void this.join();
+  };
+
+  #toggleChat = async () => {
+    this._chatOpen = !this._chatOpen;
+    if (this._chatOpen) {
+      this._unread = 0;
+      await this.updateComplete;
+      this.renderRoot.querySelector("chat-panel")?.focus();
+    }
+  };
+
+  #onChatSend = (e: CustomEvent<{ text: string }>) => {
+    if (!this.sendChat(e.detail.text)) e.preventDefault(); // keep the draft
+  };
+
+  #onScreenToggle = (e: CustomEvent<{ sharing: boolean }>) => {
+    if (e.detail.sharing) void this.startScreenShare();
+    else this.stopScreenShare();
+  };
+}

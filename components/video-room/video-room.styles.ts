@@ -1,0 +1,235 @@
+import { css } from "lit";
+
+export const videoRoomStyles = css`
+  :host {
+    --_bg: var(--video-room-background, #f4f5f8);
+    --_fg: var(--video-room-color, #161a23);
+    --_panel: var(--video-room-panel-background, #fff);
+    --_control: var(--video-room-control-background, #e3e6ee);
+    --_control-fg: var(--video-room-control-color, #161a23);
+    --_accent: var(--video-room-accent, #3b66f5);
+    --_danger: var(--video-room-danger, #d93a3a);
+    --_radius: var(--video-room-radius, 12px);
+    --_gap: var(--video-room-gap, 10px);
+    display: block;
+    position: relative;
+    height: var(--video-room-height, min(80vh, 720px));
+    min-height: 320px;
+    box-sizing: border-box;
+    background: var(--_bg);
+    color: var(--_fg);
+    font: var(--video-room-font, 15px/1.4 system-ui, sans-serif);
+    border-radius: var(--_radius);
+    overflow: hidden;
+    color-scheme: light;
+    --peer-tile-radius: var(--_radius);
+    --chat-panel-accent: var(--_accent);
+    --chat-panel-background: var(--_panel);
+    --chat-panel-color: var(--_fg);
+    --chat-panel-radius: var(--_radius);
+    --screen-share-button-background: var(--_control);
+    --screen-share-button-color: var(--_control-fg);
+    --screen-share-button-active-background: var(--_accent);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_bg: var(--video-room-background, #10131a);
+      --_fg: var(--video-room-color, #e9ecf3);
+      --_panel: var(--video-room-panel-background, #1b202b);
+      --_control: var(--video-room-control-background, #2c3242);
+      --_control-fg: var(--video-room-control-color, #e9ecf3);
+      color-scheme: dark;
+    }
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  [part="base"] {
+    height: 100%;
+    display: flex;
+    flex-direction: column;
+    gap: var(--_gap);
+    padding: var(--_gap);
+  }
+  .main {
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    gap: var(--_gap);
+  }
+  [part="stage"] {
+    flex: 1;
+    min-width: 0;
+    display: flex;
+    flex-direction: column;
+    gap: var(--_gap);
+  }
+  [part="grid"] {
+    flex: 1;
+    min-height: 0;
+    display: grid;
+    grid-template-columns: repeat(var(--cols, 1), minmax(0, 1fr));
+    grid-auto-rows: minmax(0, 1fr);
+    gap: var(--_gap);
+    align-content: center;
+  }
+  [part="grid"] peer-tile {
+    aspect-ratio: auto;
+    max-height: 100%;
+  }
+  .with-screen [part="grid"] {
+    flex: 0 0 22%;
+    grid-template-columns: none;
+    grid-auto-flow: column;
+    grid-auto-columns: minmax(120px, 220px);
+    justify-content: center;
+    overflow-x: auto;
+  }
+  [part="screen"] {
+    flex: 1;
+    min-height: 0;
+    aspect-ratio: auto;
+  }
+  chat-panel {
+    flex: 0 0 min(320px, 40%);
+  }
+  @media (max-width: 640px) {
+    .main {
+      flex-direction: column;
+    }
+    chat-panel {
+      flex: 0 0 45%;
+    }
+  }
+  [part="controls"] {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 8px;
+  }
+  button,
+  input {
+    font: inherit;
+  }
+  [part~="control"],
+  .primary {
+    position: relative;
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    padding: 8px 12px;
+    border-radius: 10px;
+    border: 0;
+    background: var(--_control);
+    color: var(--_control-fg);
+    cursor: pointer;
+  }
+  [part~="control"][aria-pressed="false"].off {
+    background: var(--_danger);
+    color: #fff;
+  }
+  [part~="control"][aria-pressed="true"].chat {
+    background: var(--_accent);
+    color: #fff;
+  }
+  [part~="leave"] {
+    background: var(--_danger);
+    color: #fff;
+  }
+  .primary {
+    background: var(--_accent);
+    color: #fff;
+    padding: 10px 20px;
+    justify-content: center;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+  button:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  [part="badge"] {
+    position: absolute;
+    top: -6px;
+    right: -6px;
+    min-width: 20px;
+    padding: 0 5px;
+    border-radius: 10px;
+    background: var(--_danger);
+    color: #fff;
+    font-size: 12px;
+    line-height: 20px;
+    text-align: center;
+  }
+  [part="banner"] {
+    padding: 8px 12px;
+    border-radius: 8px;
+    background: var(--_panel);
+    display: flex;
+    gap: 12px;
+    align-items: center;
+    justify-content: space-between;
+  }
+  [part="banner"].error {
+    border-left: 4px solid var(--_danger);
+  }
+  [part="banner"] button {
+    background: none;
+    border: 0;
+    color: inherit;
+    text-decoration: underline;
+    cursor: pointer;
+  }
+  [part="prejoin"],
+  .screen-message {
+    flex: 1;
+    min-height: 0;
+    display: grid;
+    place-content: center;
+    gap: 16px;
+    text-align: center;
+  }
+  [part="prejoin"] {
+    grid-template-columns: minmax(0, 480px);
+  }
+  [part="prejoin"] h2,
+  .screen-message p {
+    margin: 0;
+    font-size: 1.2em;
+  }
+  [part="prejoin"] form {
+    display: grid;
+    gap: 10px;
+  }
+  [part="prejoin"] .row {
+    display: flex;
+    gap: 8px;
+    justify-content: center;
+  }
+  label {
+    display: grid;
+    gap: 4px;
+    text-align: left;
+    font-size: 0.9em;
+  }
+  input {
+    padding: 8px 10px;
+    border-radius: 8px;
+    border: 1px solid color-mix(in srgb, currentColor 30%, transparent);
+    background: var(--_panel);
+    color: inherit;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;

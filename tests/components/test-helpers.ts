@@ -1,0 +1,47 @@
+/** Shared helpers for the browser tests. */
+
+/** The real signaling server started by the test runner. */
+export async function signalingUrl(): Promise<string> {
+  const r = await fetch("/__signaling");
+  return (await r.json()).url;
+}
+
+/** A room name no other test uses. */
+export function uniqueRoom(prefix = "t"): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
+export async function until<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 15000,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  while (true) {
+    const value = await check();
+    if (value) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Frames decoded so far by a connection's inbound video (from getStats). */
+export async function framesDecoded(pc: RTCPeerConnection): Promise<number> {
+  let total = 0;
+  (await pc.getStats()).forEach((s) => {
+    if (s.type === "inbound-rtp" && s.kind === "video") total += s.framesDecoded ?? 0;
+  });
+  return total;
+}
+
+/** Resolves once a video element has painted a frame from its stream. */
+export function frameRendered(video: HTMLVideoElement, timeoutMs = 10000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no video frame rendered")), timeoutMs);
+    video.requestVideoFrameCallback(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

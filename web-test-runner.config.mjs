@@ -1,0 +1,81 @@
+// Web Test Runner: element and core tests in the system Chromium with fake media.
+// Plain JS because the runner loads its config before any TypeScript support.
+import { esbuildPlugin } from "@web/dev-server-esbuild";
+import { chromeLauncher } from "@web/test-runner-chrome";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+/** Starts the real signaling server on a free port; tests read it from /__signaling. */
+function signalingServerPlugin() {
+  let child;
+  let port;
+  return {
+    name: "signaling-server",
+    async serverStart() {
+      child = spawn("node_modules/.bin/deno", [
+        "run",
+        "--allow-net",
+        "--allow-read",
+        "--allow-env",
+        "server/main.ts",
+      ], {
+        env: {
+          ...process.env,
+          PORT: "0",
+          HOST: "127.0.0.1",
+          RESUME_GRACE_MS: "5000",
+          LOG_LEVEL: "info",
+          ICE_SERVERS: "",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      port = await new Promise((resolve, reject) => {
+        const lines = createInterface({ input: child.stdout });
+        lines.on("line", (line) => {
+          try {
+            const entry = JSON.parse(line);
+            if (entry.msg === "listening") resolve(entry.port);
+          } catch { /* not ours */ }
+        });
+        child.once("exit", (code) => reject(new Error(`signaling server exited with ${code}`)));
+        setTimeout(() => reject(new Error("signaling server did not start in 20 s")), 20000)
+          .unref();
+      });
+    },
+    serverStop() {
+      child?.kill("SIGTERM");
+    },
+    serve(context) {
+      if (context.path === "/__signaling") {
+        return { body: JSON.stringify({ url: `ws://127.0.0.1:${port}/ws`, port }), type: "json" };
+      }
+    },
+  };
+}
+
+export default {
+  files: ["tests/components/**/*.test.ts"],
+  nodeResolve: { exportConditions: ["production"] },
+  plugins: [esbuildPlugin({ ts: true, target: "es2022" }), signalingServerPlugin()],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: "/usr/bin/chromium",
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--use-fake-ui-for-media-stream",
+          "--use-fake-device-for-media-stream",
+          "--allow-loopback-in-peer-connection",
+          "--autoplay-policy=no-user-gesture-required",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--disable-background-networking",
+        ],
+      },
+    }),
+  ],
+  concurrency: 2,
+  testFramework: { config: { timeout: 30000 } },
+  testsFinishTimeout: 300000,
+};
