@@ -71,11 +71,17 @@ export default {
           "--disable-gpu",
           "--disable-dev-shm-usage",
           "--disable-background-networking",
+          // Two test files run at once; the page in the background must not be throttled.
+          "--disable-background-timer-throttling",
+          "--disable-renderer-backgrounding",
+          "--disable-backgrounding-occluded-windows",
         ],
       },
     }),
   ],
-  concurrency: 2,
+  // One file at a time: a background page in headless Chromium gets its media
+  // and timers deprioritised even with the flags above, and tests then stall.
+  concurrency: 1,
   testFramework: { config: { timeout: 30000 } },
   testsFinishTimeout: 300000,
 };

@@ -68,7 +68,7 @@ export const chatPanelStyles = css`
     padding: 6px 14px;
     border-radius: 8px;
     border: 0;
-    background: var(--chat-panel-accent, #4f7cff);
+    background: var(--chat-panel-accent, #2f5bd8);
     color: #fff;
     cursor: pointer;
   }
@@ -86,7 +86,7 @@ export const chatPanelStyles = css`
     opacity: 1;
   }
   :focus-visible {
-    outline: 2px solid var(--chat-panel-accent, #4f7cff);
+    outline: 2px solid var(--chat-panel-accent, #2f5bd8);
     outline-offset: 1px;
   }
 `;

@@ -274,7 +274,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           }
         }
         this.#sendState();
-        this.error = null;
+        // Connection trouble is over; a refused camera is still worth showing.
+        if (this.error?.code === ClientErrorCode.ServerUnreachable) this.error = null;
         this.#changed();
         return;
       }

@@ -98,7 +98,7 @@ export const peerTileStyles = css`
     padding: 8px 14px;
     border-radius: 8px;
     border: 0;
-    background: var(--peer-tile-accent, #4f7cff);
+    background: var(--peer-tile-accent, #2f5bd8);
     color: #fff;
     cursor: pointer;
   }

@@ -17,14 +17,14 @@ export const screenShareButtonStyles = css`
     cursor: pointer;
   }
   :host([sharing]) [part="button"] {
-    background: var(--screen-share-button-active-background, #4f7cff);
+    background: var(--screen-share-button-active-background, #2f5bd8);
   }
   [part="button"]:disabled {
     opacity: 0.5;
     cursor: not-allowed;
   }
   [part="button"]:focus-visible {
-    outline: 2px solid var(--screen-share-button-active-background, #4f7cff);
+    outline: 2px solid var(--screen-share-button-active-background, #2f5bd8);
     outline-offset: 2px;
   }
   .label {

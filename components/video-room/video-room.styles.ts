@@ -7,8 +7,8 @@ export const videoRoomStyles = css`
     --_panel: var(--video-room-panel-background, #fff);
     --_control: var(--video-room-control-background, #e3e6ee);
     --_control-fg: var(--video-room-control-color, #161a23);
-    --_accent: var(--video-room-accent, #3b66f5);
-    --_danger: var(--video-room-danger, #d93a3a);
+    --_accent: var(--video-room-accent, #2f5bd8);
+    --_danger: var(--video-room-danger, #c62f2f);
     --_radius: var(--video-room-radius, 12px);
     --_gap: var(--video-room-gap, 10px);
     display: block;

@@ -16,11 +16,11 @@ export async function until<T>(
   check: () => T | Promise<T>,
   what: string,
   timeoutMs = 15000,
-): Promise<T> {
+): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   while (true) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as NonNullable<T>;
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -35,13 +35,11 @@ export async function framesDecoded(pc: RTCPeerConnection): Promise<number> {
   return total;
 }
 
-/** Resolves once a video element has painted a frame from its stream. */
-export function frameRendered(video: HTMLVideoElement, timeoutMs = 10000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no video frame rendered")), timeoutMs);
-    video.requestVideoFrameCallback(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+/**
+ * Resolves once a video element is playing its stream: it knows the frame size
+ * and its clock advances. (requestVideoFrameCallback would not fire in a
+ * background page, and test files run side by side.)
+ */
+export async function frameRendered(video: HTMLVideoElement, timeoutMs = 10000): Promise<void> {
+  await until(() => video.videoWidth > 0 && video.currentTime > 0, "video playing", timeoutMs);
 }

@@ -1,3 +1,4 @@
+/// <reference path="../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
 import { type LinkSignal, PeerLink, type StreamRole } from "../../../components/core/peer-link.ts";
 import { framesDecoded, until } from "../test-helpers.ts";

@@ -1,0 +1,163 @@
+/// <reference path="../mocha-globals.d.ts" />
+import { expect } from "@open-wc/testing";
+import { type Participant, RoomSession } from "../../../components/core/room-session.ts";
+import { framesDecoded, signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+
+async function session(room: string, name: string, baseMs = 50) {
+  return new RoomSession({ room, name, server: await signalingUrl(), reconnect: { baseMs } });
+}
+
+const remote = (s: RoomSession): Participant | undefined => s.participants.find((p) => !p.local);
+
+describe("RoomSession", () => {
+  let sessions: RoomSession[] = [];
+  afterEach(() => {
+    for (const s of sessions) s.close();
+    sessions = [];
+  });
+
+  it("two sessions connect; mute and camera-off reach the far side", async () => {
+    const room = uniqueRoom();
+    const a = await session(room, "Ana");
+    const b = await session(room, "Bo");
+    sessions.push(a, b);
+    await a.join();
+    await until(() => a.status === "joined", "a joined");
+    await b.join();
+    await until(() => remote(a)?.connection === "connected", "a connected to b");
+    await until(() => remote(b)?.connection === "connected", "b connected to a");
+    expect(remote(a)!.name).to.equal("Bo");
+    expect(remote(b)!.name).to.equal("Ana");
+    await until(() => remote(b)!.state.audio && remote(b)!.state.video, "a's state at b");
+
+    a.toggleAudio(false);
+    await until(() => remote(b)!.state.audio === false, "mute at b");
+    expect(a.media.stream.getAudioTracks()[0].enabled).to.be.false;
+
+    await a.toggleVideo(false);
+    await until(() => remote(b)!.state.video === false, "camera off at b");
+    expect(a.media.stream.getVideoTracks()).to.have.length(0); // track stopped: light off
+
+    await a.toggleVideo(true);
+    await until(() => remote(b)!.state.video === true, "camera on at b");
+    const link = b.linkTo(a.selfId!)!;
+    const before = await framesDecoded(link.pc);
+    await until(async () => (await framesDecoded(link.pc)) > before + 5, "video after camera on");
+  });
+
+  it("screen share shows as its own stream at the far side and ends cleanly", async () => {
+    const room = uniqueRoom();
+    const a = await session(room, "A");
+    const b = await session(room, "B");
+    sessions.push(a, b);
+    await a.join();
+    await b.join();
+    await until(() => remote(a)?.connection === "connected", "connected");
+    const events: boolean[] = [];
+    a.on("screen-share", (on) => events.push(on));
+    await a.startScreenShare();
+    await until(() => remote(b)?.screen, "screen at b");
+    expect(remote(b)!.stream).to.not.equal(remote(b)!.screen);
+    await until(() => remote(b)!.state.screen, "screen state at b");
+    // As if the user pressed the browser's own "Stop sharing".
+    a.screen.stream!.getVideoTracks()[0].stop();
+    a.screen.stream?.getVideoTracks()[0].dispatchEvent(new Event("ended"));
+    await until(() => !remote(b)!.screen, "screen gone at b");
+    expect(events).to.deep.equal([true, false]);
+    expect(a.screen.stream).to.equal(null);
+  });
+
+  it("chat reaches everyone in one order", async () => {
+    const room = uniqueRoom();
+    const a = await session(room, "A");
+    const b = await session(room, "B");
+    sessions.push(a, b);
+    await a.join();
+    await b.join();
+    await until(() => a.status === "joined" && b.status === "joined", "joined");
+    expect(a.sendChat("first")).to.be.true;
+    expect(b.sendChat("second")).to.be.true;
+    expect(a.sendChat("   ")).to.be.false;
+    await until(() => a.chat.length === 2 && b.chat.length === 2, "both messages");
+    expect(a.chat.map((m) => m.text)).to.deep.equal(b.chat.map((m) => m.text));
+    expect(a.chat.find((m) => m.text === "first")!.local).to.be.true;
+    expect(b.chat.find((m) => m.text === "first")!.local).to.be.false;
+  });
+
+  it("a dropped signaling connection resumes; media never stops", async () => {
+    const room = uniqueRoom();
+    const a = await session(room, "A", 1500); // stays down long enough to watch media
+    const b = await session(room, "B");
+    sessions.push(a, b);
+    await a.join();
+    await b.join();
+    await until(() => remote(a)?.connection === "connected", "connected");
+    const id = a.selfId;
+    const left: string[] = [];
+    const statuses: string[] = [];
+    b.on("peer-left", (p) => left.push(p.id));
+    a.on("status", (s) => statuses.push(s));
+    a.dropSignaling();
+    await until(() => statuses.includes("reconnecting"), "reconnecting");
+    const link = b.linkTo(id!)!;
+    const before = await framesDecoded(link.pc);
+    await until(
+      async () => (await framesDecoded(link.pc)) > before + 5,
+      "media while reconnecting",
+    );
+    expect(a.status).to.equal("reconnecting");
+    await until(() => a.status === "joined", "resumed");
+    expect(statuses).to.deep.equal(["reconnecting", "joined"]);
+    expect(a.selfId).to.equal(id);
+    expect(left).to.deep.equal([]);
+    a.toggleAudio(false);
+    await until(() => remote(b)!.state.audio === false, "state flows after resume");
+  });
+
+  it("leave tells the others and closes the links", async () => {
+    const room = uniqueRoom();
+    const a = await session(room, "A");
+    const b = await session(room, "B");
+    sessions.push(a, b);
+    await a.join();
+    await b.join();
+    await until(() => remote(a)?.connection === "connected", "connected");
+    const link = a.linkTo(b.selfId!)!;
+    b.leave();
+    await until(() => !remote(a), "b gone at a");
+    expect(link.pc.signalingState).to.equal("closed");
+    expect(b.status).to.equal("left");
+    expect(b.participants).to.have.length(1);
+  });
+
+  it("a refused camera still joins with sound and explains why", async () => {
+    const devices = navigator.mediaDevices;
+    const denyCamera = new Proxy(devices, {
+      get(target, prop) {
+        if (prop === "getUserMedia") {
+          return (c: MediaStreamConstraints) =>
+            c.video
+              ? Promise.reject(new DOMException("denied", "NotAllowedError"))
+              : target.getUserMedia(c);
+        }
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const a = new RoomSession({
+      room: uniqueRoom(),
+      name: "A",
+      server: await signalingUrl(),
+      mediaDevices: denyCamera,
+    });
+    sessions.push(a);
+    const errors: string[] = [];
+    a.on("error", (e) => errors.push(e.code));
+    await a.join();
+    await until(() => a.status === "joined", "joined");
+    expect(errors).to.include("permission-denied");
+    expect(a.error!.message).to.equal("Cannot use the camera: permission was denied");
+    expect(a.self.state.audio).to.be.true;
+    expect(a.self.state.video).to.be.false;
+  });
+});

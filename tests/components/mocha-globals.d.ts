@@ -1,0 +1,2 @@
+// The browser tests run under Mocha (Web Test Runner), which provides these globals.
+/// <reference types="npm:@types/mocha" />

@@ -1,0 +1,233 @@
+/// <reference path="../mocha-globals.d.ts" />
+import { expect, fixture, html, oneEvent } from "@open-wc/testing";
+import "../../../components/video-room/video-room.ts";
+import { resolveServerUrl, type VideoRoom } from "../../../components/video-room/video-room.ts";
+import type { PeerTile } from "../../../components/peer-tile/peer-tile.ts";
+import type { ChatPanel } from "../../../components/chat-panel/chat-panel.ts";
+import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+
+const $ = <T extends Element>(el: VideoRoom, sel: string) => el.shadowRoot!.querySelector<T>(sel);
+const $$ = <T extends Element>(el: VideoRoom, sel: string) => [
+  ...el.shadowRoot!.querySelectorAll<T>(sel),
+];
+const tiles = (el: VideoRoom) => $$<PeerTile>(el, "peer-tile");
+const tileOf = (el: VideoRoom, name: string) => tiles(el).find((t) => t.name === name && !t.screen);
+const control = (el: VideoRoom, label: string) =>
+  $$<HTMLButtonElement>(el, '[part~="control"]').find((b) =>
+    (b.getAttribute("aria-label") ?? b.textContent ?? "").includes(label)
+  )!;
+
+/** Two rooms on one page, joined to the same meeting. */
+async function twoRooms() {
+  const server = await signalingUrl();
+  const room = uniqueRoom();
+  const wrap = await fixture<HTMLDivElement>(html`
+    <div style="display: grid; grid-template-columns: 1fr 1fr; width: 1000px">
+      <video-room id="a" room=${room} name="Ana" server=${server} autojoin></video-room>
+      <video-room id="b" room=${room} name="Bo" server=${server} autojoin></video-room>
+    </div>
+  `);
+  const a = wrap.querySelector<VideoRoom>("#a")!;
+  const b = wrap.querySelector<VideoRoom>("#b")!;
+  await until(() => tileOf(a, "Bo") && tileOf(b, "Ana"), "each sees the other");
+  return { a, b, room };
+}
+
+describe("<video-room>", () => {
+  it("resolves the server URL", () => {
+    expect(resolveServerUrl("", "https://site.example/blog/post")).to.equal(
+      "wss://site.example/ws",
+    );
+    expect(resolveServerUrl(null, "http://localhost:8000/")).to.equal("ws://localhost:8000/ws");
+    expect(resolveServerUrl("wss://sig.example/ws", "https://x/")).to.equal("wss://sig.example/ws");
+    expect(resolveServerUrl("/signal", "https://x/a")).to.equal("wss://x/signal");
+  });
+
+  it("shows a pre-join screen: camera preview, name field, Join", async () => {
+    const el = await fixture<VideoRoom>(
+      html`<video-room room=${uniqueRoom()} server=${await signalingUrl()}></video-room>`,
+    );
+    expect(el.state).to.equal("idle");
+    const preview = await until(() => $<PeerTile>(el, '[part="preview"]'), "preview");
+    await until(() => el.localStream?.getVideoTracks().length, "camera preview stream");
+    expect(preview.stream).to.equal(el.localStream);
+    const input = $<HTMLInputElement>(el, "input[name=name]")!;
+    expect(input.labels?.[0]?.textContent).to.contain("Your name");
+    expect($<HTMLButtonElement>(el, "button[type=submit]")!.textContent).to.equal("Join");
+    await expect(el).to.be.accessible();
+    // Typing a name and pressing Join joins under that name.
+    input.value = "Carla";
+    input.dispatchEvent(new Event("input"));
+    setTimeout(() => $<HTMLButtonElement>(el, "button[type=submit]")!.click());
+    const joined = await oneEvent(el, "room-joined");
+    expect(joined.detail.room).to.equal(el.room);
+    expect(el.state).to.equal("joined");
+    await until(() => tileOf(el, "Carla"), "own tile with the typed name");
+    el.leave();
+  });
+
+  it("two rooms meet: tiles, events, properties, accessibility", async () => {
+    const { a, b } = await twoRooms();
+    expect(a.peers.map((p) => p.name)).to.deep.equal(["Bo"]);
+    expect(tileOf(a, "Ana")!.local).to.be.true;
+    await until(() => tileOf(a, "Bo")!.stream?.getVideoTracks().length, "Bo's video at Ana");
+    await until(() => tileOf(a, "Bo")!.connection === "connected", "connected");
+    const toolbar = $(a, '[part="controls"]')!;
+    expect(toolbar.getAttribute("role")).to.equal("toolbar");
+    await expect(a).to.be.accessible();
+    a.leave();
+    b.leave();
+  });
+
+  it("mic and camera buttons toggle, and the other side shows indicators", async () => {
+    const { a, b } = await twoRooms();
+    const mic = control(a, "Microphone");
+    expect(mic.getAttribute("aria-pressed")).to.equal("true");
+    mic.click();
+    await a.updateComplete;
+    expect(mic.getAttribute("aria-pressed")).to.equal("false");
+    await until(() => tileOf(b, "Ana")!.audioMuted, "muted indicator at Bo");
+    control(a, "Camera").click();
+    await until(() => tileOf(b, "Ana")!.videoOff, "camera-off at Bo");
+    await until(() => tileOf(b, "Ana")!.shadowRoot!.querySelector('[part="avatar"]'), "avatar");
+    expect(a.localStream!.getVideoTracks()).to.have.length(0);
+    expect(await b.toggleVideo()).to.equal(false);
+    await until(() => tileOf(a, "Bo")!.videoOff, "Bo's camera off at Ana");
+    a.leave();
+    b.leave();
+  });
+
+  it("chat: unread badge, panel, message at the other side, HTML as text", async () => {
+    const { a, b } = await twoRooms();
+    setTimeout(() => a.sendChat("<img src=x onerror=alert(1)> hi"));
+    const ev = await oneEvent(b, "chat-message");
+    expect(ev.detail.name).to.equal("Ana");
+    expect(ev.detail.local).to.be.false;
+    await b.updateComplete;
+    expect($(b, '[part="badge"]')!.textContent).to.equal("1");
+    const chatButton = control(b, "Chat");
+    expect(chatButton.getAttribute("aria-label")).to.equal("Chat, 1 unread");
+    chatButton.click();
+    await b.updateComplete;
+    expect(chatButton.getAttribute("aria-pressed")).to.equal("true");
+    expect($(b, '[part="badge"]')).to.equal(null);
+    const panel = $<ChatPanel>(b, "chat-panel")!;
+    await panel.updateComplete;
+    const text = panel.shadowRoot!.querySelector('[part="text"]')!;
+    expect(text.textContent).to.equal("<img src=x onerror=alert(1)> hi");
+    expect(text.querySelector("img")).to.equal(null);
+    // Replying through the panel's own input.
+    const ta = panel.shadowRoot!.querySelector("textarea")!;
+    ta.value = "hello Ana";
+    ta.dispatchEvent(new Event("input"));
+    await panel.updateComplete;
+    setTimeout(() =>
+      ta.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", cancelable: true }))
+    );
+    const reply = await oneEvent(a, "chat-message");
+    expect(reply.detail).to.include({ name: "Bo", text: "hello Ana" });
+    a.leave();
+    b.leave();
+  });
+
+  it("screen share: a large tile at the other side, gone on stop", async () => {
+    const { a, b } = await twoRooms();
+    const shareButton = $(a, "screen-share-button")!;
+    setTimeout(() => shareButton.shadowRoot!.querySelector("button")!.click());
+    await oneEvent(a, "screen-share-started");
+    const screen = await until(() => $<PeerTile>(b, '[part="screen"]'), "screen tile at Bo");
+    expect(screen.name).to.equal("Ana");
+    expect(screen.screen).to.be.true;
+    await until(() => screen.stream?.getVideoTracks().length, "screen stream");
+    expect(tiles(b)).to.have.length(3); // Bo, Ana, Ana's screen
+    setTimeout(() => a.stopScreenShare());
+    await oneEvent(a, "screen-share-stopped");
+    await until(() => !$(b, '[part="screen"]'), "screen tile gone");
+    a.leave();
+    b.leave();
+  });
+
+  it("leaving: room-left here, tile gone there, Rejoin offered", async () => {
+    const { a, b } = await twoRooms();
+    setTimeout(() => control(a, "Leave").click());
+    await oneEvent(a, "room-left");
+    const left = await oneEvent(b, "peer-left");
+    expect(left.detail.peer.name).to.equal("Ana");
+    await until(() => !tileOf(b, "Ana"), "Ana's tile gone");
+    await a.updateComplete;
+    expect($(a, ".screen-message p")!.textContent).to.equal("You left the room.");
+    expect($(a, ".screen-message button")!.textContent).to.equal("Rejoin");
+    b.leave();
+  });
+
+  it("an unreachable server is explained, with a way to retry", async () => {
+    const el = await fixture<VideoRoom>(
+      html`<video-room room="r" name="A" server="ws://127.0.0.1:9/ws"></video-room>`,
+    );
+    setTimeout(() => void el.join());
+    const ev = await oneEvent(el, "room-error");
+    expect(ev.detail.code).to.equal("server-unreachable");
+    await until(() => el.state === "failed", "failed");
+    await el.updateComplete;
+    expect($(el, ".screen-message p")!.textContent).to.match(/^Cannot connect: /);
+    expect($(el, ".screen-message button")!.textContent).to.equal("Try again");
+    await expect(el).to.be.accessible();
+  });
+
+  it("a refused camera and microphone are explained, never a blank box", async () => {
+    const original = MediaDevices.prototype.getUserMedia;
+    MediaDevices.prototype.getUserMedia = () =>
+      Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+    const el = document.createElement("video-room");
+    try {
+      el.room = uniqueRoom();
+      el.name = "A";
+      el.server = await signalingUrl();
+      el.autojoin = true;
+      const errors: string[] = [];
+      el.addEventListener("room-error", (e) => errors.push(e.detail.code));
+      document.body.append(el);
+      await until(() => el.state === "joined", "joined anyway");
+      expect(errors).to.include("permission-denied");
+      await el.updateComplete;
+      const banner = $(el, '[part="banner"][role="alert"]')!;
+      expect(banner.textContent).to.contain("permission was denied");
+      expect(tileOf(el, "A")!.shadowRoot!.querySelector('[part="avatar"]')).to.exist;
+    } finally {
+      MediaDevices.prototype.getUserMedia = original;
+      el.remove();
+    }
+  });
+
+  it("a bad room name is a room-error, not a crash", async () => {
+    const el = document.createElement("video-room");
+    el.setAttribute("room", "no spaces allowed");
+    setTimeout(() => document.body.append(el));
+    try {
+      el.autojoin = true;
+      const ev = await oneEvent(el, "room-error");
+      expect(ev.detail.code).to.equal("bad-room");
+    } finally {
+      el.remove();
+    }
+  });
+
+  it("every string can be replaced", async () => {
+    const el = await fixture<VideoRoom>(html`
+      <video-room room=${uniqueRoom()} server=${await signalingUrl()}
+        .strings=${{ join: "Beitreten", yourName: "Dein Name", joinTitle: "Bereit?" }}></video-room>
+    `);
+    expect($(el, "h2")!.textContent).to.equal("Bereit?");
+    expect($(el, "button[type=submit]")!.textContent).to.equal("Beitreten");
+    expect($(el, "label")!.textContent).to.contain("Dein Name");
+  });
+
+  it("removing the element leaves the room and turns the camera off", async () => {
+    const { a, b } = await twoRooms();
+    const stream = a.localStream!;
+    a.remove();
+    await until(() => !tileOf(b, "Ana"), "Ana gone at Bo");
+    expect(stream.getTracks().every((t) => t.readyState === "ended")).to.be.true;
+    b.leave();
+  });
+});
