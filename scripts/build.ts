@@ -2,6 +2,7 @@
  * Builds everything the server and package publish:
  * - dist/video-room.js: one minified ES module with every element, the core and Lit (+ map);
  * - dist/modules/: per-element ES modules with Lit left external, for bundler users;
+ * - dist/demo.js: the demo site's script;
  * - custom-elements.json: the elements' API, from their JSDoc.
  */
 import * as esbuild from "esbuild";
@@ -52,6 +53,7 @@ try {
       entryPoints: { "video-room": "components/index.ts" },
       outdir: "dist",
     }),
+    esbuild.build({ ...common, entryPoints: { demo: "demo/demo-app.ts" }, outdir: "dist" }),
     esbuild.build({
       ...common,
       entryPoints: {

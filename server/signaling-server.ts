@@ -29,7 +29,7 @@ export interface RunningServer {
 
 const rootDir = new URL("..", import.meta.url).pathname;
 export const DEFAULT_MOUNTS: StaticMount[] = [
-  { prefix: "/dist/", dir: `${rootDir}dist` },
+  { prefix: "/dist/", dir: `${rootDir}dist`, cors: true },
   { prefix: "/", dir: `${rootDir}demo` },
 ];
 

@@ -19,6 +19,11 @@ export interface StaticMount {
   prefix: string;
   /** Absolute folder path. */
   dir: string;
+  /**
+   * Readable from any origin: module scripts load in CORS mode, so a page on
+   * another site (a CMS article) can only import the bundle with this.
+   */
+  cors?: boolean;
 }
 
 function notFound(): Response {
@@ -33,7 +38,10 @@ function notFound(): Response {
  * percent-decoded once and refused if it is empty, `.`, `..`, or hides a
  * separator or NUL — so `..`, `%2e%2e`, `%2f` and absolute paths never escape.
  */
-export function resolveStaticPath(pathname: string, mounts: StaticMount[]): string | null {
+export function resolveStaticPath(
+  pathname: string,
+  mounts: StaticMount[],
+): { mount: StaticMount; path: string } | null {
   const mount = mounts.find((m) => pathname.startsWith(m.prefix));
   if (!mount) return null;
   let rest = pathname.slice(mount.prefix.length);
@@ -49,7 +57,7 @@ export function resolveStaticPath(pathname: string, mounts: StaticMount[]): stri
     if (seg === "" || seg === "." || seg === ".." || /[\\/\0]/.test(seg)) return null;
     segments.push(seg);
   }
-  return `${mount.dir.replace(/\/$/, "")}/${segments.join("/")}`;
+  return { mount, path: `${mount.dir.replace(/\/$/, "")}/${segments.join("/")}` };
 }
 
 export async function serveStatic(
@@ -58,8 +66,9 @@ export async function serveStatic(
   mounts: StaticMount[],
   headers: HeadersInit = {},
 ): Promise<Response> {
-  const path = resolveStaticPath(pathname, mounts);
-  if (!path) return notFound();
+  const resolved = resolveStaticPath(pathname, mounts);
+  if (!resolved) return notFound();
+  const { mount, path } = resolved;
   const ext = path.slice(path.lastIndexOf(".")) as keyof typeof CONTENT_TYPES;
   const type = CONTENT_TYPES[ext];
   if (!type) return notFound();
@@ -67,7 +76,6 @@ export async function serveStatic(
   try {
     // Symlinks could point outside the folder: compare the real path too.
     const real = await Deno.realPath(path);
-    const mount = mounts.find((m) => path.startsWith(m.dir))!;
     const root = await Deno.realPath(mount.dir);
     if (!real.startsWith(root + "/")) return notFound();
     file = await Deno.open(real, { read: true });
@@ -83,6 +91,10 @@ export async function serveStatic(
   responseHeaders.set("content-type", type);
   responseHeaders.set("content-length", String(stat.size));
   responseHeaders.set("cache-control", "no-cache");
+  if (mount.cors) {
+    responseHeaders.set("access-control-allow-origin", "*");
+    responseHeaders.set("cross-origin-resource-policy", "cross-origin");
+  }
   if (req.method === "HEAD") {
     file.close();
     return new Response(null, { headers: responseHeaders });

@@ -41,6 +41,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   audioDeviceId: string | undefined;
   videoDeviceId: string | undefined;
   readonly #devices: MediaDevices | undefined;
+  /** Bumped by stop(): a capture that resolves afterwards is released, not used. */
+  #generation = 0;
 
   constructor(devices: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
     super();
@@ -60,17 +62,20 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return errors;
     }
     try {
-      const s = await this.#devices.getUserMedia({
+      const s = await this.#capture({
         audio: want.audio && this.#audioConstraints(),
         video: want.video && this.#videoConstraints(),
       });
       for (const t of s.getTracks()) this.#setTrack(t);
     } catch (err) {
+      if ((err as Error)?.name === "AbortError" && this.stream.getTracks().length === 0) {
+        return errors; // stopped while asking: nothing to report
+      }
       // Retry one at a time to find which one failed.
       for (const kind of ["audio", "video"] as const) {
         if (!want[kind]) continue;
         try {
-          const s = await this.#devices.getUserMedia({
+          const s = await this.#capture({
             [kind]: kind === "audio" ? this.#audioConstraints() : this.#videoConstraints(),
           });
           for (const t of s.getTracks()) this.#setTrack(t);
@@ -108,7 +113,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return;
     }
     try {
-      const s = await this.#devices!.getUserMedia({ video: this.#videoConstraints() });
+      const s = await this.#capture({ video: this.#videoConstraints() });
       this.#setTrack(s.getVideoTracks()[0]);
       this.hasVideo = true;
       this.videoEnabled = true;
@@ -132,7 +137,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     else this.videoDeviceId = deviceId;
     if (kind === "video" && !this.videoEnabled) return; // used when the camera turns on
     try {
-      const s = await this.#devices!.getUserMedia(
+      const s = await this.#capture(
         kind === "audio"
           ? { audio: this.#audioConstraints() }
           : { video: this.#videoConstraints() },
@@ -148,9 +153,21 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /** Stops every track: camera light off, microphone released. */
   stop(): void {
+    this.#generation++;
     this.#removeTrack("audio");
     this.#removeTrack("video");
     this.audioEnabled = this.videoEnabled = false;
+  }
+
+  /** getUserMedia, but tracks that arrive after stop() are stopped at once (camera light off). */
+  async #capture(constraints: MediaStreamConstraints): Promise<MediaStream> {
+    const generation = this.#generation;
+    const stream = await this.#devices!.getUserMedia(constraints);
+    if (generation !== this.#generation) {
+      for (const t of stream.getTracks()) t.stop();
+      throw new DOMException("stopped while waiting for the device", "AbortError");
+    }
+    return stream;
   }
 
   #setTrack(track: MediaStreamTrack): void {

@@ -151,14 +151,13 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   }
 
   #onMessage(msg: ServerMessage): void {
-    if (msg.type === "joined") {
-      this.#onJoined(msg);
-    } else if (msg.type === "error" && this.state !== SignalingState.Joined) {
-      // A refused join: some errors are final, the rest are worth a retry.
-      if (FATAL_JOIN_ERRORS.includes(msg.code)) {
-        this.#fail({ code: msg.code, message: msg.message });
-        return;
-      }
+    if (msg.type === "joined") return this.#onJoined(msg); // emits it once, in order
+    // A refused join: some errors are final, the rest are worth a retry.
+    if (
+      msg.type === "error" && this.state !== SignalingState.Joined &&
+      FATAL_JOIN_ERRORS.includes(msg.code)
+    ) {
+      return this.#fail({ code: msg.code, message: msg.message });
     }
     this.emit("message", msg);
   }

@@ -126,11 +126,12 @@ export class VideoRoom extends LitElement {
     return this.#room.session?.media.stream ?? null;
   }
 
-  /** Joins the room (asks for camera and microphone first if needed). */
+  /** Joins the room (asks for camera and microphone first if needed). `name` becomes the name used. */
   async join(): Promise<void> {
     const name = (this._draftName || this.name).trim() || "Guest";
     const session = this.#session();
     if (!session) return;
+    this.name = name;
     await session.join(name);
   }
 

@@ -1,4 +1,7 @@
 /** Shared helpers for the browser tests. */
+import { until } from "../shared/until.ts";
+
+export { until };
 
 /** The real signaling server started by the test runner. */
 export async function signalingUrl(): Promise<string> {
@@ -9,21 +12,6 @@ export async function signalingUrl(): Promise<string> {
 /** A room name no other test uses. */
 export function uniqueRoom(prefix = "t"): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-}
-
-/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
-export async function until<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 15000,
-): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  while (true) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Frames decoded so far by a connection's inbound video (from getStats). */

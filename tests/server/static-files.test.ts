@@ -3,14 +3,14 @@ import { resolveStaticPath } from "../../server/static-files.ts";
 import { startTestServer } from "./test-server.ts";
 
 const mounts = [
-  { prefix: "/dist/", dir: "/srv/dist" },
+  { prefix: "/dist/", dir: "/srv/dist", cors: true },
   { prefix: "/", dir: "/srv/demo" },
 ];
 
 Deno.test("resolveStaticPath: maps inside the folders, refuses escapes", () => {
-  assert.equal(resolveStaticPath("/", mounts), "/srv/demo/index.html");
-  assert.equal(resolveStaticPath("/embed.html", mounts), "/srv/demo/embed.html");
-  assert.equal(resolveStaticPath("/dist/video-room.js", mounts), "/srv/dist/video-room.js");
+  assert.equal(resolveStaticPath("/", mounts)?.path, "/srv/demo/index.html");
+  assert.equal(resolveStaticPath("/embed.html", mounts)?.path, "/srv/demo/embed.html");
+  assert.equal(resolveStaticPath("/dist/video-room.js", mounts)?.path, "/srv/dist/video-room.js");
   for (
     const bad of [
       "/../etc/passwd",
@@ -56,7 +56,7 @@ Deno.test("static files over HTTP: content types, 404s, no escape", async () => 
   await Deno.writeTextFile(`${dir}/secret.txt`, "TOP SECRET");
   await Deno.symlink(`${dir}/secret.txt`, `${dir}/demo/link.txt`);
   const server = startTestServer({}, [
-    { prefix: "/dist/", dir: `${dir}/dist` },
+    { prefix: "/dist/", dir: `${dir}/dist`, cors: true },
     { prefix: "/", dir: `${dir}/demo` },
   ]);
   try {
@@ -64,8 +64,11 @@ Deno.test("static files over HTTP: content types, 404s, no escape", async () => 
     assert.equal(r.status, 200);
     assert.equal(r.headers.get("content-type"), "text/html; charset=utf-8");
     assert.match(await r.text(), /demo/);
+    assert.equal(r.headers.get("access-control-allow-origin"), null);
     r = await fetch(`${server.origin}/dist/app.js`);
     assert.equal(r.headers.get("content-type"), "text/javascript; charset=utf-8");
+    // Importable as a module from another site's page (CORS mode).
+    assert.equal(r.headers.get("access-control-allow-origin"), "*");
     await r.body?.cancel();
     r = await fetch(`${server.origin}/missing.html`);
     assert.equal(r.status, 404);

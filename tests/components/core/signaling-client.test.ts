@@ -24,6 +24,8 @@ describe("SignalingClient", () => {
       await until(() => a.c.state === "joined", "a joined");
       b.c.connect();
       await until(() => b.c.state === "joined", "b joined");
+      // Each join is reported exactly once (a double report made two links per peer).
+      expect(b.messages.filter((m) => m.type === "joined")).to.have.length(1);
       const id = a.c.id;
       a.c.dropConnection();
       await until(() => a.states.includes("reconnecting"), "reconnecting");

@@ -1,0 +1,263 @@
+/**
+ * End-to-end harness: the real server as a process on a free port, one
+ * headless system Chromium, one browser context per peer (separate storage,
+ * like separate people), fake camera and microphone.
+ */
+import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
+import { until } from "../shared/until.ts";
+
+export { until };
+
+const root = new URL("../../", import.meta.url).pathname;
+
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+  "--autoplay-policy=no-user-gesture-required",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-background-timer-throttling",
+  "--disable-renderer-backgrounding",
+  "--disable-backgrounding-occluded-windows",
+] as const;
+
+export interface ServerProcess {
+  port: number;
+  origin: string;
+  child: Deno.ChildProcess;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts `server/main.ts` as its own process and waits for its "listening" line. */
+export async function startServerProcess(
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "--allow-env", `${root}server/main.ts`],
+    env: { HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  let port = 0;
+  const deadline = Date.now() + 20000;
+  while (!port) {
+    if (Date.now() > deadline) throw new Error("server did not start");
+    const { value, done } = await lines.read();
+    if (done) throw new Error("server exited before listening");
+    buffered += value;
+    for (const line of buffered.split("\n").slice(0, -1)) {
+      try {
+        const entry = JSON.parse(line);
+        if (entry.msg === "listening") port = entry.port;
+      } catch { /* not JSON */ }
+    }
+    buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
+  }
+  // Keep draining stdout so the server never blocks on a full pipe.
+  const drained = (async () => {
+    while (!(await lines.read()).done);
+  })();
+  return {
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+      await child.status;
+      await drained;
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return await puppeteer.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [...CHROMIUM_ARGS], // puppeteer mutates the array: always a fresh copy
+    defaultViewport: { width: 1100, height: 700 },
+  });
+}
+
+export interface Peer {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** A new person: their own browser context and page, at `url`. */
+export async function openPeer(browser: Browser, url: string): Promise<Peer> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  page.on("pageerror", (err) => console.error(`[page error] ${err}`));
+  await page.goto(url);
+  return { context, page, close: () => context.close() };
+}
+
+/** What a page's <video-room> shows: read from its rendered tiles. */
+export interface TileView {
+  name: string;
+  local: boolean;
+  screen: boolean;
+  audioMuted: boolean;
+  videoOff: boolean;
+  connection: string;
+  /** The tile's <video> has a picture and its clock moves. */
+  playing: boolean;
+  /** Text of the tile's visible label. */
+  label: string;
+}
+
+export async function tiles(page: Page): Promise<TileView[]> {
+  return await page.evaluate(() => {
+    const room = document.querySelector("video-room");
+    const out: TileView[] = [];
+    for (const t of room?.shadowRoot?.querySelectorAll("peer-tile") ?? []) {
+      const tile = t as HTMLElement & {
+        name: string;
+        local: boolean;
+        screen: boolean;
+        audioMuted: boolean;
+        videoOff: boolean;
+        connection: string;
+      };
+      const video = tile.shadowRoot?.querySelector("video");
+      out.push({
+        name: tile.name,
+        local: tile.local,
+        screen: tile.screen,
+        audioMuted: tile.audioMuted,
+        videoOff: tile.videoOff,
+        connection: tile.connection,
+        playing: !!video && !video.hidden && video.videoWidth > 0 && video.currentTime > 0,
+        label: tile.shadowRoot?.querySelector('[part="label"]')?.textContent?.trim() ?? "",
+      });
+    }
+    return out;
+  });
+}
+
+/**
+ * Real media counters from every RTCPeerConnection on the page: frames
+ * decoded and audio packets received. The page's connections are found by
+ * wrapping the constructor before any page script runs.
+ */
+export async function trackConnections(page: Page): Promise<void> {
+  await page.evaluateOnNewDocument(() => {
+    const Native = RTCPeerConnection;
+    const all: RTCPeerConnection[] = [];
+    (globalThis as { __pcs?: RTCPeerConnection[] }).__pcs = all;
+    // deno-lint-ignore no-explicit-any
+    (globalThis as any).RTCPeerConnection = function (config?: RTCConfiguration) {
+      const pc = new Native(config);
+      all.push(pc);
+      return pc;
+    };
+    // deno-lint-ignore no-explicit-any
+    (globalThis as any).RTCPeerConnection.prototype = Native.prototype;
+  });
+}
+
+export interface MediaCounters {
+  connections: number;
+  connected: number;
+  /** Per open connection: video frames decoded (all inbound video summed). */
+  framesDecoded: number[];
+  /** Per open connection: audio packets received. */
+  audioPackets: number[];
+  /** Per open connection: candidate types of the selected pair, e.g. "host/host". */
+  selectedPairs: string[];
+}
+
+export async function mediaCounters(page: Page): Promise<MediaCounters> {
+  return await page.evaluate(async () => {
+    const pcs = ((globalThis as { __pcs?: RTCPeerConnection[] }).__pcs ?? [])
+      .filter((pc) => pc.connectionState !== "closed");
+    const framesDecoded: number[] = [];
+    const audioPackets: number[] = [];
+    const selectedPairs: string[] = [];
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      let frames = 0, packets = 0;
+      let pair = "";
+      const byId = new Map<string, Record<string, unknown>>();
+      stats.forEach((s) => byId.set(s.id, s));
+      stats.forEach((s) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") frames += s.framesDecoded ?? 0;
+        if (s.type === "inbound-rtp" && s.kind === "audio") packets += s.packetsReceived ?? 0;
+        if (s.type === "transport" && s.selectedCandidatePairId) {
+          const p = byId.get(s.selectedCandidatePairId as string);
+          const l = byId.get(p?.localCandidateId as string);
+          const r = byId.get(p?.remoteCandidateId as string);
+          pair = `${l?.candidateType}/${r?.candidateType}`;
+        }
+      });
+      framesDecoded.push(frames);
+      audioPackets.push(packets);
+      selectedPairs.push(pair);
+    }
+    return {
+      connections: pcs.length,
+      connected: pcs.filter((pc) => pc.connectionState === "connected").length,
+      framesDecoded,
+      audioPackets,
+      selectedPairs,
+    };
+  });
+}
+
+/** Waits until every open connection on the page decodes video and receives audio, and grows. */
+export async function mediaFlowing(page: Page, connections: number, what: string) {
+  const first = await until(async () => {
+    const c = await mediaCounters(page);
+    return c.connected >= connections && c.framesDecoded.every((f) => f > 0) &&
+      c.audioPackets.every((p) => p > 0) && c;
+  }, `${what}: ${connections} connection(s) with media`);
+  await until(async () => {
+    const c = await mediaCounters(page);
+    return c.framesDecoded.length >= connections &&
+      c.framesDecoded.every((f, i) => f > (first.framesDecoded[i] ?? 0) + 5);
+  }, `${what}: frames keep arriving`);
+}
+
+/** Runs a shadow-DOM action on the page's <video-room>: click a control by its label. */
+export async function clickControl(page: Page, label: string): Promise<void> {
+  await page.evaluate((label) => {
+    const room = document.querySelector("video-room")!;
+    const buttons = [...room.shadowRoot!.querySelectorAll<HTMLButtonElement>("button")];
+    const b = buttons.find((b) =>
+      (b.getAttribute("aria-label") ?? b.textContent ?? "").trim().startsWith(label)
+    );
+    if (!b) throw new Error(`no control labelled ${label}`);
+    b.click();
+  }, label);
+}
+
+/** Messages shown in the page's <chat-panel>: sender name and text as rendered. */
+export async function chatMessages(
+  page: Page,
+): Promise<{ name: string; text: string; html: string }[]> {
+  return await page.evaluate(() => {
+    const panel = document.querySelector("video-room")?.shadowRoot?.querySelector("chat-panel");
+    return [...(panel?.shadowRoot?.querySelectorAll('[part="message"]') ?? [])].map((m) => ({
+      name: m.querySelector(".who")?.textContent ?? "",
+      text: m.querySelector('[part="text"]')?.textContent ?? "",
+      html: m.querySelector('[part="text"]')?.innerHTML ?? "",
+    }));
+  });
+}
+
+/** A free loopback port (for a server that must know its own URL in advance). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
