@@ -92,11 +92,12 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-/** A new person: their own browser context and page, at `url`. */
-export async function openPeer(browser: Browser, url: string): Promise<Peer> {
+/** A new person: their own browser context and page at `url`, connections tracked. */
+export async function openPeer(browser: Browser, url: string, label = url): Promise<Peer> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
-  page.on("pageerror", (err) => console.error(`[page error] ${err}`));
+  await trackConnections(page);
+  page.on("pageerror", (err) => console.error(`[${label}: page error] ${err}`));
   await page.goto(url);
   return { context, page, close: () => context.close() };
 }

@@ -13,7 +13,6 @@ import {
   type Peer,
   startServerProcess,
   tiles,
-  trackConnections,
   until,
 } from "./harness.ts";
 
@@ -23,12 +22,8 @@ Deno.test("two peers in the demo: media, chat, indicators, screen share, leave",
   const room = `e2e-${crypto.randomUUID().slice(0, 8)}`;
   const peers: Peer[] = [];
   const join = async (name: string) => {
-    const context = await browser.createBrowserContext();
-    const page = await context.newPage();
-    await trackConnections(page);
-    page.on("pageerror", (err) => console.error(`[${name} page error] ${err}`));
-    await page.goto(`${server.origin}/?room=${room}&name=${encodeURIComponent(name)}`);
-    const peer: Peer = { context, page, close: () => context.close() };
+    const url = `${server.origin}/?room=${room}&name=${encodeURIComponent(name)}`;
+    const peer = await openPeer(browser, url, name);
     peers.push(peer);
     return peer;
   };
