@@ -1,32 +1,43 @@
 /**
- * Takes docs/screenshot.png: a two-person call in the demo, in headless
- * Chromium with fake cameras. Also useful to look at the UI after a change:
+ * Takes docs/screenshot.png: a two-person call in the demo, chat open, in
+ * headless Chromium with fake cameras. Also handy to look at the UI after a
+ * change, or at another page on its own:
  *   deno run -A scripts/screenshot.ts [out.png] [--page=/embed.html]
  */
-import { launchBrowser, openPeer, startServerProcess, tiles, until } from "../tests/e2e/harness.ts";
+import {
+  clickControl,
+  launchBrowser,
+  openPeer,
+  startServerProcess,
+  tiles,
+  until,
+} from "../tests/e2e/harness.ts";
 
 const out = Deno.args.find((a) => !a.startsWith("--")) ?? "docs/screenshot.png";
-const path = Deno.args.find((a) => a.startsWith("--page="))?.slice(7);
+const page = Deno.args.find((a) => a.startsWith("--page="))?.slice("--page=".length);
 const server = await startServerProcess();
 const browser = await launchBrowser();
 try {
-  const room = `demo-${crypto.randomUUID().slice(0, 6)}`;
-  const ana = await openPeer(browser, `${server.origin}${path ?? "/"}?room=${room}&name=Ana`);
-  if (!path) {
-    const bo = await openPeer(browser, `${server.origin}/?room=${room}&name=Bo`);
-    await until(
-      async () => (await tiles(ana.page)).filter((t) => t.playing).length === 2,
-      "Ana sees two videos",
-    );
-    await until(
-      async () => (await tiles(bo.page)).filter((t) => t.playing).length === 2,
-      "Bo sees two videos",
-    );
-    await new Promise((r) => setTimeout(r, 1500)); // let the fake cameras move a little
+  let shot;
+  if (page) {
+    shot = await openPeer(browser, `${server.origin}${page}`);
+    await new Promise((r) => setTimeout(r, 2500)); // camera preview starts
   } else {
-    await new Promise((r) => setTimeout(r, 2500));
+    const room = `demo-${crypto.randomUUID().slice(0, 6)}`;
+    const ana = await openPeer(browser, `${server.origin}/?room=${room}&name=Ana`);
+    const bo = await openPeer(browser, `${server.origin}/?room=${room}&name=Bo`);
+    for (const p of [ana, bo]) {
+      await until(async () => (await tiles(p.page)).filter((t) => t.playing).length === 2, "videos");
+    }
+    await bo.page.evaluate(() =>
+      (document.querySelector("video-room") as Element & { sendChat(t: string): boolean })
+        .sendChat("Hi Ana! Can you see me?")
+    );
+    await clickControl(ana.page, "Chat");
+    await new Promise((r) => setTimeout(r, 1500)); // let the fake cameras move a little
+    shot = ana;
   }
-  await ana.page.screenshot({ path: out });
+  await shot.page.screenshot({ path: out });
   console.log(`wrote ${out}`);
 } finally {
   await browser.close();
