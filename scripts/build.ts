@@ -94,4 +94,16 @@ if (!cem.success) {
   console.error("Cannot build: custom-elements.json generation failed");
   Deno.exit(1);
 }
+// Internal reactive state (`_chatOpen`, …) is declared in `static properties`
+// too; the analyzer lists it as API. It is not: drop it.
+type Declaration = { attributes?: { name: string }[]; members?: { name: string }[] };
+const manifestPath = `${root}custom-elements.json`;
+const manifest = JSON.parse(await Deno.readTextFile(manifestPath));
+for (const mod of manifest.modules as { declarations?: Declaration[] }[]) {
+  for (const d of mod.declarations ?? []) {
+    d.attributes = d.attributes?.filter((a) => !a.name.startsWith("_"));
+    d.members = d.members?.filter((m) => !m.name.startsWith("_") && !m.name.startsWith("#"));
+  }
+}
+await Deno.writeTextFile(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
 console.log("built dist/ and custom-elements.json");

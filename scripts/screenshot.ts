@@ -27,7 +27,10 @@ try {
     const ana = await openPeer(browser, `${server.origin}/?room=${room}&name=Ana`);
     const bo = await openPeer(browser, `${server.origin}/?room=${room}&name=Bo`);
     for (const p of [ana, bo]) {
-      await until(async () => (await tiles(p.page)).filter((t) => t.playing).length === 2, "videos");
+      await until(
+        async () => (await tiles(p.page)).filter((t) => t.playing).length === 2,
+        "videos",
+      );
     }
     await bo.page.evaluate(() =>
       (document.querySelector("video-room") as Element & { sendChat(t: string): boolean })

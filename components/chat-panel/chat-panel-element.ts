@@ -9,6 +9,7 @@ import { chatPanelStyles } from "./chat-panel.styles.ts";
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 /**
+ * @tagname chat-panel
  * @summary The room's chat: messages with name, local time and text (always
  * plain text), and an input where Enter sends and Shift+Enter adds a line.
  *
@@ -46,6 +47,7 @@ export class ChatPanel extends LitElement {
   declare disabled: boolean;
   /** Replacement texts. */
   declare strings: Partial<RoomStrings> | undefined;
+  /** @internal */
   declare _draft: string;
   #stickToBottom = true;
 

@@ -11,6 +11,7 @@ export function initials(name: string): string {
 }
 
 /**
+ * @tagname peer-tile
  * @summary One participant of a call: video, name, mute and camera-off indicators,
  * an initials avatar when video is off, a speaking highlight and connection state.
  *
@@ -63,6 +64,7 @@ export class PeerTile extends LitElement {
   declare connection: string;
   /** Replacement texts (see the README). */
   declare strings: Partial<RoomStrings> | undefined;
+  /** @internal */
   declare _needsClick: boolean;
 
   constructor() {

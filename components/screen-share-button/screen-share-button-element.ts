@@ -6,6 +6,7 @@ import { type RoomStrings, t } from "../internal/strings.ts";
 import { screenShareButtonStyles } from "./screen-share-button.styles.ts";
 
 /**
+ * @tagname screen-share-button
  * @summary Toggles screen sharing. Disabled, with the reason, where the browser
  * cannot share a screen (most phones).
  *

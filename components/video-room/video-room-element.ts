@@ -24,6 +24,7 @@ function summary(p: Participant): PeerSummary {
 }
 
 /**
+ * @tagname video-room
  * @summary A complete video meeting in one tag: pre-join screen, tiles for
  * everyone, screen sharing, chat and controls. Media flows browser to browser
  * (WebRTC mesh); the server only brokers the room.
@@ -91,9 +92,13 @@ export class VideoRoom extends LitElement {
   declare iceTransportPolicy: RTCIceTransportPolicy;
   /** Replacement texts, e.g. for translation: `{ join: "Beitreten" }`. */
   declare strings: Partial<RoomStrings> | undefined;
+  /** @internal */
   declare _chatOpen: boolean;
+  /** @internal */
   declare _unread: number;
+  /** @internal */
   declare _draftName: string;
+  /** @internal */
   declare _dismissed: RoomErrorDetail | null;
 
   readonly #room = new RoomController(this, (session) => this.#forward(session));
