@@ -43,6 +43,10 @@ export const CloseCode = {
   Replaced: 4001,
   /** A client closing in order to reconnect: the server keeps its seat. */
   Reconnecting: 4002,
+  /** Refused: the server or this address has too many connections. Retry later. */
+  TryAgainLater: 1013,
+  /** The client read too slowly; its send buffer passed the limit. */
+  TooSlow: 4008,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -38,13 +38,30 @@ export class ClientSession implements SeatSink {
 
   // ---- SeatSink ----
   send(text: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    // A client that stopped reading would make us buffer without bound.
+    if (this.socket.bufferedAmount > this.deps.config.maxBufferedBytes) return this.#dropSlow();
+    this.socket.send(text);
   }
 
   close(code: number, reason: string): void {
     // The seat now belongs to another socket: forget it before the close event.
     this.seat = null;
     if (this.socket.readyState <= WebSocket.OPEN) this.socket.close(code, reason);
+  }
+
+  /**
+   * Lets go of a client that stopped reading. Its close frame would queue
+   * behind the unread data, so the close event may never come: release the
+   * seat now (as an unexplained drop, so the client may still resume).
+   */
+  #dropSlow(): void {
+    const seat = this.seat;
+    this.seat = null;
+    this.deps.logger.warn("slow client dropped", { buffered: this.socket.bufferedAmount });
+    this.deps.metrics.countError("too-slow");
+    this.socket.close(CloseCode.TooSlow, "too slow: unread data passed the limit");
+    if (seat) this.deps.registry.detach(seat, this);
   }
 
   // ---- socket events ----

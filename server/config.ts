@@ -18,6 +18,16 @@ export interface ServerConfig {
   /** Per-connection token bucket: burst size and sustained messages per second. */
   rateBurst: number;
   ratePerSecond: number;
+  /** Open WebSockets, server-wide and per client IP address. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** A client whose unsent data passes this is disconnected, not buffered without bound. */
+  maxBufferedBytes: number;
+  /**
+   * Behind a reverse proxy every client arrives from the proxy's address: take
+   * the client's from the first `X-Forwarded-For` entry instead.
+   */
+  trustProxy: boolean;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -34,6 +44,10 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   // per link at once; the burst must absorb that.
   rateBurst: 300,
   ratePerSecond: 60,
+  maxConnections: 10000,
+  maxConnectionsPerIp: 50,
+  maxBufferedBytes: 1024 * 1024,
+  trustProxy: false,
 });
 
 /** A bad environment variable; `message` is the one line printed at startup. */
@@ -104,6 +118,39 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     0,
     24 * 3600 * 1000,
   );
+
+  config.maxConnections = intVar(
+    env,
+    "MAX_CONNECTIONS",
+    DEFAULT_CONFIG.maxConnections,
+    1,
+    1_000_000,
+  );
+  config.maxConnectionsPerIp = intVar(
+    env,
+    "MAX_CONNECTIONS_PER_IP",
+    DEFAULT_CONFIG.maxConnectionsPerIp,
+    1,
+    1_000_000,
+  );
+  config.maxBufferedBytes = intVar(
+    env,
+    "MAX_BUFFERED_BYTES",
+    DEFAULT_CONFIG.maxBufferedBytes,
+    65536,
+    1024 * 1024 * 1024,
+  );
+
+  const trust = env.TRUST_PROXY?.trim().toLowerCase();
+  if (trust !== undefined && trust !== "") {
+    if (!["1", "true", "0", "false"].includes(trust)) {
+      throw new ConfigError(
+        "TRUST_PROXY",
+        `must be true or false, got ${JSON.stringify(env.TRUST_PROXY)}`,
+      );
+    }
+    config.trustProxy = trust === "1" || trust === "true";
+  }
 
   const origins = env.ALLOWED_ORIGINS;
   if (origins !== undefined && origins.trim() !== "") {

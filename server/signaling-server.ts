@@ -33,6 +33,28 @@ export const DEFAULT_MOUNTS: StaticMount[] = [
   { prefix: "/", dir: `${rootDir}demo` },
 ];
 
+/**
+ * Sent with every served file. The CSP is strict: scripts and styles only
+ * from this origin (Lit's constructed stylesheets need no 'unsafe-inline'),
+ * media from local streams, WebSockets to this origin.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "media-src 'self' blob: mediastream:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join("; "),
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "permissions-policy": "camera=(self), microphone=(self), display-capture=(self)",
+};
+
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
     status,
@@ -51,9 +73,21 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
     onDeliver: (type) => metrics.countRelayed(type),
   });
   const sessions = new Set<ClientSession>();
+  let accepted = 0; // sockets upgraded and not yet closed
   const allowed = config.allowedOrigins ? new Set(config.allowedOrigins) : null;
 
-  function upgrade(req: Request): Response {
+  const perIp = new Map<string, number>();
+
+  /** Accepts the socket only to close it with a reason the browser can read. */
+  function refuse(req: Request, reason: string): Response {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    socket.onopen = () => socket.close(CloseCode.TryAgainLater, reason);
+    socket.onerror = () => {};
+    logger.warn("connection refused", { reason });
+    return response;
+  }
+
+  function upgrade(req: Request, info: Deno.ServeHandlerInfo): Response {
     if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade\n", { status: 426 });
     }
@@ -65,9 +99,23 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
         status: 403,
       });
     }
+    const forwarded = config.trustProxy
+      ? req.headers.get("x-forwarded-for")?.split(",")[0].trim()
+      : undefined;
+    const ip = forwarded || (info.remoteAddr as Deno.NetAddr).hostname;
+    const fromIp = perIp.get(ip) ?? 0;
+    if (accepted >= config.maxConnections) {
+      return refuse(req, "server full: too many connections, try again later");
+    }
+    if (fromIp >= config.maxConnectionsPerIp) {
+      return refuse(req, "too many connections from your address");
+    }
     const { socket, response } = Deno.upgradeWebSocket(req, {
       idleTimeout: config.idleTimeoutSeconds,
     });
+    // Counted from the upgrade, so a burst of handshakes cannot slip past the caps.
+    accepted++;
+    perIp.set(ip, fromIp + 1);
     const session = new ClientSession(socket, { config, registry, metrics, logger });
     socket.onopen = () => {
       sessions.add(session);
@@ -82,6 +130,10 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
       }
     };
     socket.onclose = (ev) => {
+      accepted--;
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
       sessions.delete(session);
       session.onClose(ev.code);
     };
@@ -89,9 +141,9 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
     return response;
   }
 
-  async function handler(req: Request): Promise<Response> {
+  async function handler(req: Request, info: Deno.ServeHandlerInfo): Promise<Response> {
     const url = new URL(req.url);
-    if (url.pathname === "/ws") return upgrade(req);
+    if (url.pathname === "/ws") return upgrade(req, info);
     if (req.method !== "GET" && req.method !== "HEAD") {
       return new Response("Method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
     }
@@ -108,7 +160,7 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
           { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } },
         );
     }
-    return await serveStatic(req, url.pathname, mounts);
+    return await serveStatic(req, url.pathname, mounts, SECURITY_HEADERS);
   }
 
   const server = Deno.serve({

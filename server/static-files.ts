@@ -26,10 +26,10 @@ export interface StaticMount {
   cors?: boolean;
 }
 
-function notFound(): Response {
+function notFound(headers: Readonly<Record<string, string>> = {}): Response {
   return new Response("Not found\n", {
     status: 404,
-    headers: { "content-type": "text/plain; charset=utf-8" },
+    headers: { ...headers, "content-type": "text/plain; charset=utf-8" },
   });
 }
 
@@ -64,28 +64,28 @@ export async function serveStatic(
   req: Request,
   pathname: string,
   mounts: StaticMount[],
-  headers: HeadersInit = {},
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<Response> {
   const resolved = resolveStaticPath(pathname, mounts);
-  if (!resolved) return notFound();
+  if (!resolved) return notFound(headers);
   const { mount, path } = resolved;
   const ext = path.slice(path.lastIndexOf(".")) as keyof typeof CONTENT_TYPES;
   const type = CONTENT_TYPES[ext];
-  if (!type) return notFound();
+  if (!type) return notFound(headers);
   let file: Deno.FsFile;
   try {
     // Symlinks could point outside the folder: compare the real path too.
     const real = await Deno.realPath(path);
     const root = await Deno.realPath(mount.dir);
-    if (!real.startsWith(root + "/")) return notFound();
+    if (!real.startsWith(root + "/")) return notFound(headers);
     file = await Deno.open(real, { read: true });
   } catch {
-    return notFound();
+    return notFound(headers);
   }
   const stat = await file.stat();
   if (!stat.isFile) {
     file.close();
-    return notFound();
+    return notFound(headers);
   }
   const responseHeaders = new Headers(headers);
   responseHeaders.set("content-type", type);

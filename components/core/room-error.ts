@@ -6,6 +6,7 @@ export const ClientErrorCode = {
   NoDevice: "no-device",
   DeviceInUse: "device-in-use",
   ServerUnreachable: "server-unreachable",
+  ServerBusy: "server-busy",
   ConnectionFailed: "connection-failed",
   ScreenShareFailed: "screen-share-failed",
   Unsupported: "unsupported",

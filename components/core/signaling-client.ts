@@ -146,7 +146,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     ws.onclose = (ev) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
-      this.#onClose(ev.code);
+      this.#onClose(ev.code, ev.reason);
     };
   }
 
@@ -173,8 +173,15 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     for (const m of pending) this.send(m);
   }
 
-  #onClose(code: number): void {
+  #onClose(code: number, reason: string): void {
     if (this.state === SignalingState.Left || this.state === SignalingState.Failed) return;
+    if (code === CloseCode.TryAgainLater && !this.id) {
+      // Refused at the door (server or address full): say so rather than spin.
+      return this.#fail({
+        code: ClientErrorCode.ServerBusy,
+        message: `Cannot connect: ${reason || "the server is busy"}`,
+      });
+    }
     if (code === CloseCode.TooLarge) {
       // A bug on our side; reconnecting would repeat it, but the seat is worth keeping.
       console.warn("video-room: the server refused an oversized message");

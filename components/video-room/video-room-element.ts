@@ -193,6 +193,12 @@ export class VideoRoom extends LitElement {
     }
   }
 
+  protected override updated(): void {
+    // Through the CSSOM, not a style attribute: pages with a strict CSP allow this.
+    const grid = this.renderRoot.querySelector<HTMLElement>("[part=grid]");
+    grid?.style.setProperty("--cols", grid.dataset.cols ?? "1");
+  }
+
   #session(): RoomSession | null {
     if (!ROOM_PATTERN.test(this.room)) {
       const error = {
@@ -367,7 +373,7 @@ export class VideoRoom extends LitElement {
       <div class="main">
         <div part="stage" class=${featured ? "with-screen" : ""}>
           ${featured ? this.#renderTile(featured, true, "screen") : nothing}
-          <div part="grid" style="--cols: ${cols}" aria-label=${t(s, "participants")} role="list">
+          <div part="grid" data-cols=${cols} aria-label=${t(s, "participants")} role="list">
             ${tiles}
           </div>
         </div>

@@ -15,7 +15,15 @@ Deno.test("reads every variable", () => {
     ALLOWED_ORIGINS: "https://a.example, http://localhost:3000",
     ICE_SERVERS: '[{"urls":"stun:stun.example.com:3478"}]',
     LOG_LEVEL: "DEBUG",
+    MAX_CONNECTIONS: "500",
+    MAX_CONNECTIONS_PER_IP: "20",
+    MAX_BUFFERED_BYTES: "131072",
+    TRUST_PROXY: "true",
   });
+  assert.equal(c.maxConnections, 500);
+  assert.equal(c.maxConnectionsPerIp, 20);
+  assert.equal(c.maxBufferedBytes, 131072);
+  assert.equal(c.trustProxy, true);
   assert.equal(c.port, 9001);
   assert.equal(c.host, "127.0.0.1");
   assert.equal(c.maxPeers, 4);
@@ -41,6 +49,10 @@ Deno.test("bad values name their variable", () => {
     { ICE_SERVERS: '[{"urls":"http://x"}]' },
     { LOG_LEVEL: "loud" },
     { HOST: "a b" },
+    { MAX_CONNECTIONS: "0" },
+    { MAX_CONNECTIONS_PER_IP: "many" },
+    { MAX_BUFFERED_BYTES: "10" },
+    { TRUST_PROXY: "maybe" },
   ];
   for (const env of cases) {
     const name = Object.keys(env)[0];

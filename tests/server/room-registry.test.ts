@@ -1,40 +1,5 @@
 import assert from "node:assert/strict";
-import { TestClient, withServer } from "./test-server.ts";
-
-/**
- * Joins over a raw TCP WebSocket and then cuts the TCP connection without a
- * close frame: what the server sees when a laptop loses Wi-Fi (close code 1006).
- */
-async function joinThenVanish(port: number, room: string, name: string) {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  const key = btoa("0123456789abcdef");
-  await conn.write(new TextEncoder().encode(
-    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  ));
-  const payload = new TextEncoder().encode(JSON.stringify({ type: "join", room, name }));
-  const frame = new Uint8Array(2 + 2 + 4 + payload.length);
-  frame[0] = 0x81; // FIN + text
-  frame[1] = 0x80 | 126; // masked, 16-bit length
-  frame[2] = payload.length >> 8;
-  frame[3] = payload.length & 0xff;
-  const mask = [1, 2, 3, 4];
-  frame.set(mask, 4);
-  payload.forEach((b, i) => (frame[8 + i] = b ^ mask[i % 4]));
-  await conn.write(frame);
-  // Read until the joined reply arrives.
-  const buf = new Uint8Array(65536);
-  let text = "";
-  while (!text.includes('"joined"')) {
-    const n = await conn.read(buf);
-    if (n === null) throw new Error("server closed early");
-    text += new TextDecoder().decode(buf.subarray(0, n));
-  }
-  conn.close(); // no close frame
-  const id = /"id":"([^"]+)"/.exec(text)![1];
-  const resume = /"resume":"([^"]+)"/.exec(text)![1];
-  return { id, resume };
-}
+import { joinThenVanish, TestClient, withServer } from "./test-server.ts";
 
 Deno.test("an abrupt drop keeps the seat; resume within grace gets the same id silently", () =>
   withServer(async (server, connect) => {

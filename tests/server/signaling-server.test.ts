@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startTestServer, TestClient, withServer } from "./test-server.ts";
+import { rawJoin, startTestServer, TestClient, withServer } from "./test-server.ts";
 
 Deno.test("healthz and metrics report rooms, peers, relays and errors", () =>
   withServer(async (server, connect) => {
@@ -98,4 +98,96 @@ Deno.test("200 clients in 50 rooms at once: full meshes, no cross-talk", () =>
       for (const s of senders) assert.equal(joined[s].room, room);
       assert.equal(senders.size, perRoom - 1);
     }));
+  }, { maxConnectionsPerIp: 1000 })); // all from one loopback address
+
+Deno.test("served pages carry security headers", () =>
+  withServer(async (server) => {
+    for (const path of ["/", "/nope.html"]) {
+      const r = await fetch(`${server.origin}${path}`);
+      await r.body?.cancel();
+      const csp = r.headers.get("content-security-policy")!;
+      assert.match(csp, /default-src 'self'/);
+      assert.match(csp, /script-src 'self'(;|$)/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+      assert.equal(r.headers.get("x-content-type-options"), "nosniff");
+      assert.equal(r.headers.get("referrer-policy"), "no-referrer");
+    }
   }));
+
+Deno.test("MAX_CONNECTIONS: the extra socket is closed with 1013 and a reason", async () => {
+  const server = startTestServer({ maxConnections: 2 });
+  const a = await TestClient.connect(server);
+  const b = await TestClient.connect(server);
+  try {
+    const c = new TestClient(`ws://127.0.0.1:${server.port}/ws`);
+    const closed = await c.closed;
+    assert.equal(closed.code, 1013);
+    assert.match(closed.reason, /server full/);
+    await a.close();
+    const d = await TestClient.connect(server); // room again
+    await d.join("r", "D");
+    await d.close();
+  } finally {
+    await b.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("MAX_CONNECTIONS_PER_IP: a third socket from one address is refused", async () => {
+  const server = startTestServer({ maxConnectionsPerIp: 2 });
+  const a = await TestClient.connect(server);
+  const b = await TestClient.connect(server);
+  try {
+    const c = new TestClient(`ws://127.0.0.1:${server.port}/ws`);
+    const closed = await c.closed;
+    assert.equal(closed.code, 1013);
+    assert.match(closed.reason, /too many connections from your address/);
+    // The others keep working.
+    await a.join("r", "A");
+    await b.join("r", "B");
+    assert.equal((await a.next("peer-joined")).peer.name, "B");
+  } finally {
+    await a.close();
+    await b.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("TRUST_PROXY: the per-IP cap counts X-Forwarded-For addresses", async () => {
+  const server = startTestServer({ maxConnectionsPerIp: 1, trustProxy: true });
+  const url = `ws://127.0.0.1:${server.port}/ws`;
+  const from = (ip: string) =>
+    new TestClient(url, undefined, { headers: { "x-forwarded-for": `${ip}, 10.0.0.1` } });
+  const a = from("203.0.113.1");
+  const b = from("203.0.113.2");
+  try {
+    await a.opened;
+    await b.opened; // another client behind the same proxy: allowed
+    const a2 = from("203.0.113.1");
+    assert.equal((await a2.closed).code, 1013);
+  } finally {
+    await a.close();
+    await b.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("a client that stops reading is disconnected instead of buffering without bound", () =>
+  withServer(async (server, connect) => {
+    const { conn, id } = await rawJoin(server.port, "slow", "Sloth"); // never reads again
+    const talker = await connect();
+    await talker.join("slow", "Talker");
+    const text = "x".repeat(2000);
+    // Each chat goes to everyone, the silent reader included. The talker paces
+    // itself and reads its echoes, as a real client does (else it too is slow).
+    // Loopback's kernel buffers take several MB before the server's own buffer grows.
+    for (let i = 0; i < 300 && !talker.received.some((m) => m.type === "peer-left"); i++) {
+      for (let k = 0; k < 100; k++) talker.send({ type: "chat", text });
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal((await talker.next("peer-left", 5000)).id, id);
+    assert.equal(talker.socket.readyState, WebSocket.OPEN, "the reading client is kept");
+    assert.equal(server.registry.peerCount, 1);
+    assert.match(await (await fetch(`${server.origin}/metrics`)).text(), /code="too-slow"/);
+    conn.close();
+  }, { maxBufferedBytes: 256 * 1024, rateBurst: 1e9, ratePerSecond: 1e9, resumeGraceMs: 50 }));

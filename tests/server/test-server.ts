@@ -73,8 +73,11 @@ export class TestClient {
       }
       const left = deadline - Date.now();
       if (left <= 0) {
+        const last = JSON.stringify(this.received.slice(-3)).slice(0, 400);
         throw new Error(
-          `timed out waiting for ${type ?? "a message"}; got ${JSON.stringify(this.received)}`,
+          `timed out waiting for ${
+            type ?? "a message"
+          }; ${this.received.length} received, last: ${last}`,
         );
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -123,4 +126,50 @@ export async function withServer(
     await Promise.all(clients.map((c) => c.close()));
     await server.shutdown();
   }
+}
+
+/** A masked client text frame (clients must mask), as the WebSocket framing requires. */
+function clientFrame(text: string): Uint8Array {
+  const payload = new TextEncoder().encode(text);
+  const frame = new Uint8Array(2 + 2 + 4 + payload.length);
+  frame[0] = 0x81; // FIN + text
+  frame[1] = 0x80 | 126; // masked, 16-bit length
+  frame[2] = payload.length >> 8;
+  frame[3] = payload.length & 0xff;
+  const mask = [1, 2, 3, 4];
+  frame.set(mask, 4);
+  payload.forEach((b, i) => (frame[8 + i] = b ^ mask[i % 4]));
+  return frame;
+}
+
+/**
+ * Joins over a raw TCP WebSocket and returns the open connection: a client
+ * the test controls below the WebSocket API (it can stop reading, or vanish
+ * without a close frame as a laptop losing Wi-Fi does).
+ */
+export async function rawJoin(port: number, room: string, name: string) {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const key = btoa("0123456789abcdef");
+  await conn.write(new TextEncoder().encode(
+    `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  ));
+  await conn.write(clientFrame(JSON.stringify({ type: "join", room, name })));
+  const buf = new Uint8Array(65536);
+  let text = "";
+  while (!text.includes('"joined"')) {
+    const n = await conn.read(buf);
+    if (n === null) throw new Error("server closed early");
+    text += new TextDecoder().decode(buf.subarray(0, n));
+  }
+  const id = /"id":"([^"]+)"/.exec(text)![1];
+  const resume = /"resume":"([^"]+)"/.exec(text)![1];
+  return { conn, id, resume };
+}
+
+/** Joins, then cuts the TCP connection with no close frame (close code 1006 at the server). */
+export async function joinThenVanish(port: number, room: string, name: string) {
+  const { conn, id, resume } = await rawJoin(port, room, name);
+  conn.close();
+  return { id, resume };
 }
