@@ -2,7 +2,9 @@
  * The demo site: a landing page that picks a room and a name, and a room view
  * that hosts <video-room> full-window. URL contract:
  * - `/?room=R` opens room R at the pre-join screen;
- * - `/?room=R&name=N` joins room R as N straight away (invite links, tests).
+ * - `/?room=R&name=N` joins room R as N straight away (invite links, tests);
+ * - `&token=T` adds a room access token, for servers that require one;
+ * - `&relay=1` sends media only through TURN (to check a TURN setup).
  */
 import "../components/video-room/video-room.ts";
 import { ROOM_PATTERN } from "../protocol/messages.ts";
@@ -73,7 +75,9 @@ function showLanding(): void {
   });
 }
 
-function showRoom(room: string, name: string | null): void {
+function showRoom(room: string, params: URLSearchParams): void {
+  const name = params.get("name");
+  const token = params.get("token");
   document.querySelector("#landing")!.setAttribute("hidden", "");
   const call = document.querySelector<HTMLElement>("#call")!;
   call.hidden = false;
@@ -84,6 +88,8 @@ function showRoom(room: string, name: string | null): void {
   el.room = room;
   el.name = name ?? storedName();
   el.autojoin = name !== null;
+  if (token) el.token = token;
+  if (params.get("relay") === "1") el.iceTransportPolicy = "relay";
   // The name typed on the pre-join screen is remembered for next time.
   el.addEventListener("room-joined", () => rememberName(el.name));
   call.append(el);
@@ -104,5 +110,6 @@ function showRoom(room: string, name: string | null): void {
 
 const params = new URLSearchParams(location.search);
 const room = params.get("room");
-if (room !== null && ROOM_PATTERN.test(room)) showRoom(room, params.get("name"));
-else showLanding();
+if (room !== null && ROOM_PATTERN.test(room)) {
+  showRoom(room, params);
+} else showLanding();

@@ -30,6 +30,7 @@ export const ErrorCode = {
   UnknownPeer: "unknown-peer",
   RateLimited: "rate-limited",
   ForbiddenOrigin: "forbidden-origin",
+  Unauthorized: "unauthorized",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -80,6 +81,8 @@ export interface JoinMessage {
   room: string;
   name: string;
   resume?: string;
+  /** Room access token (a JWT), required when the server has ROOM_TOKEN_SECRET. */
+  token?: string;
 }
 export interface SignalMessage {
   type: "signal";

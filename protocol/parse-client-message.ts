@@ -101,6 +101,12 @@ export function parseClientMessage(text: string): ParseResult {
           "Cannot join: resume must be a string",
         );
       }
+      const token = raw.token;
+      if (
+        token !== undefined && (typeof token !== "string" || token.length > LIMITS.tokenMax)
+      ) {
+        return fail(ErrorCode.BadMessage, "Cannot join: token must be a string");
+      }
       return {
         ok: true,
         message: {
@@ -108,6 +114,7 @@ export function parseClientMessage(text: string): ParseResult {
           room: raw.room,
           name: checked.name,
           ...(resume ? { resume } : {}),
+          ...(token ? { token } : {}),
         },
       };
     }

@@ -2,6 +2,7 @@ import {
   type ClientMessage,
   CloseCode,
   ErrorCode,
+  type JoinMessage,
   type ServerMessage,
 } from "../protocol/messages.ts";
 import { parseClientMessage } from "../protocol/parse-client-message.ts";
@@ -10,13 +11,22 @@ import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import { TokenBucket } from "./rate-limiter.ts";
 import type { RoomRegistry, Seat, SeatSink } from "./room-registry.ts";
+import { verifyRoomToken } from "./room-token.ts";
+import { type TurnConfig, turnCredentials } from "./turn-credentials.ts";
 
 export interface SessionDeps {
   config: ServerConfig;
   registry: RoomRegistry;
   metrics: Metrics;
   logger: Logger;
+  /** The ROOM_TOKEN_SECRET key, when tokens are required. */
+  tokenKey: Promise<CryptoKey> | null;
+  /** TURN relays and their credential key, when configured. */
+  turn: Promise<TurnConfig> | null;
 }
+
+/** Frames kept while a join is being verified; more than this is a flood. */
+const JOIN_BACKLOG = 200;
 
 const encoder = new TextEncoder();
 
@@ -30,6 +40,8 @@ export class ClientSession implements SeatSink {
   seat: Seat | null = null;
   readonly #bucket: TokenBucket;
   #droppedSinceNotice = 0;
+  /** Set while a join awaits token checks or TURN credentials; later frames wait here. */
+  #backlog: unknown[] | null = null;
   #lastRateNotice = -Infinity;
 
   constructor(readonly socket: WebSocket, readonly deps: SessionDeps) {
@@ -66,6 +78,12 @@ export class ClientSession implements SeatSink {
 
   // ---- socket events ----
   onMessage(data: unknown): void {
+    if (this.#backlog) {
+      // Keep order: nothing overtakes a join that is still being checked.
+      if (this.#backlog.length < JOIN_BACKLOG) this.#backlog.push(data);
+      else this.#rateLimited();
+      return;
+    }
     const { config } = this.deps;
     if (typeof data !== "string") {
       const size = data instanceof ArrayBuffer
@@ -103,7 +121,7 @@ export class ClientSession implements SeatSink {
   // ---- message handling ----
   #handle(msg: ClientMessage): void {
     const { registry } = this.deps;
-    if (msg.type === "join") return this.#join(msg.room, msg.name, msg.resume);
+    if (msg.type === "join") return this.#join(msg);
     const seat = this.seat;
     if (!seat) {
       return this.#error(ErrorCode.NotInRoom, `Cannot ${msg.type}: join a room first`);
@@ -140,16 +158,40 @@ export class ClientSession implements SeatSink {
     }
   }
 
-  #join(room: string, name: string, resume: string | undefined): void {
-    const { registry, config, logger } = this.deps;
+  #join(msg: JoinMessage): void {
     if (this.seat) {
       return this.#error(
         ErrorCode.AlreadyJoined,
         "Cannot join: this connection is already in a room",
       );
     }
+    this.#backlog = [];
+    this.#joinChecked(msg)
+      .catch((err) => {
+        this.deps.logger.error("join failed", { error: String(err) });
+        this.#error(ErrorCode.BadMessage, "Cannot join: the server could not complete the join");
+      })
+      .finally(() => {
+        const backlog = this.#backlog ?? [];
+        this.#backlog = null;
+        for (const data of backlog) this.onMessage(data);
+      });
+  }
+
+  /** Resume, else token check and a new seat; then `joined` with fresh TURN credentials. */
+  async #joinChecked({ room, name, resume, token }: JoinMessage): Promise<void> {
+    const { registry, config, logger, tokenKey, turn } = this.deps;
+    // A resume token proves the seat: no room token needed again.
     let seat = resume ? registry.resume(resume, room, this) : undefined;
     const resumed = seat !== undefined;
+    if (!seat && tokenKey) {
+      const check = token
+        ? await verifyRoomToken(token, await tokenKey, room)
+        : { ok: false as const, reason: "this room needs a token" };
+      if (!check.ok) return this.#error(ErrorCode.Unauthorized, `Cannot join: ${check.reason}`);
+      if (check.name) name = check.name;
+    }
+    if (this.socket.readyState !== WebSocket.OPEN) return; // gone while we checked
     if (!seat) {
       const result = registry.join(room, name, this);
       if (typeof result === "string") {
@@ -158,13 +200,17 @@ export class ClientSession implements SeatSink {
       seat = result;
     }
     this.seat = seat;
+    const iceServers = turn
+      ? [...config.iceServers, await turnCredentials(await turn, seat.id)]
+      : config.iceServers;
+    if (this.seat !== seat) return; // left or replaced meanwhile
     this.#reply({
       type: "joined",
       id: seat.id,
       room: seat.room,
       resume: seat.resumeToken,
       peers: registry.othersOf(seat),
-      iceServers: config.iceServers,
+      iceServers,
       resumed,
     });
     logger.debug(resumed ? "resumed" : "joined", { room, peer: seat.id });

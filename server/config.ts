@@ -28,6 +28,10 @@ export interface ServerConfig {
    * the client's from the first `X-Forwarded-For` entry instead.
    */
   trustProxy: boolean;
+  /** When set, every fresh join needs a room token signed with it. */
+  roomTokenSecret: string | null;
+  /** TURN relays handed out with short-lived credentials (coturn REST scheme). */
+  turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -48,6 +52,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxConnectionsPerIp: 50,
   maxBufferedBytes: 1024 * 1024,
   trustProxy: false,
+  roomTokenSecret: null,
+  turn: null,
 });
 
 /** A bad environment variable; `message` is the one line printed at startup. */
@@ -150,6 +156,38 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       );
     }
     config.trustProxy = trust === "1" || trust === "true";
+  }
+
+  const tokenSecret = env.ROOM_TOKEN_SECRET;
+  if (tokenSecret !== undefined && tokenSecret !== "") {
+    if (tokenSecret.length < 32) {
+      throw new ConfigError(
+        "ROOM_TOKEN_SECRET",
+        "must be at least 32 characters (use a random string)",
+      );
+    }
+    config.roomTokenSecret = tokenSecret;
+  }
+
+  const turnUrls = env.TURN_URLS?.split(",").map((u) => u.trim()).filter((u) => u !== "") ?? [];
+  const turnSecret = env.TURN_SECRET ?? "";
+  if (turnUrls.length > 0 || turnSecret !== "") {
+    if (turnUrls.length === 0) {
+      throw new ConfigError("TURN_URLS", "must be set when TURN_SECRET is");
+    }
+    if (turnSecret === "") throw new ConfigError("TURN_SECRET", "must be set when TURN_URLS is");
+    const bad = turnUrls.find((u) => !/^turns?:[^\s]+$/.test(u));
+    if (bad) {
+      throw new ConfigError(
+        "TURN_URLS",
+        `must be turn: or turns: URLs, got ${JSON.stringify(bad)}`,
+      );
+    }
+    config.turn = {
+      urls: turnUrls,
+      secret: turnSecret,
+      ttlSeconds: intVar(env, "TURN_TTL", 3600, 60, 7 * 24 * 3600),
+    };
   }
 
   const origins = env.ALLOWED_ORIGINS;

@@ -13,7 +13,7 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
-if (config.iceServers.length === 0) {
+if (config.iceServers.length === 0 && !config.turn) {
   logger.warn(
     "ICE_SERVERS is empty: calls work on localhost and one LAN only; set STUN/TURN servers for calls across networks",
   );

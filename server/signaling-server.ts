@@ -4,6 +4,8 @@ import type { ServerConfig } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
 import { RoomRegistry } from "./room-registry.ts";
+import { importTokenSecret } from "./room-token.ts";
+import { importTurnSecret } from "./turn-credentials.ts";
 import { serveStatic, type StaticMount } from "./static-files.ts";
 
 export interface ServerOptions {
@@ -73,6 +75,15 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
     onDeliver: (type) => metrics.countRelayed(type),
   });
   const sessions = new Set<ClientSession>();
+  // Keys are imported once; sessions await the same promise.
+  const tokenKey = config.roomTokenSecret ? importTokenSecret(config.roomTokenSecret) : null;
+  const turn = config.turn
+    ? importTurnSecret(config.turn.secret).then((key) => ({
+      urls: config.turn!.urls,
+      key,
+      ttlSeconds: config.turn!.ttlSeconds,
+    }))
+    : null;
   let accepted = 0; // sockets upgraded and not yet closed
   const allowed = config.allowedOrigins ? new Set(config.allowedOrigins) : null;
 
@@ -116,7 +127,14 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
     // Counted from the upgrade, so a burst of handshakes cannot slip past the caps.
     accepted++;
     perIp.set(ip, fromIp + 1);
-    const session = new ClientSession(socket, { config, registry, metrics, logger });
+    const session = new ClientSession(socket, {
+      config,
+      registry,
+      metrics,
+      logger,
+      tokenKey,
+      turn,
+    });
     socket.onopen = () => {
       sessions.add(session);
       metrics.connectionsTotal++;

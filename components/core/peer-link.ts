@@ -40,6 +40,10 @@ export interface PeerLinkEvents extends Record<string, unknown> {
   /** A remote stream has no live tracks left. */
   "stream-removed": { role: StreamRole; stream: MediaStream };
   state: RTCPeerConnectionState;
+  /** Not connected in time: ICE is being restarted. */
+  stalled: void;
+  /** A STUN/TURN server refused or failed us (e.g. 401: bad TURN credentials). */
+  "ice-error": { code: number; url: string; text: string };
 }
 
 /**
@@ -84,6 +88,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     };
     pc.ontrack = (ev) => this.#onTrack(ev);
     pc.onconnectionstatechange = () => this.#onConnectionState();
+    pc.onicecandidateerror = (e) =>
+      this.emit("ice-error", { code: e.errorCode, url: e.url ?? "", text: e.errorText });
     if (options.initiator) {
       // Always offer audio and video, even without devices, so we can receive both.
       this.#audio = pc.addTransceiver(this.#track("audio") ?? "audio", {
@@ -142,7 +148,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   #armConnectTimer(): void {
     clearTimeout(this.#connectTimer);
     this.#connectTimer = setTimeout(() => {
-      if (this.pc.connectionState !== "connected") this.restartIce();
+      if (this.pc.connectionState === "connected") return;
+      this.emit("stalled", undefined);
+      this.restartIce();
     }, this.#connectTimeoutMs * (this.polite ? 1.5 : 1));
   }
 
@@ -152,7 +160,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     clearTimeout(this.#disconnectTimer);
     clearTimeout(this.#connectTimer);
     this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.ontrack = null;
-    this.pc.onconnectionstatechange = null;
+    this.pc.onconnectionstatechange = this.pc.onicecandidateerror = null;
     this.pc.close();
     for (const [id, stream] of this.#remoteStreams) {
       this.emit("stream-removed", { role: this.#remoteRoles.get(id) ?? "camera", stream });

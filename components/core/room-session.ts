@@ -43,6 +43,8 @@ export interface RoomSessionOptions {
   name: string;
   /** WebSocket URL of the signaling server. */
   server: string;
+  /** Room access token, when the server requires one. */
+  token?: string;
   iceTransportPolicy?: RTCIceTransportPolicy;
   reconnect?: Partial<ReconnectPolicy>;
   /** Replaces every MediaDevices call (tests, custom capture). */
@@ -177,6 +179,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       url: this.#options.server,
       room: this.#options.room,
       name,
+      token: this.#options.token,
       reconnect: this.#options.reconnect,
     });
     this.#signaling = signaling;
@@ -420,6 +423,21 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (p.stream === stream) p.stream = null;
       this.#changed();
     });
+    const nameOf = () => this.#participants.get(idOf() ?? "")?.name ?? "a participant";
+    link.on("ice-error", ({ code, url }) => {
+      // 401/403 from a TURN server: the credentials are wrong or expired.
+      if (url.startsWith("turn") && (code === 401 || code === 403)) {
+        this.#error({
+          code: ClientErrorCode.ConnectionFailed,
+          message: `Cannot reach ${nameOf()}: the TURN relay refused our credentials (${code})`,
+        });
+      }
+    });
+    link.on("stalled", () =>
+      this.#error({
+        code: ClientErrorCode.ConnectionFailed,
+        message: `Cannot reach ${nameOf()}: no network path for media was found; retrying`,
+      }));
     link.on("state", (state) => {
       const id = idOf();
       const p = id && this.#participants.get(id);

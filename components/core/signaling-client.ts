@@ -30,6 +30,8 @@ export interface SignalingOptions {
   url: string;
   room: string;
   name: string;
+  /** Room access token, when the server requires one. */
+  token?: string;
   reconnect?: Partial<ReconnectPolicy>;
   /** Injected for tests; defaults to the global WebSocket. */
   WebSocket?: typeof WebSocket;
@@ -46,6 +48,7 @@ const DEFAULT_RECONNECT: ReconnectPolicy = { baseMs: 500, maxMs: 8000, maxAttemp
 
 /** Errors after which retrying cannot help. */
 const FATAL_JOIN_ERRORS: readonly string[] = [
+  ErrorCode.Unauthorized,
   ErrorCode.RoomFull,
   ErrorCode.BadRoom,
   ErrorCode.BadName,
@@ -132,6 +135,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         room: this.#options.room,
         name: this.#options.name,
         ...(this.#resume ? { resume: this.#resume } : {}),
+        ...(this.#options.token ? { token: this.#options.token } : {}),
       }));
     };
     ws.onmessage = (ev) => {

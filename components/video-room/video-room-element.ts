@@ -72,6 +72,7 @@ export class VideoRoom extends LitElement {
     name: { type: String },
     server: { type: String },
     autojoin: { type: Boolean },
+    token: { type: String },
     iceTransportPolicy: { type: String, attribute: "ice-transport-policy" },
     strings: { attribute: false },
     _chatOpen: { state: true },
@@ -88,6 +89,8 @@ export class VideoRoom extends LitElement {
   declare server: string;
   /** Join as soon as the element is on the page, skipping the pre-join screen. */
   declare autojoin: boolean;
+  /** Room access token from the host site's backend, when the server requires one. */
+  declare token: string;
   /** `relay` sends media only through TURN (hides client IPs); default `all`. */
   declare iceTransportPolicy: RTCIceTransportPolicy;
   /** Replacement texts, e.g. for translation: `{ join: "Beitreten" }`. */
@@ -109,6 +112,7 @@ export class VideoRoom extends LitElement {
     this.name = "";
     this.server = "";
     this.autojoin = false;
+    this.token = "";
     this.iceTransportPolicy = "all";
     this._chatOpen = false;
     this._unread = 0;
@@ -214,6 +218,7 @@ export class VideoRoom extends LitElement {
       room: this.room,
       name: (this._draftName || this.name).trim() || "Guest",
       server: resolveServerUrl(this.server, location.href),
+      ...(this.token ? { token: this.token } : {}),
       iceTransportPolicy: this.iceTransportPolicy === "relay" ? "relay" : "all",
     });
   }

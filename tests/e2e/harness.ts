@@ -262,3 +262,19 @@ export function freePort(): number {
   l.close();
   return port;
 }
+
+/** The page's <video-room> state: idle, connecting, joined, reconnecting, left, failed. */
+export function roomState(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    (document.querySelector("video-room") as Element & { state: string }).state
+  );
+}
+
+/** The explanation the room shows: the error banner or the failure screen. */
+export function shownError(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const root = document.querySelector("video-room")?.shadowRoot;
+    return (root?.querySelector('[part="banner"].error span') ??
+      root?.querySelector(".screen-message p"))?.textContent ?? "";
+  });
+}

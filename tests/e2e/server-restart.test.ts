@@ -11,15 +11,12 @@ import {
   mediaFlowing,
   openPeer,
   type Peer,
+  roomState,
   type ServerProcess,
   startServerProcess,
   tiles,
   until,
 } from "./harness.ts";
-import type { Page } from "puppeteer-core";
-
-const roomState = (page: Page) =>
-  page.evaluate(() => (document.querySelector("video-room") as Element & { state: string }).state);
 
 Deno.test("server restart during a call: media continues, clients resume, newcomers join", async () => {
   const port = freePort();

@@ -24,6 +24,18 @@ Deno.test("reads every variable", () => {
   assert.equal(c.maxConnectionsPerIp, 20);
   assert.equal(c.maxBufferedBytes, 131072);
   assert.equal(c.trustProxy, true);
+  const t = loadConfig({
+    ROOM_TOKEN_SECRET: "x".repeat(32),
+    TURN_URLS: "turn:turn.example.com:3478, turns:turn.example.com:5349",
+    TURN_SECRET: "shh",
+    TURN_TTL: "600",
+  });
+  assert.equal(t.roomTokenSecret, "x".repeat(32));
+  assert.deepEqual(t.turn, {
+    urls: ["turn:turn.example.com:3478", "turns:turn.example.com:5349"],
+    secret: "shh",
+    ttlSeconds: 600,
+  });
   assert.equal(c.port, 9001);
   assert.equal(c.host, "127.0.0.1");
   assert.equal(c.maxPeers, 4);
@@ -53,6 +65,8 @@ Deno.test("bad values name their variable", () => {
     { MAX_CONNECTIONS_PER_IP: "many" },
     { MAX_BUFFERED_BYTES: "10" },
     { TRUST_PROXY: "maybe" },
+    { ROOM_TOKEN_SECRET: "too-short" },
+    { TURN_URLS: "http://x", TURN_SECRET: "s" },
   ];
   for (const env of cases) {
     const name = Object.keys(env)[0];
@@ -63,4 +77,9 @@ Deno.test("bad values name their variable", () => {
       return true;
     }, JSON.stringify(env));
   }
+  // Half a TURN setup names the half that is missing.
+  assert.throws(
+    () => loadConfig({ TURN_SECRET: "s" }),
+    /^ConfigError: Cannot start: TURN_URLS must be set/,
+  );
 });
