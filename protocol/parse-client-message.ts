@@ -26,6 +26,11 @@ export function charCount(text: string): number {
   return n;
 }
 
+/** No lone surrogates: they render as garbage and break other systems' UTF-8. */
+function isWellFormed(text: string): boolean {
+  return !/\p{Surrogate}/u.test(text);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -45,6 +50,7 @@ export function checkName(raw: unknown): { name: string } | { error: string } {
   if (CONTROL_CHARS.test(name)) {
     return { error: "name must not contain control characters" };
   }
+  if (!isWellFormed(name)) return { error: "name must be well-formed Unicode" };
   return { name };
 }
 
@@ -139,6 +145,9 @@ export function parseClientMessage(text: string): ParseResult {
           ErrorCode.BadMessage,
           `Cannot send chat: text must be 1–${LIMITS.chatMax} characters`,
         );
+      }
+      if (!isWellFormed(text)) {
+        return fail(ErrorCode.BadMessage, "Cannot send chat: text must be well-formed Unicode");
       }
       if (CHAT_CONTROL_CHARS.test(text)) {
         return fail(

@@ -19,6 +19,8 @@ Deno.test("join: validates room and trims name", () => {
   assert.equal(code('{"type":"join","room":"r","name":"a\\u0000b"}'), "bad-name");
   assert.equal(code('{"type":"join","room":"r","name":"a\\u0085b"}'), "bad-name");
   assert.equal(code('{"type":"join","room":"r","name":["A"]}'), "bad-name");
+  assert.equal(code('{"type":"join","room":"r","name":"\\ud800"}'), "bad-name"); // lone surrogate
+  assert.equal(code('{"type":"join","room":"r","name":"a\\udfffb"}'), "bad-name");
   assert.equal(code('{"type":"join","room":"r","name":"A","resume":5}'), "bad-message");
   // 64 emoji are 64 characters, though 128 UTF-16 units.
   assert.equal(code(`{"type":"join","room":"r","name":"${"😀".repeat(64)}"}`), "ok");
@@ -46,6 +48,8 @@ Deno.test("signal, chat, state, leave: shapes", () => {
   assert.equal(code(`{"type":"chat","text":"${"x".repeat(2000)}"}`), "ok");
   assert.equal(code(`{"type":"chat","text":"${"x".repeat(2001)}"}`), "bad-message");
   assert.equal(code('{"type":"chat","text":"a\\u0007"}'), "bad-message");
+  assert.equal(code('{"type":"chat","text":"hi \\ud83d"}'), "bad-message");
+  assert.equal(code('{"type":"chat","text":"hi \\ud83d\\ude00"}'), "ok"); // a real emoji pair
   assert.equal(code('{"type":"state","state":{"audio":true,"video":false,"screen":false}}'), "ok");
   assert.equal(
     code('{"type":"state","state":{"audio":1,"video":false,"screen":false}}'),
