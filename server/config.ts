@@ -125,6 +125,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     24 * 3600 * 1000,
   );
 
+  config.rateBurst = intVar(env, "RATE_LIMIT_BURST", DEFAULT_CONFIG.rateBurst, 1, 1e9);
+  config.ratePerSecond = intVar(env, "RATE_LIMIT_PER_SECOND", DEFAULT_CONFIG.ratePerSecond, 1, 1e9);
   config.maxConnections = intVar(
     env,
     "MAX_CONNECTIONS",

@@ -70,6 +70,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   readonly #remoteStreams = new Map<string, MediaStream>();
   #disconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #restarts = 0;
   readonly #disconnectedRestartMs: number;
   readonly #connectTimeoutMs: number;
 
@@ -123,6 +124,22 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (t && !this.#closed) await t.sender.replaceTrack(track);
   }
 
+  /**
+   * Caps the camera video this link sends: in a mesh every sender encodes once
+   * per peer, so bigger rooms need smaller video. No renegotiation.
+   */
+  async setVideoQuality(maxBitrate: number, scaleResolutionDownBy: number): Promise<void> {
+    const sender = (this.#video ?? this.#findTransceiver("video"))?.sender;
+    if (!sender || this.#closed) return;
+    const params = sender.getParameters();
+    if (!params.encodings?.length) return; // not negotiated yet; applied again later
+    for (const e of params.encodings) {
+      e.maxBitrate = maxBitrate;
+      e.scaleResolutionDownBy = scaleResolutionDownBy;
+    }
+    await sender.setParameters(params).catch(() => {});
+  }
+
   /** Sends a screen as an extra video track (renegotiates). */
   addScreen(track: MediaStreamTrack, stream: MediaStream): void {
     if (this.#closed || this.#screenSender) return;
@@ -144,14 +161,21 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#armConnectTimer();
   }
 
-  /** Restarts ICE if not connected in time; the polite side waits longer to avoid glare. */
+  /**
+   * Restarts ICE if not connected in time; the polite side waits longer to
+   * avoid glare. Each restart doubles the wait: on a slow, busy machine the
+   * checks may be progressing, and restarting too often would reset them
+   * before they can finish.
+   */
   #armConnectTimer(): void {
     clearTimeout(this.#connectTimer);
+    const wait = this.#connectTimeoutMs * 2 ** Math.min(this.#restarts, 3);
     this.#connectTimer = setTimeout(() => {
       if (this.pc.connectionState === "connected") return;
+      this.#restarts++;
       this.emit("stalled", undefined);
       this.restartIce();
-    }, this.#connectTimeoutMs * (this.polite ? 1.5 : 1));
+    }, wait * (this.polite ? 1.5 : 1));
   }
 
   close(): void {
@@ -295,7 +319,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   #onConnectionState(): void {
     const state = this.pc.connectionState;
     clearTimeout(this.#disconnectTimer);
-    if (state === "connected") clearTimeout(this.#connectTimer);
+    if (state === "connected") {
+      clearTimeout(this.#connectTimer);
+      this.#restarts = 0;
+    }
     if (state === "failed") {
       // The impolite side restarts at once; the polite one only if that did not happen.
       this.#disconnectTimer = setTimeout(() => this.restartIce(), this.polite ? 2000 : 0);

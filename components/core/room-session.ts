@@ -439,6 +439,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         message: `Cannot reach ${nameOf()}: no network path for media was found; retrying`,
       }));
     link.on("state", (state) => {
+      if (state === "connected") this.#adaptVideo();
       const id = idOf();
       const p = id && this.#participants.get(id);
       if (!p || p.connection === state) return;
@@ -451,6 +452,17 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       }
       this.#changed();
     });
+  }
+
+  /**
+   * Smaller video as the mesh grows: each of our links encodes separately,
+   * so CPU and upload grow with every peer. 720p for one peer, then steps down.
+   */
+  #adaptVideo(): void {
+    const links = this.#allLinks();
+    const n = links.length;
+    const [bitrate, scale] = n <= 1 ? [1_500_000, 1] : n <= 3 ? [700_000, 1.5] : [400_000, 2];
+    for (const link of links) void link.setVideoQuality(bitrate, scale);
   }
 
   // ---- re-pairing after the server forgot us (restart): keep media flowing ----

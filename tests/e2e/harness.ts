@@ -5,6 +5,7 @@
  */
 import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
 import { until } from "../shared/until.ts";
+import { type ListeningProcess, spawnListening } from "../../scripts/spawn-listening.ts";
 
 export { until };
 
@@ -24,57 +25,15 @@ export const CHROMIUM_ARGS = [
   "--disable-backgrounding-occluded-windows",
 ] as const;
 
-export interface ServerProcess {
-  port: number;
-  origin: string;
-  child: Deno.ChildProcess;
-  /** SIGTERM and wait for the exit. */
-  stop(): Promise<void>;
-}
+export type ServerProcess = ListeningProcess;
 
-/** Starts `server/main.ts` as its own process and waits for its "listening" line. */
-export async function startServerProcess(
-  env: Record<string, string> = {},
-): Promise<ServerProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "--allow-env", `${root}server/main.ts`],
-    env: { HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  let port = 0;
-  const deadline = Date.now() + 20000;
-  while (!port) {
-    if (Date.now() > deadline) throw new Error("server did not start");
-    const { value, done } = await lines.read();
-    if (done) throw new Error("server exited before listening");
-    buffered += value;
-    for (const line of buffered.split("\n").slice(0, -1)) {
-      try {
-        const entry = JSON.parse(line);
-        if (entry.msg === "listening") port = entry.port;
-      } catch { /* not JSON */ }
-    }
-    buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
-  }
-  // Keep draining stdout so the server never blocks on a full pipe.
-  const drained = (async () => {
-    while (!(await lines.read()).done);
-  })();
-  return {
-    port,
-    origin: `http://127.0.0.1:${port}`,
-    child,
-    async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-      await child.status;
-      await drained;
-    },
-  };
+/** Starts `server/main.ts` as its own process on loopback. */
+export function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  return spawnListening(
+    Deno.execPath(),
+    ["run", "--allow-net", "--allow-read", "--allow-env", `${root}server/main.ts`],
+    { HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+  );
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -1,0 +1,57 @@
+/**
+ * Starts a server process and waits for its JSON "listening" line (our server,
+ * the benchmark baselines): the port it got, its pid for CPU and memory
+ * readings, and a stop() that ends it. Used by the e2e tests and benchmarks.
+ */
+export interface ListeningProcess {
+  port: number;
+  pid: number;
+  origin: string;
+  child: Deno.ChildProcess;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+export async function spawnListening(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 20000,
+): Promise<ListeningProcess> {
+  const child = new Deno.Command(command, { args, env, stdout: "piped", stderr: "inherit" })
+    .spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  let port = 0;
+  const deadline = Date.now() + timeoutMs;
+  while (!port) {
+    if (Date.now() > deadline) throw new Error(`${command} did not start listening`);
+    const { value, done } = await lines.read();
+    if (done) throw new Error(`${command} exited before listening`);
+    buffered += value;
+    for (const line of buffered.split("\n").slice(0, -1)) {
+      try {
+        const entry = JSON.parse(line);
+        if (entry.msg === "listening") port = entry.port;
+      } catch { /* not JSON */ }
+    }
+    buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
+  }
+  // Keep draining stdout so the process never blocks on a full pipe.
+  const drained = (async () => {
+    while (!(await lines.read()).done);
+  })();
+  return {
+    port,
+    pid: child.pid,
+    origin: `http://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+      await child.status;
+      await drained;
+    },
+  };
+}
