@@ -193,7 +193,9 @@ lines.push(`Total benchmark time: ${fmt((Date.now() - started) / 1000)} s.`);
 
 const report = lines.join("\n");
 console.log(report);
+// The analysis is written by hand (bench/analysis.md) and kept under the fresh figures.
+const analysis = await Deno.readTextFile(new URL("./analysis.md", import.meta.url));
 const doc =
-  `# Benchmarks\n\nProduced by \`npm run bench\` (bench/run-all.ts); rerun it to refresh this page.\n\n${report}\n`;
+  `# Benchmarks\n\nProduced by \`npm run bench\` (bench/run-all.ts); rerun it to refresh this page.\n\n${report}\n\n${analysis}`;
 await Deno.writeTextFile(new URL("../docs/benchmarks.md", import.meta.url), doc);
 console.error("wrote docs/benchmarks.md");
