@@ -4,6 +4,7 @@ import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { chromeLauncher } from "@web/test-runner-chrome";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import chromiumArgs from "./tests/shared/chromium-args.json" with { type: "json" };
 
 /** Starts the real signaling server on a free port; tests read it from /__signaling. */
 function signalingServerPlugin() {
@@ -62,20 +63,9 @@ export default {
       launchOptions: {
         executablePath: "/usr/bin/chromium",
         headless: true,
-        args: [
-          "--no-sandbox",
-          "--use-fake-ui-for-media-stream",
-          "--use-fake-device-for-media-stream",
-          "--allow-loopback-in-peer-connection",
-          "--autoplay-policy=no-user-gesture-required",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--disable-background-networking",
-          // Two test files run at once; the page in the background must not be throttled.
-          "--disable-background-timer-throttling",
-          "--disable-renderer-backgrounding",
-          "--disable-backgrounding-occluded-windows",
-        ],
+        // The same flags as the e2e browsers: fake media, loopback ICE, no throttling
+        // (two test files may run at once; a background page must not stall).
+        args: [...chromiumArgs],
       },
     }),
   ],

@@ -5,25 +5,15 @@
  * function. `npm run bench:profile`.
  */
 import { spawnListening } from "../scripts/spawn-listening.ts";
-import { throughput } from "./relay-bench.ts";
+import { OURS_BENCH_ENV, OURS_PERMISSIONS, throughput } from "./relay-bench.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const inspectPort = 9229 + Math.floor(Math.random() * 500);
-const server = await spawnListening(Deno.execPath(), [
-  "run",
-  `--inspect=127.0.0.1:${inspectPort}`,
-  "--allow-net",
-  "--allow-read",
-  "--allow-env",
-  `${root}server/main.ts`,
-], {
-  HOST: "127.0.0.1",
-  PORT: "0",
-  MAX_CONNECTIONS_PER_IP: "100000",
-  RATE_LIMIT_PER_SECOND: "1000000000",
-  RATE_LIMIT_BURST: "1000000000",
-  ICE_SERVERS: '[{"urls":"stun:127.0.0.1:3478"}]',
-});
+const server = await spawnListening(
+  Deno.execPath(),
+  ["run", `--inspect=127.0.0.1:${inspectPort}`, ...OURS_PERMISSIONS, `${root}server/main.ts`],
+  OURS_BENCH_ENV,
+);
 
 interface ProfileNode {
   id: number;

@@ -33,27 +33,31 @@ const ICE =
   "candidate:842163049 1 udp 1677729535 192.0.2.10 47531 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag EsAw network-cost 999"
     .slice(0, 200);
 
+export const OURS_PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env"];
+
+/**
+ * Ours as shipped, except the limits that exist to stop one client from doing
+ * exactly what a saturation benchmark does.
+ */
+export const OURS_BENCH_ENV: Record<string, string> = {
+  HOST: "127.0.0.1",
+  PORT: "0",
+  LOG_LEVEL: "info",
+  MAX_CONNECTIONS_PER_IP: "100000",
+  RATE_LIMIT_PER_SECOND: "1000000000",
+  RATE_LIMIT_BURST: "1000000000",
+  ICE_SERVERS: '[{"urls":"stun:127.0.0.1:3478"}]', // silences the no-STUN warning
+};
+
 export function startServer(kind: ServerKind): Promise<ListeningProcess> {
   const deno = Deno.execPath();
   switch (kind) {
     case "ours":
-      return spawnListening(deno, [
-        "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-env",
-        `${root}server/main.ts`,
-      ], {
-        HOST: "127.0.0.1",
-        PORT: "0",
-        LOG_LEVEL: "info",
-        // As shipped, except the limits that exist to stop one client from
-        // doing exactly what a saturation benchmark does.
-        MAX_CONNECTIONS_PER_IP: "100000",
-        RATE_LIMIT_PER_SECOND: "1000000000",
-        RATE_LIMIT_BURST: "1000000000",
-        ICE_SERVERS: '[{"urls":"stun:127.0.0.1:3478"}]', // silences the no-STUN warning
-      });
+      return spawnListening(
+        deno,
+        ["run", ...OURS_PERMISSIONS, `${root}server/main.ts`],
+        OURS_BENCH_ENV,
+      );
     case "bare":
       return spawnListening(deno, [
         "run",

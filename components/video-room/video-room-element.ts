@@ -336,30 +336,47 @@ export class VideoRoom extends LitElement {
   }
 
   #renderMediaToggles(session: RoomSession | null) {
-    const s = this.strings;
     const media = session?.media;
-    const audio = media?.audioEnabled ?? false;
-    const video = media?.videoEnabled ?? false;
+    return html`
+      ${this.#toggle(
+        "microphone",
+        media?.audioEnabled,
+        icons.mic,
+        icons.micOff,
+        () => this.toggleAudio(),
+        !media?.hasAudio,
+      )}
+      ${this.#toggle(
+        "camera",
+        media?.videoEnabled,
+        icons.cam,
+        icons.camOff,
+        () => void this.toggleVideo(),
+      )}
+    `;
+  }
+
+  /** A mic/camera toggle: a real button, labelled, aria-pressed, red when off. */
+  #toggle(
+    label: "microphone" | "camera",
+    on: boolean | undefined,
+    onIcon: unknown,
+    offIcon: unknown,
+    onClick: () => void,
+    disabled = false,
+  ) {
+    const text = t(this.strings, label);
     return html`
       <button
         part="control"
         type="button"
-        class=${audio ? "" : "off"}
-        aria-pressed=${audio ? "true" : "false"}
-        aria-label=${t(s, "microphone")}
-        title=${t(s, "microphone")}
-        ?disabled=${!media?.hasAudio}
-        @click=${() => this.toggleAudio()}
-      >${audio ? icons.mic : icons.micOff}</button>
-      <button
-        part="control"
-        type="button"
-        class=${video ? "" : "off"}
-        aria-pressed=${video ? "true" : "false"}
-        aria-label=${t(s, "camera")}
-        title=${t(s, "camera")}
-        @click=${() => void this.toggleVideo()}
-      >${video ? icons.cam : icons.camOff}</button>
+        class=${on ? "" : "off"}
+        aria-pressed=${on ? "true" : "false"}
+        aria-label=${text}
+        title=${text}
+        ?disabled=${disabled}
+        @click=${onClick}
+      >${on ? onIcon : offIcon}</button>
     `;
   }
 

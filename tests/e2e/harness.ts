@@ -5,25 +5,15 @@
  */
 import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
 import { until } from "../shared/until.ts";
+import chromiumArgs from "../shared/chromium-args.json" with { type: "json" };
 import { type ListeningProcess, spawnListening } from "../../scripts/spawn-listening.ts";
 
 export { until };
 
 const root = new URL("../../", import.meta.url).pathname;
 
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--use-fake-ui-for-media-stream",
-  "--use-fake-device-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--autoplay-policy=no-user-gesture-required",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-background-timer-throttling",
-  "--disable-renderer-backgrounding",
-  "--disable-backgrounding-occluded-windows",
-] as const;
+/** The flags every test browser runs with (fake media, loopback ICE, no throttling). */
+export const CHROMIUM_ARGS: readonly string[] = chromiumArgs;
 
 export type ServerProcess = ListeningProcess;
 
