@@ -91,7 +91,7 @@ export class PeerTile extends LitElement {
     const label = this.screen
       ? t(s, "screenOf", { name: this.name })
       : this.local
-      ? t(s, "you", { name: this.name })
+      ? t(s, "you", { name: this.name }).trim() // "(you)" while the name is still empty
       : this.name;
     const status = this.connection === "new" || this.connection === "connecting"
       ? t(s, "peerConnecting")

@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { ROOM_PATTERN } from "../../protocol/messages.ts";
+import type { DeviceChoice } from "../core/local-media.ts";
 import type { RoomErrorDetail } from "../core/room-error.ts";
 import type { Participant, RoomSession, RoomStatus } from "../core/room-session.ts";
 import "../chat-panel/chat-panel.ts";
@@ -79,6 +80,7 @@ export class VideoRoom extends LitElement {
     _unread: { state: true },
     _draftName: { state: true },
     _dismissed: { state: true },
+    _devices: { state: true },
   };
 
   /** The room to join (1–64 of A–Z, a–z, 0–9, `_`, `-`). Required. */
@@ -103,6 +105,8 @@ export class VideoRoom extends LitElement {
   declare _draftName: string;
   /** @internal */
   declare _dismissed: RoomErrorDetail | null;
+  /** @internal */
+  declare _devices: DeviceChoice | null;
 
   readonly #room = new RoomController(this, (session) => this.#forward(session));
 
@@ -118,6 +122,7 @@ export class VideoRoom extends LitElement {
     this._unread = 0;
     this._draftName = "";
     this._dismissed = null;
+    this._devices = null;
   }
 
   /** `idle` (pre-join), `connecting`, `joined`, `reconnecting`, `left` or `failed`. */
@@ -182,8 +187,16 @@ export class VideoRoom extends LitElement {
     queueMicrotask(() => {
       if (!this.isConnected || this.#room.session) return;
       if (this.autojoin) void this.join();
-      else void this.#session()?.startMedia(); // camera preview on the pre-join screen
+      else void this.#preview();
     });
+  }
+
+  /** Camera preview and device lists for the pre-join screen. */
+  async #preview(): Promise<void> {
+    const session = this.#session();
+    await session?.startMedia();
+    // Device labels are only readable once the user has granted access.
+    if (session) this._devices = await session.media.listDevices();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -299,7 +312,7 @@ export class VideoRoom extends LitElement {
             <peer-tile
               part="preview"
               local
-              .name=${this._draftName || this.name || "?"}
+              .name=${this._draftName || this.name}
               .stream=${self.stream}
               ?video-off=${!self.state.video}
               ?audio-muted=${!self.state.audio}
@@ -320,6 +333,8 @@ export class VideoRoom extends LitElement {
             />
           </label>
           <div class="row">${this.#renderMediaToggles(session)}</div>
+          ${this.#deviceSelect("camera", "video", this._devices?.videoInputs)}
+          ${this.#deviceSelect("microphone", "audio", this._devices?.audioInputs)}
           <button class="primary" type="submit">${t(s, "join")}</button>
         </form>
       </div>
@@ -353,6 +368,30 @@ export class VideoRoom extends LitElement {
         icons.camOff,
         () => void this.toggleVideo(),
       )}
+    `;
+  }
+
+  /** A choice of camera or microphone, switched live (no renegotiation). */
+  #deviceSelect(label: "camera" | "microphone", kind: "audio" | "video", list?: MediaDeviceInfo[]) {
+    const media = this.#room.session?.media;
+    if (!media || !list?.length) return nothing;
+    const track = kind === "audio"
+      ? media.stream.getAudioTracks()[0]
+      : media.stream.getVideoTracks()[0];
+    const current = track?.getSettings().deviceId;
+    return html`
+      <label>
+        ${t(this.strings, label)}
+        <select @change=${(e: Event) =>
+          media.useDevice(kind, (e.target as HTMLSelectElement).value)}>
+          ${list.map((d, i) =>
+            html`
+              <option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label ||
+                `${t(this.strings, label)} ${i + 1}`}</option>
+            `
+          )}
+        </select>
+      </label>
     `;
   }
 

@@ -185,7 +185,6 @@ export const videoRoomStyles = css`
     text-decoration: underline;
     cursor: pointer;
   }
-  [part="prejoin"],
   .screen-message {
     flex: 1;
     min-height: 0;
@@ -194,8 +193,29 @@ export const videoRoomStyles = css`
     gap: 16px;
     text-align: center;
   }
+  /* A column that scrolls when the embed is short; nothing in it ever shrinks. */
   [part="prejoin"] {
-    grid-template-columns: minmax(0, 480px);
+    flex: 1;
+    min-height: 0;
+    overflow-y: auto;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: 16px;
+    text-align: center;
+  }
+  [part="prejoin"] > * {
+    flex-shrink: 0;
+    width: min(100%, 480px);
+  }
+  [part="preview"] {
+    max-height: 45%; /* short embeds keep the Join button in view */
+  }
+  [part="prejoin"] > :first-child {
+    margin-top: auto;
+  }
+  [part="prejoin"] > :last-child {
+    margin-bottom: auto;
   }
   [part="prejoin"] h2,
   .screen-message p {
@@ -217,7 +237,8 @@ export const videoRoomStyles = css`
     text-align: left;
     font-size: 0.9em;
   }
-  input {
+  input,
+  select {
     padding: 8px 10px;
     border-radius: 8px;
     border: 1px solid color-mix(in srgb, currentColor 30%, transparent);

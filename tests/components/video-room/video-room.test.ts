@@ -66,6 +66,28 @@ describe("<video-room>", () => {
     el.leave();
   });
 
+  it("pre-join lists cameras and microphones and switches live", async () => {
+    const el = await fixture<VideoRoom>(
+      html`<video-room room=${uniqueRoom()} server=${await signalingUrl()}></video-room>`,
+    );
+    const selects = await until(() => {
+      const found = $$<HTMLSelectElement>(el, "select");
+      return found.length === 2 && found;
+    }, "device lists");
+    const [camera, mic] = selects;
+    expect(camera.closest("label")!.textContent).to.contain("Camera");
+    expect(mic.closest("label")!.textContent).to.contain("Microphone");
+    expect(mic.options.length).to.be.greaterThan(1); // the fake devices: several inputs
+    const before = el.localStream!.getAudioTracks()[0];
+    const other = [...mic.options].find((o) => o.value !== before.getSettings().deviceId)!;
+    mic.value = other.value;
+    mic.dispatchEvent(new Event("change"));
+    await until(() => el.localStream!.getAudioTracks()[0] !== before, "new microphone track");
+    expect(el.localStream!.getAudioTracks()[0].getSettings().deviceId).to.equal(other.value);
+    expect(before.readyState).to.equal("ended");
+    await expect(el).to.be.accessible();
+  });
+
   it("two rooms meet: tiles, events, properties, accessibility", async () => {
     const { a, b } = await twoRooms();
     expect(a.peers.map((p) => p.name)).to.deep.equal(["Bo"]);
