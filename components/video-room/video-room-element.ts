@@ -371,20 +371,24 @@ export class VideoRoom extends LitElement {
     `;
   }
 
-  /** A choice of camera or microphone, switched live (no renegotiation). */
+  /**
+   * A choice of camera or microphone, switched live (no renegotiation). Shown
+   * (disabled) before the lists arrive, so the Join button below never moves
+   * under a pointer that is about to click it.
+   */
   #deviceSelect(label: "camera" | "microphone", kind: "audio" | "video", list?: MediaDeviceInfo[]) {
     const media = this.#room.session?.media;
-    if (!media || !list?.length) return nothing;
+    if (list && !list.length) return nothing;
     const track = kind === "audio"
-      ? media.stream.getAudioTracks()[0]
-      : media.stream.getVideoTracks()[0];
+      ? media?.stream.getAudioTracks()[0]
+      : media?.stream.getVideoTracks()[0];
     const current = track?.getSettings().deviceId;
     return html`
       <label>
         ${t(this.strings, label)}
-        <select @change=${(e: Event) =>
-          media.useDevice(kind, (e.target as HTMLSelectElement).value)}>
-          ${list.map((d, i) =>
+        <select ?disabled=${!list} @change=${(e: Event) =>
+          media?.useDevice(kind, (e.target as HTMLSelectElement).value)}>
+          ${(list ?? [{ deviceId: "", label: "…" }]).map((d, i) =>
             html`
               <option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label ||
                 `${t(this.strings, label)} ${i + 1}`}</option>

@@ -70,9 +70,11 @@ describe("<video-room>", () => {
     const el = await fixture<VideoRoom>(
       html`<video-room room=${uniqueRoom()} server=${await signalingUrl()}></video-room>`,
     );
+    // Present (disabled) from the start so nothing shifts; filled once access is granted.
+    expect($$<HTMLSelectElement>(el, "select")).to.have.length(2);
     const selects = await until(() => {
       const found = $$<HTMLSelectElement>(el, "select");
-      return found.length === 2 && found;
+      return found.every((s) => !s.disabled) && found;
     }, "device lists");
     const [camera, mic] = selects;
     expect(camera.closest("label")!.textContent).to.contain("Camera");
