@@ -70,14 +70,7 @@ export async function tiles(page: Page): Promise<TileView[]> {
     const room = document.querySelector("video-room");
     const out: TileView[] = [];
     for (const t of room?.shadowRoot?.querySelectorAll("peer-tile") ?? []) {
-      const tile = t as HTMLElement & {
-        name: string;
-        local: boolean;
-        screen: boolean;
-        audioMuted: boolean;
-        videoOff: boolean;
-        connection: string;
-      };
+      const tile = t as HTMLElement & Omit<TileView, "playing" | "label">;
       const video = tile.shadowRoot?.querySelector("video");
       out.push({
         name: tile.name,

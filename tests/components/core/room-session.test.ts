@@ -9,6 +9,20 @@ async function session(room: string, name: string, baseMs = 50) {
 
 const remote = (s: RoomSession): Participant | undefined => s.participants.find((p) => !p.local);
 
+/** Two sessions in a fresh room, joined and connected to each other. */
+async function connectedPair(names: [string, string], sessions: RoomSession[], aBaseMs?: number) {
+  const room = uniqueRoom();
+  const a = await session(room, names[0], aBaseMs);
+  const b = await session(room, names[1]);
+  sessions.push(a, b);
+  await a.join();
+  await until(() => a.status === "joined", "a joined");
+  await b.join();
+  await until(() => remote(a)?.connection === "connected", "a connected to b");
+  await until(() => remote(b)?.connection === "connected", "b connected to a");
+  return [a, b] as const;
+}
+
 describe("RoomSession", () => {
   let sessions: RoomSession[] = [];
   afterEach(() => {
@@ -17,15 +31,7 @@ describe("RoomSession", () => {
   });
 
   it("two sessions connect; mute and camera-off reach the far side", async () => {
-    const room = uniqueRoom();
-    const a = await session(room, "Ana");
-    const b = await session(room, "Bo");
-    sessions.push(a, b);
-    await a.join();
-    await until(() => a.status === "joined", "a joined");
-    await b.join();
-    await until(() => remote(a)?.connection === "connected", "a connected to b");
-    await until(() => remote(b)?.connection === "connected", "b connected to a");
+    const [a, b] = await connectedPair(["Ana", "Bo"], sessions);
     expect(remote(a)!.name).to.equal("Bo");
     expect(remote(b)!.name).to.equal("Ana");
     await until(() => remote(b)!.state.audio && remote(b)!.state.video, "a's state at b");
@@ -46,13 +52,7 @@ describe("RoomSession", () => {
   });
 
   it("screen share shows as its own stream at the far side and ends cleanly", async () => {
-    const room = uniqueRoom();
-    const a = await session(room, "A");
-    const b = await session(room, "B");
-    sessions.push(a, b);
-    await a.join();
-    await b.join();
-    await until(() => remote(a)?.connection === "connected", "connected");
+    const [a, b] = await connectedPair(["A", "B"], sessions);
     const events: boolean[] = [];
     a.on("screen-share", (on) => events.push(on));
     await a.startScreenShare();
@@ -85,13 +85,8 @@ describe("RoomSession", () => {
   });
 
   it("a dropped signaling connection resumes; media never stops", async () => {
-    const room = uniqueRoom();
-    const a = await session(room, "A", 1500); // stays down long enough to watch media
-    const b = await session(room, "B");
-    sessions.push(a, b);
-    await a.join();
-    await b.join();
-    await until(() => remote(a)?.connection === "connected", "connected");
+    // a's reconnect waits long enough to watch media while it is down
+    const [a, b] = await connectedPair(["A", "B"], sessions, 1500);
     const id = a.selfId;
     const left: string[] = [];
     const statuses: string[] = [];
@@ -115,13 +110,7 @@ describe("RoomSession", () => {
   });
 
   it("leave tells the others and closes the links", async () => {
-    const room = uniqueRoom();
-    const a = await session(room, "A");
-    const b = await session(room, "B");
-    sessions.push(a, b);
-    await a.join();
-    await b.join();
-    await until(() => remote(a)?.connection === "connected", "connected");
+    const [a, b] = await connectedPair(["A", "B"], sessions);
     const link = a.linkTo(b.selfId!)!;
     b.leave();
     await until(() => !remote(a), "b gone at a");
