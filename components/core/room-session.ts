@@ -132,6 +132,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.#unsubscribe.push(
       this.media.on("track", ({ kind, track }) => {
         for (const link of this.#allLinks()) void link.replaceTrack(kind, track);
+        // The only moment the analyser needs rebuilding: a new (or no) microphone track.
         if (kind === "audio") this.#speaking.watch(LOCAL_ID, this.media.stream);
       }),
       this.media.on("change", () => this.#localStateChanged()),
@@ -565,7 +566,6 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       video: this.media.videoEnabled,
       screen: this.screen.stream !== null,
     };
-    if (this.media.hasAudio) this.#speaking.watch(LOCAL_ID, this.media.stream);
     this.#sendState();
     this.#changed();
   }
