@@ -200,14 +200,12 @@ export class VideoRoom extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // A different room or server is a different meeting.
-    if ((changed.has("room") || changed.has("server")) && this.#room.session) {
-      const wasIn = this.state !== "idle";
-      if (changed.get("room") !== undefined || changed.get("server") !== undefined) {
-        this.#room.reset();
-        if (wasIn && this.autojoin) queueMicrotask(() => void this.join());
-      }
-    }
+    // A different room or server (after the first render) is a different meeting.
+    if (!this.hasUpdated || !this.#room.session) return;
+    if (!changed.has("room") && !changed.has("server")) return;
+    const wasIn = this.state !== "idle";
+    this.#room.reset();
+    if (wasIn && this.autojoin) queueMicrotask(() => void this.join());
   }
 
   protected override updated(): void {
