@@ -31,6 +31,8 @@ export const ErrorCode = {
   RateLimited: "rate-limited",
   ForbiddenOrigin: "forbidden-origin",
   Unauthorized: "unauthorized",
+  /** The server cannot reach its shared room store (Redis); retry shortly. */
+  Unavailable: "unavailable",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -10,7 +10,7 @@ import type { ServerConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import { TokenBucket } from "./rate-limiter.ts";
-import type { RoomRegistry, Seat, SeatSink } from "./room-registry.ts";
+import type { Admission, RoomRegistry, Seat, SeatSink } from "./room-registry.ts";
 import { verifyRoomToken } from "./room-token.ts";
 import { type TurnConfig, turnCredentials } from "./turn-credentials.ts";
 
@@ -43,6 +43,8 @@ export class ClientSession implements SeatSink {
   /** Set while a join awaits token checks or TURN credentials; later frames wait here. */
   #backlog: unknown[] | null = null;
   #lastRateNotice = -Infinity;
+  /** Room messages that arrive between the seat being granted and `joined` being sent. */
+  #held: string[] | null = null;
 
   constructor(readonly socket: WebSocket, readonly deps: SessionDeps) {
     this.#bucket = new TokenBucket(deps.config.rateBurst, deps.config.ratePerSecond);
@@ -50,6 +52,14 @@ export class ClientSession implements SeatSink {
 
   // ---- SeatSink ----
   send(text: string): void {
+    if (this.#held) {
+      this.#held.push(text); // `joined` comes first, whatever the timing
+      return;
+    }
+    this.#write(text);
+  }
+
+  #write(text: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     // A client that stopped reading would make us buffer without bound.
     if (this.socket.bufferedAmount > this.deps.config.maxBufferedBytes) return this.#dropSlow();
@@ -112,7 +122,7 @@ export class ClientSession implements SeatSink {
     // A tab closed or a page called close(): the peer is gone. Anything else
     // (network loss, idle timeout, client reconnecting) keeps the seat warm.
     if (code === CloseCode.Normal || code === CloseCode.GoingAway) {
-      this.deps.registry.leave(seat);
+      this.#settle(this.deps.registry.leave(seat));
     } else {
       this.deps.registry.detach(seat, this);
     }
@@ -127,51 +137,58 @@ export class ClientSession implements SeatSink {
       return this.#error(ErrorCode.NotInRoom, `Cannot ${msg.type}: join a room first`);
     }
     switch (msg.type) {
-      case "signal": {
-        const target = registry.find(seat, msg.to);
-        if (!target || target === seat) {
-          return this.#error(
-            ErrorCode.UnknownPeer,
-            "Cannot relay signal: no such peer in this room",
-          );
-        }
-        registry.deliver(target, { type: "signal", from: seat.id, data: msg.data });
-        return;
-      }
+      case "signal":
+        if (msg.to === seat.id) return this.#relayFailed(ErrorCode.UnknownPeer, "relay signal");
+        return this.#outcome(registry.signal(seat, msg.to, msg.data), "relay signal");
       case "chat":
-        registry.broadcast(seat, {
-          type: "chat",
-          from: seat.id,
-          name: seat.name,
-          text: msg.text,
-          ts: Date.now(),
-        }, true);
-        return;
+        return this.#outcome(registry.chat(seat, msg.text), "send chat");
       case "state":
-        seat.state = msg.state;
-        registry.broadcast(seat, { type: "peer-state", id: seat.id, state: msg.state });
-        return;
+        return this.#outcome(registry.setState(seat, msg.state), "share state");
       case "leave":
         this.seat = null;
-        registry.leave(seat);
+        this.#settle(registry.leave(seat));
         return;
     }
   }
 
+  /** Reports a relay that the registry refused, to this client only. */
+  #outcome(result: Promise<ErrorCode | undefined>, action: string): void {
+    result.then((code) => code && this.#relayFailed(code, action), (err) => {
+      this.deps.logger.error(`${action} failed`, { error: String(err) });
+    });
+  }
+
+  #relayFailed(code: ErrorCode, action: string): void {
+    const why = code === ErrorCode.UnknownPeer
+      ? "no such peer in this room"
+      : code === ErrorCode.Unavailable
+      ? `the server is unavailable (${this.deps.registry.unavailable ?? "try again shortly"})`
+      : code;
+    this.#error(code, `Cannot ${action}: ${why}`);
+  }
+
+  #settle(done: Promise<void>): void {
+    done.catch((err) => this.deps.logger.error("leave failed", { error: String(err) }));
+  }
+
   #join(msg: JoinMessage): void {
-    if (this.seat) {
+    if (this.seat || this.#held) {
       return this.#error(
         ErrorCode.AlreadyJoined,
         "Cannot join: this connection is already in a room",
       );
     }
     this.#backlog = [];
+    this.#held = [];
     this.#joinChecked(msg)
       .catch((err) => {
         this.deps.logger.error("join failed", { error: String(err) });
         this.#error(ErrorCode.BadMessage, "Cannot join: the server could not complete the join");
       })
       .finally(() => {
+        const held = this.#held ?? [];
+        this.#held = null;
+        for (const text of held) this.#write(text);
         const backlog = this.#backlog ?? [];
         this.#backlog = null;
         for (const data of backlog) this.onMessage(data);
@@ -182,22 +199,35 @@ export class ClientSession implements SeatSink {
   async #joinChecked({ room, name, resume, token }: JoinMessage): Promise<void> {
     const { registry, config, logger, tokenKey, turn } = this.deps;
     // A resume token proves the seat: no room token needed again.
-    let seat = resume ? registry.resume(resume, room, this) : undefined;
-    const resumed = seat !== undefined;
-    if (!seat && tokenKey) {
+    let admitted: Admission | ErrorCode | undefined = resume
+      ? await registry.resume(resume, room, this)
+      : undefined;
+    const resumed = admitted !== undefined && typeof admitted !== "string";
+    if (!admitted && tokenKey) {
       const check = token
         ? await verifyRoomToken(token, await tokenKey, room)
         : { ok: false as const, reason: "this room needs a token" };
       if (!check.ok) return this.#error(ErrorCode.Unauthorized, `Cannot join: ${check.reason}`);
       if (check.name) name = check.name;
     }
-    if (this.socket.readyState !== WebSocket.OPEN) return; // gone while we checked
-    if (!seat) {
-      const result = registry.join(room, name, this);
-      if (typeof result === "string") {
-        return this.#error(result, `Cannot join: room is full (${config.maxPeers} peers)`);
-      }
-      seat = result;
+    if (!admitted) {
+      if (this.socket.readyState !== WebSocket.OPEN) return; // gone while we checked
+      admitted = await registry.join(room, name, this);
+    }
+    if (typeof admitted === "string") {
+      return this.#error(
+        admitted,
+        admitted === ErrorCode.RoomFull
+          ? `Cannot join: room is full (${config.maxPeers} peers)`
+          : `Cannot join: the server is unavailable (${registry.unavailable ?? "try again"})`,
+      );
+    }
+    const { seat, peers } = admitted;
+    if (this.socket.readyState !== WebSocket.OPEN) {
+      // Gone while the store answered: a resumed seat waits out its grace again.
+      if (resumed) registry.detach(seat, this);
+      else this.#settle(registry.leave(seat));
+      return;
     }
     this.seat = seat;
     const iceServers = turn
@@ -209,7 +239,7 @@ export class ClientSession implements SeatSink {
       id: seat.id,
       room: seat.room,
       resume: seat.resumeToken,
-      peers: registry.othersOf(seat),
+      peers,
       iceServers,
       resumed,
     });
@@ -217,7 +247,7 @@ export class ClientSession implements SeatSink {
   }
 
   #reply(message: ServerMessage): void {
-    this.send(JSON.stringify(message));
+    this.#write(JSON.stringify(message));
   }
 
   #error(code: ErrorCode, message: string): void {

@@ -32,6 +32,15 @@ export interface ServerConfig {
   roomTokenSecret: string | null;
   /** TURN relays handed out with short-lived credentials (coturn REST scheme). */
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
+  /** Cluster mode: instances share rooms through this Redis (`redis://` or `rediss://`). */
+  redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so deployments can share one Redis. */
+  redisPrefix: string;
+  /**
+   * How often an instance writes its heartbeat; one silent for three beats is
+   * taken for dead. Shorter notices a crash sooner at more Redis traffic.
+   */
+  redisHeartbeatMs: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -54,6 +63,9 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   trustProxy: false,
   roomTokenSecret: null,
   turn: null,
+  redisUrl: null,
+  redisPrefix: "video-room:",
+  redisHeartbeatMs: 1000,
 });
 
 /** A bad environment variable; `message` is the one line printed at startup. */
@@ -191,6 +203,40 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
       ttlSeconds: intVar(env, "TURN_TTL", 3600, 60, 7 * 24 * 3600),
     };
   }
+
+  const redisUrl = env.REDIS_URL?.trim();
+  if (redisUrl !== undefined && redisUrl !== "") {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(redisUrl);
+    } catch { /* reported below */ }
+    if (!parsed || !["redis:", "rediss:"].includes(parsed.protocol) || !parsed.hostname) {
+      throw new ConfigError(
+        "REDIS_URL",
+        // Not echoed: the URL may carry a password.
+        "must be a redis:// or rediss:// URL like redis://host:6379",
+      );
+    }
+    config.redisUrl = redisUrl;
+  }
+  const prefix = env.REDIS_PREFIX;
+  if (prefix !== undefined && prefix !== "") {
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) {
+      throw new ConfigError(
+        "REDIS_PREFIX",
+        `must be 1-64 of A-Z a-z 0-9 _ . : -, got ${JSON.stringify(prefix)}`,
+      );
+    }
+    config.redisPrefix = prefix;
+  }
+
+  config.redisHeartbeatMs = intVar(
+    env,
+    "REDIS_HEARTBEAT_MS",
+    DEFAULT_CONFIG.redisHeartbeatMs,
+    50,
+    60000,
+  );
 
   const origins = env.ALLOWED_ORIGINS;
   if (origins !== undefined && origins.trim() !== "") {

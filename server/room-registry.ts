@@ -1,11 +1,15 @@
-import {
+/**
+ * The one seam between a connection and the rooms: every join, resume,
+ * leave and fan-out goes through a RoomRegistry. MemoryRegistry keeps rooms in
+ * this process; RedisRegistry shares them between instances.
+ */
+import type {
   ErrorCode,
-  INITIAL_STATE,
-  type MediaState,
-  type PeerInfo,
-  type ServerMessage,
+  MediaState,
+  PeerInfo,
+  ServerMessage,
+  SignalData,
 } from "../protocol/messages.ts";
-import { randomId } from "./random-id.ts";
 
 /** Where a seat's messages go: the socket currently holding it. */
 export interface SeatSink {
@@ -23,7 +27,12 @@ export interface Seat {
   resumeToken: string;
   /** `null` while the seat waits in its resume grace. */
   sink: SeatSink | null;
-  graceTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** A seat granted by join or resume, with everyone else in the room at that moment. */
+export interface Admission {
+  seat: Seat;
+  peers: PeerInfo[];
 }
 
 export interface RegistryOptions {
@@ -34,127 +43,39 @@ export interface RegistryOptions {
 }
 
 /**
- * Rooms and their seats, in this process's memory. Every join, resume, leave
- * and fan-out goes through here, so the rules live in one place.
+ * Rooms and fan-out. Operations that can fail answer with an ErrorCode (or
+ * `undefined` for success) instead of throwing, so a store outage becomes a
+ * reply to the one client that asked.
  */
-export class RoomRegistry {
-  readonly #rooms = new Map<string, Map<string, Seat>>();
-  readonly #byResume = new Map<string, Seat>();
-
-  constructor(readonly options: RegistryOptions) {}
-
-  get roomCount(): number {
-    return this.#rooms.size;
-  }
-
-  get peerCount(): number {
-    let n = 0;
-    for (const room of this.#rooms.values()) n += room.size;
-    return n;
-  }
-
-  /** A new seat, or `room-full`. Tells the others. */
-  join(room: string, name: string, sink: SeatSink): Seat | ErrorCode {
-    let seats = this.#rooms.get(room);
-    if (seats && seats.size >= this.options.maxPeers) return ErrorCode.RoomFull;
-    if (!seats) {
-      seats = new Map();
-      this.#rooms.set(room, seats);
-    }
-    const seat: Seat = {
-      id: randomId(12),
-      room,
-      name,
-      state: { ...INITIAL_STATE },
-      resumeToken: randomId(24),
-      sink,
-    };
-    this.#byResume.set(seat.resumeToken, seat);
-    this.broadcast(seat, { type: "peer-joined", peer: this.info(seat) });
-    seats.set(seat.id, seat);
-    return seat;
-  }
-
+export interface RoomRegistry {
+  /** Rooms and peers with a seat held by this process (a cluster reports its own share). */
+  readonly roomCount: number;
+  readonly peerCount: number;
+  /** Why new joins cannot be served right now, or `null` when they can. */
+  readonly unavailable: string | null;
+  /** A new seat (others get `peer-joined`), or `room-full` / `unavailable`. */
+  join(room: string, name: string, sink: SeatSink): Promise<Admission | ErrorCode>;
   /**
    * Gives a seat back to whoever shows its resume token for the same room,
-   * replacing any socket still attached. The token is spent; a new one is issued.
+   * replacing any socket still attached. The token is spent; a new one is
+   * issued. `undefined` when the token is unknown, spent or for another room.
    */
-  resume(token: string, room: string, sink: SeatSink): Seat | undefined {
-    const seat = this.#byResume.get(token);
-    if (!seat || seat.room !== room) return undefined;
-    this.#byResume.delete(token);
-    clearTimeout(seat.graceTimer);
-    seat.graceTimer = undefined;
-    const old = seat.sink;
-    seat.sink = sink;
-    old?.close(4001, "seat resumed elsewhere");
-    seat.resumeToken = randomId(24);
-    this.#byResume.set(seat.resumeToken, seat);
-    return seat;
-  }
-
+  resume(token: string, room: string, sink: SeatSink): Promise<Admission | ErrorCode | undefined>;
+  /** Relays to the one addressee in the sender's room, or `unknown-peer`. */
+  signal(from: Seat, to: string, data: SignalData): Promise<ErrorCode | undefined>;
+  /** Chat to the whole room, the sender included, in one order for everyone. */
+  chat(from: Seat, text: string): Promise<ErrorCode | undefined>;
+  /** Records the seat's media state and tells the others. */
+  setState(seat: Seat, state: MediaState): Promise<ErrorCode | undefined>;
   /** Removes a seat now and tells the others. */
-  leave(seat: Seat): void {
-    const seats = this.#rooms.get(seat.room);
-    if (!seats || seats.get(seat.id) !== seat) return;
-    clearTimeout(seat.graceTimer);
-    seat.sink = null;
-    seats.delete(seat.id);
-    this.#byResume.delete(seat.resumeToken);
-    if (seats.size === 0) this.#rooms.delete(seat.room);
-    this.broadcast(seat, { type: "peer-left", id: seat.id });
-  }
-
+  leave(seat: Seat): Promise<void>;
   /** The socket dropped without a goodbye: keep the seat for the grace period. */
-  detach(seat: Seat, sink: SeatSink): void {
-    if (seat.sink !== sink) return; // already resumed elsewhere
-    seat.sink = null;
-    clearTimeout(seat.graceTimer);
-    seat.graceTimer = setTimeout(() => this.leave(seat), this.options.resumeGraceMs);
-  }
+  detach(seat: Seat, sink: SeatSink): void;
+  /** Stops timers and lets go of the store; seats still held wait out their grace. */
+  close(): Promise<void>;
+}
 
-  /** A peer in the same room as `from`, or undefined (rooms are isolated). */
-  find(from: Seat, id: string): Seat | undefined {
-    return this.#rooms.get(from.room)?.get(id);
-  }
-
-  /** Everyone else in the seat's room, as the joiner sees them. */
-  othersOf(seat: Seat): PeerInfo[] {
-    const out: PeerInfo[] = [];
-    for (const other of this.#rooms.get(seat.room)?.values() ?? []) {
-      if (other !== seat) out.push(this.info(other));
-    }
-    return out;
-  }
-
-  info(seat: Seat): PeerInfo {
-    return { id: seat.id, name: seat.name, state: { ...seat.state } };
-  }
-
-  /** Sends to one seat, if it has a socket right now. */
-  deliver(seat: Seat, message: ServerMessage, text = JSON.stringify(message)): boolean {
-    if (!seat.sink) return false;
-    seat.sink.send(text);
-    this.options.onDeliver?.(message.type);
-    return true;
-  }
-
-  /** Sends to everyone in the seat's room; the seat itself only if `includeSelf`. */
-  broadcast(seat: Seat, message: ServerMessage, includeSelf = false): void {
-    const seats = this.#rooms.get(seat.room);
-    if (!seats) return;
-    const text = JSON.stringify(message); // serialise once for the whole room
-    for (const other of seats.values()) {
-      if (other !== seat || includeSelf) this.deliver(other, message, text);
-    }
-  }
-
-  /** Cancels every grace timer (server shutdown). */
-  dispose(): void {
-    for (const seats of this.#rooms.values()) {
-      for (const seat of seats.values()) clearTimeout(seat.graceTimer);
-    }
-    this.#rooms.clear();
-    this.#byResume.clear();
-  }
+/** A seat as the others see it (a copy: later state changes are not shared). */
+export function info(seat: Seat): PeerInfo {
+  return { id: seat.id, name: seat.name, state: { ...seat.state } };
 }

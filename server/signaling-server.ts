@@ -3,7 +3,9 @@ import { ClientSession } from "./client-session.ts";
 import type { ServerConfig } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
-import { RoomRegistry } from "./room-registry.ts";
+import { MemoryRegistry } from "./memory-registry.ts";
+import { type ClusterTimings, RedisRegistry } from "./redis-registry.ts";
+import type { RegistryOptions, RoomRegistry } from "./room-registry.ts";
 import { importTokenSecret } from "./room-token.ts";
 import { importTurnSecret } from "./turn-credentials.ts";
 import { serveStatic, type StaticMount } from "./static-files.ts";
@@ -12,6 +14,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Folders served as static files; defaults to the repo's demo/ and dist/. */
   mounts?: StaticMount[];
+  /** Cluster timings (tests shorten them). */
+  cluster?: ClusterTimings;
 }
 
 export interface RunningServer {
@@ -69,11 +73,21 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
   const logger = options.logger ?? createLogger(config.logLevel);
   const mounts = options.mounts ?? DEFAULT_MOUNTS;
   const metrics = new Metrics();
-  const registry = new RoomRegistry({
+  const registryOptions: RegistryOptions = {
     maxPeers: config.maxPeers,
     resumeGraceMs: config.resumeGraceMs,
     onDeliver: (type) => metrics.countRelayed(type),
-  });
+  };
+  const registry: RoomRegistry = config.redisUrl
+    ? new RedisRegistry({
+      ...registryOptions,
+      url: config.redisUrl,
+      prefix: config.redisPrefix,
+      logger,
+      heartbeatMs: config.redisHeartbeatMs,
+      ...options.cluster,
+    })
+    : new MemoryRegistry(registryOptions);
   const sessions = new Set<ClientSession>();
   // Keys are imported once; sessions await the same promise.
   const tokenKey = config.roomTokenSecret ? importTokenSecret(config.roomTokenSecret) : null;
@@ -166,8 +180,13 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
       return new Response("Method not allowed\n", { status: 405, headers: { allow: "GET, HEAD" } });
     }
     switch (url.pathname) {
-      case "/healthz":
-        return json({ status: "ok", rooms: registry.roomCount, peers: registry.peerCount });
+      case "/healthz": {
+        const counts = { rooms: registry.roomCount, peers: registry.peerCount };
+        const reason = registry.unavailable;
+        return reason
+          ? json({ status: "unavailable", reason, ...counts }, 503)
+          : json({ status: "ok", ...counts });
+      }
       case "/metrics":
         return new Response(
           metrics.render({
@@ -215,7 +234,7 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
           new Promise((r) => (timer = setTimeout(r, 2000))),
         ]);
         clearTimeout(timer);
-        registry.dispose();
+        await registry.close();
         await server.shutdown();
       })();
       return stopping;

@@ -44,6 +44,14 @@ Deno.test("reads every variable", () => {
   assert.deepEqual(c.allowedOrigins, ["https://a.example", "http://localhost:3000"]);
   assert.deepEqual(c.iceServers, [{ urls: "stun:stun.example.com:3478" }]);
   assert.equal(c.logLevel, "debug");
+  const r = loadConfig({
+    REDIS_URL: "rediss://:secret@redis.internal:6380/2",
+    REDIS_PREFIX: "meet:",
+    REDIS_HEARTBEAT_MS: "500",
+  });
+  assert.equal(r.redisUrl, "rediss://:secret@redis.internal:6380/2");
+  assert.equal(r.redisPrefix, "meet:");
+  assert.equal(r.redisHeartbeatMs, 500);
 });
 
 Deno.test("bad values name their variable", () => {
@@ -67,6 +75,10 @@ Deno.test("bad values name their variable", () => {
     { TRUST_PROXY: "maybe" },
     { ROOM_TOKEN_SECRET: "too-short" },
     { TURN_URLS: "http://x", TURN_SECRET: "s" },
+    { REDIS_URL: "localhost:6379" },
+    { REDIS_URL: "http://redis:6379" },
+    { REDIS_PREFIX: "has space" },
+    { REDIS_HEARTBEAT_MS: "10" },
   ];
   for (const env of cases) {
     const name = Object.keys(env)[0];
@@ -77,6 +89,11 @@ Deno.test("bad values name their variable", () => {
       return true;
     }, JSON.stringify(env));
   }
+  // A Redis URL may carry a password: the error never repeats it.
+  assert.throws(
+    () => loadConfig({ REDIS_URL: "ftp://user:hunter2@x" }),
+    (err: unknown) => err instanceof ConfigError && !err.message.includes("hunter2"),
+  );
   // Half a TURN setup names the half that is missing.
   assert.throws(
     () => loadConfig({ TURN_SECRET: "s" }),

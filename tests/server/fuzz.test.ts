@@ -174,5 +174,6 @@ Deno.test("fuzz: 10 000+ bad frames, every one answered, the server and good pee
     assert.equal(({} as Record<string, unknown>).room, undefined);
     const health = await fetch(`${server.origin}/healthz`);
     assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { status: "ok", rooms: 5, peers: 6 });
+    assert.equal((await health.json()).status, "ok");
+    assert.equal(server.registry.peerCount, 6, "no seat leaked"); // the whole cluster's, if one
   }, { rateBurst: 1e9, ratePerSecond: 1e9 }));

@@ -2,26 +2,30 @@ import assert from "node:assert/strict";
 import { rawJoin, startTestServer, TestClient, withServer } from "./test-server.ts";
 
 Deno.test("healthz and metrics report rooms, peers, relays and errors", () =>
-  withServer(async (server, connect) => {
-    const [a, b] = [await connect(), await connect()];
-    await a.join("h", "A");
-    const jb = await b.join("h", "B");
-    a.send({ type: "signal", to: jb.id, data: { sdp: "x" } });
-    await b.next("signal");
-    a.sendRaw("garbage");
-    await a.next("error");
-    const health = await fetch(`${server.origin}/healthz`);
-    assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { status: "ok", rooms: 1, peers: 2 });
-    const metrics = await fetch(`${server.origin}/metrics`);
-    assert.match(metrics.headers.get("content-type")!, /^text\/plain; version=0.0.4/);
-    const text = await metrics.text();
-    assert.match(text, /^video_room_connections 2$/m);
-    assert.match(text, /^video_room_rooms 1$/m);
-    assert.match(text, /^video_room_peers 2$/m);
-    assert.match(text, /^video_room_messages_relayed_total\{type="signal"\} 1$/m);
-    assert.match(text, /^video_room_errors_total\{code="bad-message"\} 1$/m);
-  }));
+  withServer(
+    async (server, connect) => {
+      const [a, b] = [await connect(), await connect()];
+      await a.join("h", "A");
+      const jb = await b.join("h", "B");
+      a.send({ type: "signal", to: jb.id, data: { sdp: "x" } });
+      await b.next("signal");
+      a.sendRaw("garbage");
+      await a.next("error");
+      const health = await fetch(`${server.origin}/healthz`);
+      assert.equal(health.status, 200);
+      assert.deepEqual(await health.json(), { status: "ok", rooms: 1, peers: 2 });
+      const metrics = await fetch(`${server.origin}/metrics`);
+      assert.match(metrics.headers.get("content-type")!, /^text\/plain; version=0.0.4/);
+      const text = await metrics.text();
+      assert.match(text, /^video_room_connections 2$/m);
+      assert.match(text, /^video_room_rooms 1$/m);
+      assert.match(text, /^video_room_peers 2$/m);
+      assert.match(text, /^video_room_messages_relayed_total\{type="signal"\} 1$/m);
+      assert.match(text, /^video_room_errors_total\{code="bad-message"\} 1$/m);
+    },
+    {},
+    true,
+  ));
 
 Deno.test("/ws without an upgrade is 426; other methods 405", () =>
   withServer(async (server) => {
@@ -173,21 +177,25 @@ Deno.test("TRUST_PROXY: the per-IP cap counts X-Forwarded-For addresses", async 
 });
 
 Deno.test("a client that stops reading is disconnected instead of buffering without bound", () =>
-  withServer(async (server, connect) => {
-    const { conn, id } = await rawJoin(server.port, "slow", "Sloth"); // never reads again
-    const talker = await connect();
-    await talker.join("slow", "Talker");
-    const text = "x".repeat(2000);
-    // Each chat goes to everyone, the silent reader included. The talker paces
-    // itself and reads its echoes, as a real client does (else it too is slow).
-    // Loopback's kernel buffers take several MB before the server's own buffer grows.
-    for (let i = 0; i < 300 && !talker.received.some((m) => m.type === "peer-left"); i++) {
-      for (let k = 0; k < 100; k++) talker.send({ type: "chat", text });
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    assert.equal((await talker.next("peer-left", 5000)).id, id);
-    assert.equal(talker.socket.readyState, WebSocket.OPEN, "the reading client is kept");
-    assert.equal(server.registry.peerCount, 1);
-    assert.match(await (await fetch(`${server.origin}/metrics`)).text(), /code="too-slow"/);
-    conn.close();
-  }, { maxBufferedBytes: 256 * 1024, rateBurst: 1e9, ratePerSecond: 1e9, resumeGraceMs: 50 }));
+  withServer(
+    async (server, connect) => {
+      const { conn, id } = await rawJoin(server.port, "slow", "Sloth"); // never reads again
+      const talker = await connect();
+      await talker.join("slow", "Talker");
+      const text = "x".repeat(2000);
+      // Each chat goes to everyone, the silent reader included. The talker paces
+      // itself and reads its echoes, as a real client does (else it too is slow).
+      // Loopback's kernel buffers take several MB before the server's own buffer grows.
+      for (let i = 0; i < 300 && !talker.received.some((m) => m.type === "peer-left"); i++) {
+        for (let k = 0; k < 100; k++) talker.send({ type: "chat", text });
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal((await talker.next("peer-left", 5000)).id, id);
+      assert.equal(talker.socket.readyState, WebSocket.OPEN, "the reading client is kept");
+      assert.equal(server.registry.peerCount, 1);
+      assert.match(await (await fetch(`${server.origin}/metrics`)).text(), /code="too-slow"/);
+      conn.close();
+    },
+    { maxBufferedBytes: 256 * 1024, rateBurst: 1e9, ratePerSecond: 1e9, resumeGraceMs: 50 },
+    true,
+  ));

@@ -1,9 +1,33 @@
-/** Test helpers: a real server on a free loopback port and real WebSocket clients. */
+/**
+ * Test helpers: a real server on a free loopback port and real WebSocket
+ * clients. With TEST_CLUSTER=1, withServer() gives a cluster instead: two
+ * instances sharing a fresh Redis behind a round-robin balancer, so
+ * consecutive clients land on different instances.
+ */
 import type { ClientMessage, ServerMessage } from "../../protocol/messages.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../server/config.ts";
-import { silentLogger } from "../../server/logger.ts";
+import type { LogLevel } from "../../server/config.ts";
+import { createLogger, silentLogger } from "../../server/logger.ts";
+import type { ClusterTimings } from "../../server/redis-registry.ts";
+import type { RoomRegistry } from "../../server/room-registry.ts";
 import { type RunningServer, startServer } from "../../server/signaling-server.ts";
 import type { StaticMount } from "../../server/static-files.ts";
+import { startRedis, type TestRedis } from "../shared/redis-server.ts";
+import { startBalancer, type TcpBalancer } from "../shared/tcp-balancer.ts";
+import { until } from "../shared/until.ts";
+
+export const CLUSTER = Deno.env.get("TEST_CLUSTER") === "1";
+
+/** Quick enough that grace ends and dead instances are noticed within a test's patience. */
+export const FAST_CLUSTER: ClusterTimings = {
+  heartbeatMs: 40,
+  instanceTtlMs: 400,
+  commandTimeoutMs: 1000,
+};
+
+/** TEST_LOG=debug (or info, warn) shows the servers' logs while debugging a test. */
+const testLog = Deno.env.get("TEST_LOG") as LogLevel | undefined;
+const logger = testLog ? createLogger(testLog) : silentLogger;
 
 export function startTestServer(
   overrides: Partial<ServerConfig> = {},
@@ -11,8 +35,62 @@ export function startTestServer(
 ): RunningServer {
   return startServer(
     { ...DEFAULT_CONFIG, port: 0, host: "127.0.0.1", ...overrides },
-    { logger: silentLogger, mounts },
+    { logger, mounts, cluster: FAST_CLUSTER },
   );
+}
+
+export interface TestCluster {
+  redis: TestRedis;
+  instances: RunningServer[];
+  balancer: TcpBalancer;
+  /** The cluster seen through the balancer, shaped like one server. */
+  server: RunningServer;
+  shutdown(): Promise<void>;
+}
+
+/** Waits until every instance has synced with Redis and can take joins. */
+export async function clusterReady(instances: RunningServer[]): Promise<void> {
+  await until(() => instances.every((i) => i.registry.unavailable === null), "cluster ready", 5000);
+}
+
+export async function startTestCluster(
+  overrides: Partial<ServerConfig> = {},
+  size = 2,
+): Promise<TestCluster> {
+  const redis = await startRedis();
+  const instances = Array.from(
+    { length: size },
+    () => startTestServer({ ...overrides, redisUrl: redis.url }),
+  );
+  await clusterReady(instances);
+  const balancer = startBalancer(instances.map((i) => i.port));
+  const sum = (f: (s: RunningServer) => number) => instances.reduce((n, s) => n + f(s), 0);
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    stopping ??= (async () => {
+      await balancer.close();
+      await Promise.all(instances.map((i) => i.shutdown()));
+      await redis.stop();
+    })();
+  const server: RunningServer = {
+    port: balancer.port,
+    origin: `http://127.0.0.1:${balancer.port}`,
+    registry: {
+      get peerCount() {
+        return sum((s) => s.registry.peerCount);
+      },
+      get roomCount() {
+        return sum((s) => s.registry.roomCount);
+      },
+    } as RoomRegistry,
+    metrics: instances[0].metrics,
+    get connections() {
+      return sum((s) => s.connections);
+    },
+    shutdown,
+    finished: Promise.all(instances.map((i) => i.finished)).then(() => {}),
+  };
+  return { redis, instances, balancer, server, shutdown };
 }
 
 /** A WebSocket client that queues every message so a test can await them in order. */
@@ -109,12 +187,19 @@ export class TestClient {
   }
 }
 
-/** Runs `fn` with a fresh server and closes every client and the server afterwards. */
+/**
+ * Runs `fn` with a fresh server (a cluster under TEST_CLUSTER=1, unless the
+ * test is about one instance's own limits or reports) and closes every
+ * client and the server afterwards.
+ */
 export async function withServer(
   fn: (server: RunningServer, connect: () => Promise<TestClient>) => Promise<void>,
   overrides: Partial<ServerConfig> = {},
+  oneInstance = false,
 ): Promise<void> {
-  const server = startTestServer(overrides);
+  const server = CLUSTER && !oneInstance
+    ? (await startTestCluster(overrides)).server
+    : startTestServer(overrides);
   const clients: TestClient[] = [];
   try {
     await fn(server, async () => {

@@ -1,0 +1,74 @@
+/**
+ * A throwaway redis-server for tests and benchmarks: a free loopback port,
+ * persistence off, stopped (or killed and restarted) on demand.
+ */
+export interface TestRedis {
+  readonly port: number;
+  readonly url: string;
+  /** kill -9, as a crash would. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty: persistence is off). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = freePort();
+  let child: Deno.ChildProcess | null = null;
+  const start = async () => {
+    child = new Deno.Command("redis-server", {
+      args: [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--loglevel",
+        "warning",
+      ],
+      stdout: "null",
+      stderr: "inherit",
+    }).spawn();
+    await waitForPort(port);
+  };
+  const end = async (signal: Deno.Signal) => {
+    const running = child;
+    child = null;
+    if (!running) return;
+    try {
+      running.kill(signal);
+    } catch { /* already gone */ }
+    await running.status;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    kill: () => end("SIGKILL"),
+    stop: () => end("SIGTERM"),
+  };
+}
