@@ -70,6 +70,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Signals produced while reconnecting; sent only if the seat is resumed. */
   #pending: ClientMessage[] = [];
+  /** Why the last join was refused, if it was: the error to show when retries run out. */
+  #refusal: RoomErrorDetail | undefined;
   readonly #onOnline = () => {
     if (this.state === SignalingState.Reconnecting) this.#retryNow();
   };
@@ -157,11 +159,15 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   #onMessage(msg: ServerMessage): void {
     if (msg.type === "joined") return this.#onJoined(msg); // emits it once, in order
     // A refused join: some errors are final, the rest are worth a retry.
-    if (
-      msg.type === "error" && this.state !== SignalingState.Joined &&
-      FATAL_JOIN_ERRORS.includes(msg.code)
-    ) {
-      return this.#fail({ code: msg.code, message: msg.message });
+    if (msg.type === "error" && this.state !== SignalingState.Joined) {
+      if (FATAL_JOIN_ERRORS.includes(msg.code)) {
+        return this.#fail({ code: msg.code, message: msg.message });
+      }
+      if (msg.code === ErrorCode.Unavailable) {
+        // The server cannot seat anyone just now (its room store is away): retry with backoff.
+        this.#refusal = { code: msg.code, message: msg.message };
+        return this.#ws?.close(CloseCode.Reconnecting, "retrying");
+      }
     }
     this.emit("message", msg);
   }
@@ -170,6 +176,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     this.id = msg.id;
     this.#resume = msg.resume;
     this.#attempt = 0;
+    this.#refusal = undefined;
     const pending = msg.resumed ? this.#pending : [];
     this.#pending = [];
     this.#setState(SignalingState.Joined);
@@ -197,10 +204,12 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     // Never joined yet: a server that is down should be explained within seconds.
     const limit = this.id ? this.#policy.maxAttempts : Math.min(4, this.#policy.maxAttempts);
     if (this.#attempt >= limit) {
-      this.#fail({
-        code: ClientErrorCode.ServerUnreachable,
-        message: `Cannot connect: the server at ${this.#options.url} is unreachable`,
-      });
+      this.#fail(
+        this.#refusal ?? {
+          code: ClientErrorCode.ServerUnreachable,
+          message: `Cannot connect: the server at ${this.#options.url} is unreachable`,
+        },
+      );
       return;
     }
     if (this.state === SignalingState.Joined) this.#setState(SignalingState.Reconnecting);

@@ -110,4 +110,76 @@ describe("SignalingClient", () => {
     expect(errors).to.deep.equal(["room-full"]);
     for (const m of members) m.c.leave();
   });
+
+  it("'unavailable' on join retries with backoff, then joins; if it persists, says why", async () => {
+    // A server whose room store is away refuses the first joins, then recovers.
+    let refusals = 2;
+    const opened: string[] = [];
+    class FlakyServer extends EventTarget {
+      readyState = 0;
+      onopen: (() => void) | null = null;
+      onmessage: ((ev: { data: string }) => void) | null = null;
+      onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+      constructor(readonly url: string) {
+        super();
+        opened.push(url);
+        setTimeout(() => {
+          this.readyState = 1;
+          this.onopen?.();
+        }, 1);
+      }
+      send(text: string) {
+        const msg = JSON.parse(text);
+        if (msg.type !== "join") return;
+        const reply = refusals-- > 0
+          ? {
+            type: "error",
+            code: "unavailable",
+            message: "Cannot join: the server is unavailable (Redis is unreachable: x)",
+          }
+          : {
+            type: "joined",
+            id: "me",
+            room: msg.room,
+            resume: "t",
+            peers: [],
+            iceServers: [],
+            resumed: false,
+          };
+        setTimeout(() => this.onmessage?.({ data: JSON.stringify(reply) }), 1);
+      }
+      close(code = 1000, reason = "") {
+        if (this.readyState === 3) return;
+        this.readyState = 3;
+        setTimeout(() => this.onclose?.({ code, reason }), 1);
+      }
+    }
+    const c = new SignalingClient({
+      url: "ws://flaky/ws",
+      room: "r",
+      name: "A",
+      reconnect: { baseMs: 10, maxMs: 20 },
+      WebSocket: FlakyServer as unknown as typeof WebSocket,
+    });
+    c.connect();
+    await until(() => c.state === "joined", "joined after two refusals");
+    expect(opened).to.have.length(3);
+    c.leave();
+
+    refusals = 100;
+    const d = new SignalingClient({
+      url: "ws://flaky/ws",
+      room: "r",
+      name: "B",
+      reconnect: { baseMs: 10, maxMs: 20 },
+      WebSocket: FlakyServer as unknown as typeof WebSocket,
+    });
+    const errors: string[] = [];
+    d.on("error", (e) => errors.push(`${e.code}: ${e.message}`));
+    d.connect();
+    await until(() => d.state === "failed", "gave up");
+    expect(errors).to.deep.equal([
+      "unavailable: Cannot join: the server is unavailable (Redis is unreachable: x)",
+    ]);
+  });
 });
