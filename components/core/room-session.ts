@@ -265,7 +265,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           this.#orphanLinks();
         }
         this.#myId = msg.id;
+        if (msg.resumed) {
+          // Our seat, back: keep the live links; forget whoever left while we were away.
+          const here = new Set(msg.peers.map((p) => p.id));
+          for (const id of this.#participants.keys()) {
+            if (id !== LOCAL_ID && !here.has(id)) this.#removePeer(id);
+          }
+        }
         for (const peer of msg.peers) {
+          if (msg.resumed && this.#links.has(peer.id)) continue;
           if (this.#orphans.size > 0) {
             this.#holdPeer(peer, true);
             this.#signaling?.send({

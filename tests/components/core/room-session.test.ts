@@ -92,6 +92,7 @@ describe("RoomSession", () => {
     const statuses: string[] = [];
     b.on("peer-left", (p) => left.push(p.id));
     a.on("status", (s) => statuses.push(s));
+    const aLink = a.linkTo(b.selfId!);
     a.dropSignaling();
     await until(() => statuses.includes("reconnecting"), "reconnecting");
     const link = b.linkTo(id!)!;
@@ -105,8 +106,22 @@ describe("RoomSession", () => {
     expect(statuses).to.deep.equal(["reconnecting", "joined"]);
     expect(a.selfId).to.equal(id);
     expect(left).to.deep.equal([]);
+    // The resumed side keeps its connection too (a second one used to open beside it).
+    expect(a.linkTo(b.selfId!)).to.equal(aLink);
+    expect(aLink!.pc.connectionState).to.equal("connected");
     a.toggleAudio(false);
     await until(() => remote(b)!.state.audio === false, "state flows after resume");
+  });
+
+  it("someone who left while we were reconnecting is gone once we resume", async () => {
+    const [a, b] = await connectedPair(["A", "B"], sessions, 1500);
+    a.dropSignaling();
+    await until(() => a.status === "reconnecting", "reconnecting");
+    const bId = b.selfId;
+    b.leave(); // its peer-left cannot reach a, whose seat has no socket now
+    await until(() => a.status === "joined", "resumed");
+    await until(() => !a.participants.some((p) => p.id === bId), "b gone at a");
+    expect(a.linkTo(bId!)).to.equal(undefined);
   });
 
   it("leave tells the others and closes the links", async () => {
