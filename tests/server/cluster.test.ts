@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnListening } from "../../scripts/spawn-listening.ts";
+import { health } from "../shared/raw-http.ts";
 import { startRedis } from "../shared/redis-server.ts";
 import { until } from "../shared/until.ts";
 import {
@@ -228,25 +229,8 @@ function instance(redisUrl: string, env: Record<string, string> = {}) {
   });
 }
 
-/** Polls /healthz over a raw connection until it answers 200 (Redis synced). */
 async function ready(port: number): Promise<void> {
-  await until(
-    async () => {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      try {
-        await conn.write(
-          new TextEncoder().encode("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-        );
-        const head = new Uint8Array(64);
-        const n = await conn.read(head);
-        return new TextDecoder().decode(head.subarray(0, n ?? 0)).startsWith("HTTP/1.1 200");
-      } finally {
-        conn.close();
-      }
-    },
-    `instance on ${port} ready`,
-    10000,
-  );
+  await until(async () => (await health(port)).code === 200, `instance on ${port} ready`, 10000);
 }
 
 Deno.test("kill -9 of an instance: its peers resume elsewhere, the rest are reported gone", async () => {
