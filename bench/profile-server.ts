@@ -5,7 +5,7 @@
  * function. `npm run bench:profile`.
  */
 import { spawnListening } from "../scripts/spawn-listening.ts";
-import { OURS_BENCH_ENV, OURS_PERMISSIONS, throughput } from "./relay-bench.ts";
+import { OURS_BENCH_ENV, OURS_PERMISSIONS, targetOf, throughput } from "./relay-bench.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const inspectPort = 9229 + Math.floor(Math.random() * 500);
@@ -40,7 +40,7 @@ try {
   await call("Profiler.enable");
   await call("Profiler.setSamplingInterval", { interval: 200 });
   await call("Profiler.start");
-  const result = await throughput("ours", server, 50, 2, 4);
+  const result = await throughput("ours", targetOf(server), 50, 2, 4);
   const { profile } = await call("Profiler.stop") as { profile: { nodes: ProfileNode[] } };
   ws.close();
   const total = profile.nodes.reduce((n, x) => n + (x.hitCount ?? 0), 0);

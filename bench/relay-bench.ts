@@ -137,13 +137,37 @@ export async function rssBytes(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
-async function connectMany(kind: ServerKind, port: number, rooms: number, perRoom: number) {
+/**
+ * Where the load goes: the ports clients connect to (member k of every room
+ * to ports[k % n], so with two instances the two peers of a room are on
+ * different ones), the server processes whose CPU counts, and processes
+ * whose CPU is reported beside it (Redis).
+ */
+export interface BenchTarget {
+  ports: number[];
+  pids: number[];
+  sidePids?: number[];
+}
+
+export const targetOf = (server: ListeningProcess): BenchTarget => ({
+  ports: [server.port],
+  pids: [server.pid],
+});
+
+async function connectMany(
+  kind: ServerKind,
+  ports: number[],
+  rooms: number,
+  perRoom: number,
+) {
   const clients: BenchClient[][] = [];
   for (let r = 0; r < rooms; r += 100) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(100, rooms - r) }, async (_, i) => {
         const members: BenchClient[] = [];
-        for (let k = 0; k < perRoom; k++) members.push(await connect(kind, port, `room-${r + i}`));
+        for (let k = 0; k < perRoom; k++) {
+          members.push(await connect(kind, ports[k % ports.length], `room-${r + i}`));
+        }
         return members;
       }),
     );
@@ -160,7 +184,12 @@ const percentile = (xs: number[], p: number) => {
 export interface Throughput {
   perSecond: number;
   cpuMicrosPerMessage: number;
+  /** CPU of the side processes (Redis) per message; 0 when there are none. */
+  sideCpuMicrosPerMessage: number;
 }
+
+const totalCpu = async (pids: number[] = []) =>
+  (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
 
 /**
  * Saturation: in every room, pairs play ping-pong with a window of messages
@@ -169,12 +198,12 @@ export interface Throughput {
  */
 export async function throughput(
   kind: ServerKind,
-  server: ListeningProcess,
+  target: BenchTarget,
   rooms: number,
   perRoom: number,
   seconds: number,
 ): Promise<Throughput> {
-  const all = await connectMany(kind, server.port, rooms, perRoom);
+  const all = await connectMany(kind, target.ports, rooms, perRoom);
   let delivered = 0;
   let running = true;
   for (const members of all) {
@@ -200,29 +229,35 @@ export async function throughput(
     }
   }
   await new Promise((r) => setTimeout(r, 500)); // warm up
-  const cpu0 = await cpuSeconds(server.pid);
+  const cpu0 = await totalCpu(target.pids);
+  const side0 = await totalCpu(target.sidePids);
   const count0 = delivered;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
-  const cpu1 = await cpuSeconds(server.pid);
+  const cpu1 = await totalCpu(target.pids);
+  const side1 = await totalCpu(target.sidePids);
   const count = delivered - count0;
   const elapsed = (performance.now() - t0) / 1000;
   running = false;
   await new Promise((r) => setTimeout(r, 200));
   for (const members of all) for (const c of members) c.close();
   await new Promise((r) => setTimeout(r, 300));
-  return { perSecond: count / elapsed, cpuMicrosPerMessage: ((cpu1 - cpu0) * 1e6) / count };
+  return {
+    perSecond: count / elapsed,
+    cpuMicrosPerMessage: ((cpu1 - cpu0) * 1e6) / count,
+    sideCpuMicrosPerMessage: ((side1 - side0) * 1e6) / count,
+  };
 }
 
 /** One-way relay latency at a fixed, moderate rate: every pair sends one message each `intervalMs`. */
 export async function latency(
   kind: ServerKind,
-  server: ListeningProcess,
+  target: BenchTarget,
   rooms: number,
   intervalMs: number,
   seconds: number,
 ): Promise<{ p50: number; p99: number; rate: number }> {
-  const all = await connectMany(kind, server.port, rooms, 2);
+  const all = await connectMany(kind, target.ports, rooms, 2);
   const samples: number[] = [];
   for (const [, b] of all) b.onSignal((p) => samples.push(performance.now() - p.t));
   let seq = 0;
@@ -264,7 +299,7 @@ export async function memoryPerPeer(kind: ServerKind, n: number): Promise<number
   try {
     await new Promise((r) => setTimeout(r, 500));
     const before = await rssBytes(server.pid);
-    const all = await connectMany(kind, server.port, n / 2, 2);
+    const all = await connectMany(kind, [server.port], n / 2, 2);
     await new Promise((r) => setTimeout(r, 1500)); // let allocations settle
     const after = await rssBytes(server.pid);
     for (const members of all) for (const c of members) c.close();

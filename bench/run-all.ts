@@ -4,6 +4,7 @@
  * fixed count or duration. Build first (npm run build) for the browser part.
  */
 import { browserBench } from "./browser-bench.ts";
+import { clusterRound, type ClusterRun, SETUPS } from "./cluster-bench.ts";
 import {
   joinLatency,
   KINDS,
@@ -11,6 +12,7 @@ import {
   memoryPerPeer,
   type ServerKind,
   startServer,
+  targetOf,
   throughput,
 } from "./relay-bench.ts";
 import { measureBundle, sizeTable } from "../scripts/bundle-size.ts";
@@ -70,20 +72,26 @@ async function withServer<T>(
 const started = Date.now();
 const sat2 = await interleaved(
   "throughput, 2-peer rooms",
-  (k) => withServer(k, (s) => throughput(k, s, 50, 2, 4)),
+  (k) => withServer(k, (s) => throughput(k, targetOf(s), 50, 2, 4)),
 );
 const sat6 = await interleaved(
   "throughput, 6-peer rooms",
-  (k) => withServer(k, (s) => throughput(k, s, 17, 6, 4)),
+  (k) => withServer(k, (s) => throughput(k, targetOf(s), 17, 6, 4)),
 );
 const lat = await interleaved(
   "latency at 2 000 msg/s",
-  (k) => withServer(k, (s) => latency(k, s, 50, 25, 3)),
+  (k) => withServer(k, (s) => latency(k, targetOf(s), 50, 25, 3)),
 );
 const joins = await interleaved(
   "join latency",
   (k) => withServer(k, (s) => joinLatency(k, s, 200)),
 );
+const cluster: ClusterRun[][] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  log(`cluster, round ${r + 1}/${ROUNDS}`);
+  const round = await clusterRound(log);
+  cluster.push(SETUPS.map((s) => round[s]));
+}
 const mem: Record<number, Record<ServerKind, number>> = {};
 for (const n of [1000, 5000]) {
   mem[n] = { ours: 0, "socket.io": 0, bare: 0 };
@@ -171,6 +179,27 @@ lines.push(
   "In 6-peer rooms the socket.io design sends every signal to the whole room (5 deliveries, of which the addressee keeps one); ours and the bare relay deliver to the addressee only. Messages/s counts messages that reached their addressee.",
   "",
 );
+lines.push("## Crossing instances (Redis)", "");
+lines.push(
+  "The same relay load on one instance keeping rooms in memory, on one instance keeping them in Redis, and on two instances sharing them through Redis with the two peers of every room on different instances. Latency: 50 rooms of 2, one message per pair every 25 ms (2 000 msg/s). CPU: the 2-peer saturation run; server CPU is all instances together, Redis CPU is the redis-server process.",
+  "",
+  `| | ${SETUPS.join(" | ")} |`,
+  `| --- |${SETUPS.map(() => " ---: |").join("")}`,
+);
+const c = (i: number, f: (x: ClusterRun) => number) => median(cluster.map((round) => f(round[i])));
+const row = (label: string, f: (x: ClusterRun) => number, digits: number) =>
+  lines.push(`| ${label} | ${SETUPS.map((_, i) => fmt(c(i, f), digits)).join(" | ")} |`);
+row("relay latency p50 (ms)", (x) => x.latency.p50, 2);
+row("relay latency p99 (ms)", (x) => x.latency.p99, 2);
+row("messages/s at saturation", (x) => x.throughput.perSecond, 0);
+row("server CPU µs/message", (x) => x.throughput.cpuMicrosPerMessage, 1);
+row("Redis CPU µs/message", (x) => x.throughput.sideCpuMicrosPerMessage, 1);
+row(
+  "total CPU µs/message",
+  (x) => x.throughput.cpuMicrosPerMessage + x.throughput.sideCpuMicrosPerMessage,
+  1,
+);
+lines.push("");
 lines.push("## Join to first frame (headless Chromium, fake media)", "");
 lines.push("| | time |", "| --- | ---: |");
 lines.push(

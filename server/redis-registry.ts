@@ -111,6 +111,7 @@ export class RedisRegistry implements RoomRegistry {
   readonly #channelOps = new Map<string, Promise<void>>();
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #shas = new Map<ScriptName, string>();
+  readonly #waiting = new Set<{ since: number; reject: (err: Error) => void }>();
   /** Redis's data generation as last seen; a change means it lost everything since. */
   #epoch = "";
   #state: "connecting" | "syncing" | "ready" | "closed" = "connecting";
@@ -142,7 +143,10 @@ export class RedisRegistry implements RoomRegistry {
       conn.on("ready", () => void this.#sync());
       conn.connect().catch(() => {}); // it keeps retrying; errors arrive as events
     }
-    this.#timer = setInterval(() => void this.#tick(), this.#heartbeatMs);
+    this.#timer = setInterval(() => {
+      this.#expireWaiting();
+      void this.#tick();
+    }, this.#heartbeatMs);
   }
 
   get roomCount(): number {
@@ -550,17 +554,25 @@ export class RedisRegistry implements RoomRegistry {
         return await this.#client.eval(Scripts[name], { keys: [], arguments: argv }) as Reply;
       }
     };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.#timeoutMs} ms`)),
-        this.#timeoutMs,
-      );
-    });
+    // One timer per command costs more than the relay itself: the heartbeat
+    // tick fails whatever has waited too long instead.
+    let waiting!: { since: number; reject: (err: Error) => void };
+    const deadline = new Promise<never>((_, reject) => (waiting = { since: Date.now(), reject }));
+    this.#waiting.add(waiting);
     try {
       return await Promise.race([call(), deadline]);
     } finally {
-      clearTimeout(timer);
+      this.#waiting.delete(waiting);
+    }
+  }
+
+  /** Fails commands that got no answer within the command timeout. */
+  #expireWaiting(): void {
+    const cutoff = Date.now() - this.#timeoutMs;
+    for (const w of this.#waiting) {
+      if (w.since > cutoff) continue;
+      this.#waiting.delete(w);
+      w.reject(new Error(`no answer within ${this.#timeoutMs} ms`));
     }
   }
 

@@ -5,6 +5,8 @@
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
+  /** The running server's process id (for CPU readings), 0 while stopped. */
+  readonly pid: number;
   /** kill -9, as a crash would. */
   kill(): Promise<void>;
   /** Starts it again on the same port (empty: persistence is off). */
@@ -67,6 +69,9 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return (child as Deno.ChildProcess | null)?.pid ?? 0;
+    },
     start,
     kill: () => end("SIGKILL"),
     stop: () => end("SIGTERM"),
