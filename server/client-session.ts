@@ -25,6 +25,9 @@ export interface SessionDeps {
   turn: Promise<TurnConfig> | null;
 }
 
+/** What clients hear during a store outage; the details (addresses) are for /healthz and logs. */
+const UNAVAILABLE = "the server cannot reach its room store just now; try again shortly";
+
 /** Frames kept while a join is being verified; more than this is a flood. */
 const JOIN_BACKLOG = 200;
 
@@ -162,7 +165,7 @@ export class ClientSession implements SeatSink {
     const why = code === ErrorCode.UnknownPeer
       ? "no such peer in this room"
       : code === ErrorCode.Unavailable
-      ? `the server is unavailable (${this.deps.registry.unavailable ?? "try again shortly"})`
+      ? UNAVAILABLE
       : code;
     this.#error(code, `Cannot ${action}: ${why}`);
   }
@@ -219,7 +222,7 @@ export class ClientSession implements SeatSink {
         admitted,
         admitted === ErrorCode.RoomFull
           ? `Cannot join: room is full (${config.maxPeers} peers)`
-          : `Cannot join: the server is unavailable (${registry.unavailable ?? "try again"})`,
+          : `Cannot join: ${UNAVAILABLE}`,
       );
     }
     const { seat, peers } = admitted;
