@@ -4,7 +4,7 @@
  * also runs against a two-instance cluster: `npm run test:cluster`.)
  */
 import assert from "node:assert/strict";
-import { spawnListening } from "../../scripts/spawn-listening.ts";
+import { type ListeningProcess, spawnListening } from "../../scripts/spawn-listening.ts";
 import { health } from "../shared/raw-http.ts";
 import { startRedis } from "../shared/redis-server.ts";
 import { until } from "../shared/until.ts";
@@ -233,22 +233,41 @@ async function ready(port: number): Promise<void> {
   await until(async () => (await health(port)).code === 200, `instance on ${port} ready`, 10000);
 }
 
-Deno.test("kill -9 of an instance: its peers resume elsewhere, the rest are reported gone", async () => {
+/**
+ * Two instance processes on one fresh Redis, and clients that connect to a
+ * chosen one; everything is stopped afterwards, whatever the test killed.
+ */
+async function withTwoProcesses(
+  fn: (
+    first: ListeningProcess,
+    second: ListeningProcess,
+    connect: (to: ListeningProcess) => Promise<TestClient>,
+  ) => Promise<void>,
+): Promise<void> {
   const redis = await startRedis();
-  const doomed = await instance(redis.url);
-  const survivor = await instance(redis.url);
+  const first = await instance(redis.url);
+  const second = await instance(redis.url);
   const clients: TestClient[] = [];
-  const connect = async (origin: string) => {
-    const c = new TestClient(`${origin.replace("http", "ws")}/ws`);
-    await c.opened;
-    clients.push(c);
-    return c;
-  };
   try {
-    await Promise.all([ready(doomed.port), ready(survivor.port)]);
-    const stay = await connect(survivor.origin);
-    const mover = await connect(doomed.origin);
-    const lost = await connect(doomed.origin);
+    await Promise.all([ready(first.port), ready(second.port)]);
+    await fn(first, second, async (to) => {
+      const c = await TestClient.connect(to);
+      clients.push(c);
+      return c;
+    });
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await first.stop();
+    await second.stop();
+    await redis.stop();
+  }
+}
+
+Deno.test("kill -9 of an instance: its peers resume elsewhere, the rest are reported gone", () =>
+  withTwoProcesses(async (doomed, survivor, connect) => {
+    const stay = await connect(survivor);
+    const mover = await connect(doomed);
+    const lost = await connect(doomed);
     await stay.join("crash", "Stay");
     const jm = await mover.join("crash", "Mover");
     const jl = await lost.join("crash", "Lost");
@@ -259,7 +278,7 @@ Deno.test("kill -9 of an instance: its peers resume elsewhere, the rest are repo
     await doomed.child.status;
     assert.notEqual((await mover.closed).code, 1000);
     // The mover comes back through the surviving instance and keeps its seat.
-    const back = await connect(survivor.origin);
+    const back = await connect(survivor);
     const again = await back.join("crash", "Mover", jm.resume);
     assert.equal(again.id, jm.id);
     assert.equal(again.resumed, true);
@@ -270,47 +289,24 @@ Deno.test("kill -9 of an instance: its peers resume elsewhere, the rest are repo
     await stay.nothing("peer-left", 300);
     stay.send({ type: "signal", to: jm.id, data: { still: "here" } });
     assert.deepEqual((await back.next("signal")).data, { still: "here" });
-    const newcomer = await connect(survivor.origin);
+    const newcomer = await connect(survivor);
     const jn = await newcomer.join("crash", "New");
     assert.deepEqual(jn.peers.map((p) => p.name).sort(), ["Mover", "Stay"]);
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-    await doomed.stop();
-    await survivor.stop();
-    await redis.stop();
-  }
-});
+  }));
 
-Deno.test("SIGTERM of an instance: 1012, its peers resume elsewhere, nobody sees churn", async () => {
-  const redis = await startRedis();
-  const leaving = await instance(redis.url);
-  const staying = await instance(redis.url);
-  const clients: TestClient[] = [];
-  const connect = async (origin: string) => {
-    const c = new TestClient(`${origin.replace("http", "ws")}/ws`);
-    await c.opened;
-    clients.push(c);
-    return c;
-  };
-  try {
-    await Promise.all([ready(leaving.port), ready(staying.port)]);
-    const watcher = await connect(staying.origin);
-    const mover = await connect(leaving.origin);
+Deno.test("SIGTERM of an instance: 1012, its peers resume elsewhere, nobody sees churn", () =>
+  withTwoProcesses(async (leaving, staying, connect) => {
+    const watcher = await connect(staying);
+    const mover = await connect(leaving);
     await watcher.join("deploy", "Watcher");
     const jm = await mover.join("deploy", "Mover");
     await watcher.next("peer-joined");
 
     await leaving.stop(); // SIGTERM, and waits for the exit
     assert.equal((await mover.closed).code, 1012);
-    const back = await connect(staying.origin);
+    const back = await connect(staying);
     assert.equal((await back.join("deploy", "Mover", jm.resume)).id, jm.id);
     // Past the old instance's heartbeat expiry and the grace: still no churn.
     await watcher.nothing("peer-left", 2500);
     await watcher.nothing("peer-joined", 0);
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-    await leaving.stop();
-    await staying.stop();
-    await redis.stop();
-  }
-});
+  }));

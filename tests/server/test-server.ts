@@ -124,7 +124,7 @@ export class TestClient {
     });
   }
 
-  static async connect(server: RunningServer): Promise<TestClient> {
+  static async connect(server: { port: number }): Promise<TestClient> {
     const c = new TestClient(`ws://127.0.0.1:${server.port}/ws`);
     await c.opened;
     return c;

@@ -154,26 +154,22 @@ describe("SignalingClient", () => {
         setTimeout(() => this.onclose?.({ code, reason }), 1);
       }
     }
-    const c = new SignalingClient({
-      url: "ws://flaky/ws",
-      room: "r",
-      name: "A",
-      reconnect: { baseMs: 10, maxMs: 20 },
-      WebSocket: FlakyServer as unknown as typeof WebSocket,
-    });
+    const flakyClient = (name: string) =>
+      new SignalingClient({
+        url: "ws://flaky/ws",
+        room: "r",
+        name,
+        reconnect: { baseMs: 10, maxMs: 20 },
+        WebSocket: FlakyServer as unknown as typeof WebSocket,
+      });
+    const c = flakyClient("A");
     c.connect();
     await until(() => c.state === "joined", "joined after two refusals");
     expect(opened).to.have.length(3);
     c.leave();
 
     refusals = 100;
-    const d = new SignalingClient({
-      url: "ws://flaky/ws",
-      room: "r",
-      name: "B",
-      reconnect: { baseMs: 10, maxMs: 20 },
-      WebSocket: FlakyServer as unknown as typeof WebSocket,
-    });
+    const d = flakyClient("B");
     const errors: string[] = [];
     d.on("error", (e) => errors.push(`${e.code}: ${e.message}`));
     d.connect();
