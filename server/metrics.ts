@@ -12,8 +12,13 @@ export class Metrics {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
 
-  render(gauges: { connections: number; rooms: number; peers: number }): string {
+  render(
+    gauges: { connections: number; rooms: number; peers: number; available: boolean },
+  ): string {
     const lines = [
+      "# HELP video_room_available 1 when this instance can seat new joins (in a cluster: Redis answers).",
+      "# TYPE video_room_available gauge",
+      `video_room_available ${gauges.available ? 1 : 0}`,
       "# HELP video_room_connections Open WebSocket connections.",
       "# TYPE video_room_connections gauge",
       `video_room_connections ${gauges.connections}`,

@@ -193,6 +193,7 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
             connections: sessions.size,
             rooms: registry.roomCount,
             peers: registry.peerCount,
+            available: registry.unavailable === null,
           }),
           { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } },
         );

@@ -134,6 +134,8 @@ Deno.test("Redis down: health 503 with the reason, joins 'unavailable', calls ke
     const body = await health.json();
     assert.equal(body.status, "unavailable");
     assert.match(body.reason, /Redis/);
+    const metrics = await fetch(`${one.origin}/metrics`);
+    assert.match(await metrics.text(), /^video_room_available 0$/m);
     const late = await TestClient.connect(two);
     clients.push(late);
     late.send({ type: "join", room: "calm", name: "Late" });

@@ -18,6 +18,7 @@ Deno.test("healthz and metrics report rooms, peers, relays and errors", () =>
       assert.match(metrics.headers.get("content-type")!, /^text\/plain; version=0.0.4/);
       const text = await metrics.text();
       assert.match(text, /^video_room_connections 2$/m);
+      assert.match(text, /^video_room_available 1$/m);
       assert.match(text, /^video_room_rooms 1$/m);
       assert.match(text, /^video_room_peers 2$/m);
       assert.match(text, /^video_room_messages_relayed_total\{type="signal"\} 1$/m);

@@ -197,9 +197,8 @@ export async function withServer(
   overrides: Partial<ServerConfig> = {},
   oneInstance = false,
 ): Promise<void> {
-  const server = CLUSTER && !oneInstance
-    ? (await startTestCluster(overrides)).server
-    : startTestServer(overrides);
+  const cluster = CLUSTER && !oneInstance ? await startTestCluster(overrides) : null;
+  const server = cluster?.server ?? startTestServer(overrides);
   const clients: TestClient[] = [];
   try {
     await fn(server, async () => {
@@ -207,6 +206,11 @@ export async function withServer(
       clients.push(c);
       return c;
     });
+    if (cluster && clients.length >= 2) {
+      // The point of the cluster run: the test's clients really were spread.
+      const used = cluster.instances.filter((i) => i.metrics.connectionsTotal > 0).length;
+      if (used < 2) throw new Error("the balancer put every client on one instance");
+    }
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await server.shutdown();
