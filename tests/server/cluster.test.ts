@@ -312,3 +312,23 @@ Deno.test("SIGTERM of an instance: 1012, its peers resume elsewhere, nobody sees
     await watcher.nothing("peer-left", 2500);
     await watcher.nothing("peer-joined", 0);
   }));
+
+Deno.test("an instance stalled past its heartbeat is taken for dead, then reclaims its seats", () =>
+  withTwoProcesses(async (stalled, other, connect) => {
+    const a = await connect(stalled);
+    const b = await connect(other);
+    const ja = await a.join("pause", "Ana");
+    const jb = await b.join("pause", "Bo");
+    await a.next("peer-joined");
+    // A long GC pause, a VM migration: the process stops without closing anything.
+    Deno.kill(stalled.pid, "SIGSTOP");
+    await new Promise((r) => setTimeout(r, 700)); // past the 300 ms heartbeat expiry
+    Deno.kill(stalled.pid, "SIGCONT");
+    // Back within the grace: it reclaims Ana's seat, so nobody ever sees her leave.
+    await b.nothing("peer-left", 2000); // longer than the 1.5 s grace
+    a.send({ type: "signal", to: jb.id, data: { after: "pause" } });
+    assert.deepEqual((await b.next("signal")).data, { after: "pause" });
+    b.send({ type: "signal", to: ja.id, data: { welcome: "back" } });
+    assert.deepEqual((await a.next("signal")).data, { welcome: "back" });
+    assert.equal(a.socket.readyState, WebSocket.OPEN);
+  }));
