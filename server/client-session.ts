@@ -26,7 +26,7 @@ export interface SessionDeps {
 }
 
 /** What clients hear during a store outage; the details (addresses) are for /healthz and logs. */
-const UNAVAILABLE = "the server cannot reach its room store just now; try again shortly";
+const UNAVAILABLE = "the meeting service is briefly unavailable; try again in a moment";
 
 /** Frames kept while a join is being verified; more than this is a flood. */
 const JOIN_BACKLOG = 200;
