@@ -616,6 +616,12 @@ export class RedisRegistry implements RoomRegistry {
       this.#state = "syncing";
       for (const local of this.#rooms.values()) local.pending ??= [];
       try {
+        // Load every script up front: loading one lazily mid-relay could let a
+        // later command of the same client overtake it.
+        this.#shas.clear();
+        for (const name of Object.keys(Scripts) as ScriptName[]) {
+          this.#shas.set(name, await this.#client.scriptLoad(Scripts[name]) as string);
+        }
         const args = [
           this.instanceId,
           this.#epoch,
