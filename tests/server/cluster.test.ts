@@ -172,6 +172,35 @@ Deno.test("Redis down: health 503 with the reason, joins 'unavailable', calls ke
   }
 });
 
+Deno.test("Redis restarts with its data: instances take up where they were, nobody is reported gone", async () => {
+  // No grace at all: a peer judged dead would be reported gone at once.
+  const cluster = await startTestCluster({ resumeGraceMs: 0 }, 2, { persistent: true });
+  const [one, two] = cluster.instances;
+  const a = await TestClient.connect(one);
+  const b = await TestClient.connect(two);
+  try {
+    const ja = await a.join("kept", "Ana");
+    const jb = await b.join("kept", "Bo");
+    await a.next("peer-joined");
+    await cluster.redis.kill();
+    await new Promise((r) => setTimeout(r, 700)); // longer than the 400 ms heartbeat expiry
+    await cluster.redis.start();
+    await clusterReady(cluster.instances);
+    // Every heartbeat key expired meanwhile; whoever reconnects first must not
+    // judge the other by it (with no grace, that would be a peer-left at once).
+    await a.nothing("peer-left", 1000);
+    await b.nothing("peer-left", 0);
+    a.send({ type: "signal", to: jb.id, data: { kept: true } });
+    assert.deepEqual((await b.next("signal")).data, { kept: true });
+    b.send({ type: "signal", to: ja.id, data: { kept: true } });
+    assert.deepEqual((await a.next("signal")).data, { kept: true });
+  } finally {
+    await a.close();
+    await b.close();
+    await cluster.shutdown();
+  }
+});
+
 Deno.test("a peer that leaves while Redis is away is gone for the others once it returns", async () => {
   const cluster = await startTestCluster();
   const [one, two] = cluster.instances;

@@ -56,8 +56,9 @@ export async function clusterReady(instances: RunningServer[]): Promise<void> {
 export async function startTestCluster(
   overrides: Partial<ServerConfig> = {},
   size = 2,
+  redisOptions: { persistent?: boolean } = {},
 ): Promise<TestCluster> {
-  const redis = await startRedis();
+  const redis = await startRedis(redisOptions);
   const instances = Array.from(
     { length: size },
     () => startTestServer({ ...overrides, redisUrl: redis.url }),

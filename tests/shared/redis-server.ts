@@ -9,7 +9,7 @@ export interface TestRedis {
   readonly pid: number;
   /** kill -9, as a crash would. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (empty: persistence is off). */
+  /** Starts it again on the same port (empty, unless started `persistent`). */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -34,8 +34,16 @@ async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
   }
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * With `persistent`, Redis keeps an append-only file (fsync on every write)
+ * in a temporary folder, so a restart comes back with its data.
+ */
+export async function startRedis(options: { persistent?: boolean } = {}): Promise<TestRedis> {
   const port = freePort();
+  const dir = options.persistent ? await Deno.makeTempDir({ prefix: "redis-" }) : null;
+  const persistence = dir
+    ? ["--dir", dir, "--save", "", "--appendonly", "yes", "--appendfsync", "always"]
+    : ["--save", "", "--appendonly", "no"];
   let child: Deno.ChildProcess | null = null;
   const start = async () => {
     child = new Deno.Command("redis-server", {
@@ -44,10 +52,7 @@ export async function startRedis(): Promise<TestRedis> {
         String(port),
         "--bind",
         "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
+        ...persistence,
         "--loglevel",
         "warning",
       ],
@@ -74,6 +79,9 @@ export async function startRedis(): Promise<TestRedis> {
     },
     start,
     kill: () => end("SIGKILL"),
-    stop: () => end("SIGTERM"),
+    async stop() {
+      await end("SIGTERM");
+      if (dir) await Deno.remove(dir, { recursive: true });
+    },
   };
 }
