@@ -1,9 +1,9 @@
 /**
  * Instances behind a load balancer share rooms through Redis. Two browsers in
- * a call on different instances; the instances die one after the other
- * (kill -9). Media keeps flowing, both sides reconnect through the balancer
- * and resume their seats (same connection, no churn), and a newcomer still
- * joins them.
+ * a call on different instances; one instance dies (kill -9), then the other
+ * is stopped for a deploy (SIGTERM). Media keeps flowing, both sides
+ * reconnect through the balancer and resume their seats (same connection, no
+ * churn), and a newcomer still joins them.
  */
 import assert from "node:assert/strict";
 import { health } from "../shared/raw-http.ts";
@@ -22,7 +22,7 @@ import {
   until,
 } from "./harness.ts";
 
-Deno.test("cluster: instances killed mid-call, peers resume elsewhere, newcomers join", async () => {
+Deno.test("cluster: instances killed or stopped mid-call, peers resume elsewhere, newcomers join", async () => {
   const redis = await startRedis();
   // Quick heartbeats, so dead instances are judged within a second.
   const env = { REDIS_URL: redis.url, REDIS_HEARTBEAT_MS: "200" };
@@ -69,13 +69,13 @@ Deno.test("cluster: instances killed mid-call, peers resume elsewhere, newcomers
     await sameCall(ana.page, "Ana after her instance died", 1);
     await sameCall(bo.page, "Bo after Ana's instance died", 1);
 
-    // Then two dies as well, with both on it: a fresh instance takes them both.
+    // Then two is stopped for a deploy (SIGTERM) with both on it: a fresh instance takes them.
     const three = await start();
     balancer.backends = [two.port, three.port];
-    await kill(two);
+    await two.stop();
     await until(async () => (await peersOn(three)) === 2, "both resumed on the third instance");
-    await sameCall(ana.page, "Ana after the second crash", 1);
-    await sameCall(bo.page, "Bo after the second crash", 1);
+    await sameCall(ana.page, "Ana after the deploy", 1);
+    await sameCall(bo.page, "Bo after the deploy", 1);
 
     const cy = await openPeer(browser, url("Cy"), "Cy");
     peers.push(cy);
