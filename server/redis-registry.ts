@@ -80,6 +80,8 @@ const TYPE_OF_KIND: Record<EventKind, ServerMessage["type"] | null> = {
 
 /** Events kept per room while waiting for a snapshot or an admission reply. */
 const MAX_BUFFERED_EVENTS = 5000;
+/** Events a room may skip ahead by (missed ones); a bigger jump is not ours. */
+const MAX_SEQ_JUMP = 1_000_000;
 
 type Reply = null | number | string | Reply[];
 
@@ -399,13 +401,19 @@ export class RedisRegistry implements RoomRegistry {
     const a = message.indexOf("\n");
     const b = message.indexOf("\n", a + 1);
     const c = message.indexOf("\n", b + 1);
-    if (a < 0 || b < 0 || c < 0) return;
-    this.#apply(local, {
-      seq: Number(message.slice(0, a)),
-      kind: message.slice(a + 1, b) as EventKind,
-      subject: message.slice(b + 1, c),
-      payload: message.slice(c + 1),
-    });
+    const seq = Number(message.slice(0, a));
+    if (a < 0 || b < 0 || c < 0 || !Number.isSafeInteger(seq)) return;
+    try {
+      this.#apply(local, {
+        seq,
+        kind: message.slice(a + 1, b) as EventKind,
+        subject: message.slice(b + 1, c),
+        payload: message.slice(c + 1),
+      });
+    } catch (err) {
+      // Something else publishing on our channel must not stop the room.
+      this.#options.logger.warn("unreadable room event", { room: local.name, error: String(err) });
+    }
   }
 
   #apply(local: LocalRoom, event: RoomEvent): void {
@@ -413,16 +421,20 @@ export class RedisRegistry implements RoomRegistry {
       if (local.pending.length < MAX_BUFFERED_EVENTS) local.pending.push(event);
       return;
     }
-    if (event.seq <= local.lastSeq) return;
+    // Old news, or a number no room reaches by counting (junk from elsewhere).
+    if (event.seq <= local.lastSeq || event.seq > local.lastSeq + MAX_SEQ_JUMP) return;
+    const news = event.kind === EventKind.Joined || event.kind === EventKind.State
+      ? JSON.parse(event.payload) // before anything changes: unreadable news is dropped whole
+      : null;
     local.lastSeq = event.seq;
     if (local.admitting > 0 && local.recent.length < MAX_BUFFERED_EVENTS) local.recent.push(event);
     switch (event.kind) {
       case EventKind.Joined:
-        local.members.set(event.subject, JSON.parse(event.payload).peer);
+        local.members.set(event.subject, news.peer);
         break;
       case EventKind.State: {
         const member = local.members.get(event.subject);
-        if (member) member.state = JSON.parse(event.payload).state;
+        if (member) member.state = news.state;
         break;
       }
       case EventKind.Left: {

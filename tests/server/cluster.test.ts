@@ -83,6 +83,15 @@ Deno.test("two instances, one room: presence, signal, chat order, state, room-fu
     e.send({ type: "signal", to: ja.id, data: {} });
     assert.equal((await e.next("error")).code, "unknown-peer");
 
+    // Junk on the room's channel (another app sharing the Redis) is ignored.
+    for (
+      const junk of ["garbage", "x\ny", "1e99\nj\nid\n{", `${Number.MAX_SAFE_INTEGER}\nj\nid\n{`]
+    ) {
+      await new Deno.Command("redis-cli", {
+        args: ["-p", String(cluster.redis.port), "PUBLISH", "video-room:room:mix", junk],
+        stdout: "null",
+      }).output();
+    }
     c.send({ type: "leave" });
     assert.equal((await b.next("peer-left")).id, jc.id);
     assert.equal((await a.next("peer-left")).id, jc.id);
