@@ -175,7 +175,7 @@ export class ClientSession implements SeatSink {
   }
 
   #join(msg: JoinMessage): void {
-    if (this.seat || this.#held) {
+    if (this.seat) {
       return this.#error(
         ErrorCode.AlreadyJoined,
         "Cannot join: this connection is already in a room",

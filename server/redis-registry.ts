@@ -49,7 +49,6 @@ interface RoomEvent {
 interface ClusterSeat extends Seat {
   /** Events up to this room sequence number came before the seat was granted. */
   fromSeq: number;
-  detached: boolean;
 }
 
 /** A room in which this instance holds (or is about to hold) seats. */
@@ -184,8 +183,7 @@ export class RedisRegistry implements RoomRegistry {
       state: { ...INITIAL_STATE },
       resumeToken: randomId(24),
       sink,
-      fromSeq: Infinity,
-      detached: false,
+      fromSeq: Infinity, // set by #grant, before the seat is in the room's map
     };
     local.admitting++;
     try {
@@ -249,12 +247,10 @@ export class RedisRegistry implements RoomRegistry {
           resumeToken: fresh,
           sink,
           fromSeq: Infinity,
-          detached: false,
         };
         local.seats.set(id, seat);
       }
       seat.resumeToken = fresh;
-      seat.detached = false;
       this.#grant(local, seat, seq, peers);
       return { seat, peers: peers.filter((p) => p.id !== id) };
     } catch (err) {
@@ -310,9 +306,7 @@ export class RedisRegistry implements RoomRegistry {
 
   detach(seat: Seat, sink: SeatSink): void {
     if (seat.sink !== sink) return; // already resumed elsewhere
-    const held = seat as ClusterSeat;
-    held.sink = null;
-    held.detached = true;
+    seat.sink = null; // a held seat without a socket is in its grace
     this.#track(
       this.#run("detach", [
         seat.room,
@@ -514,17 +508,15 @@ export class RedisRegistry implements RoomRegistry {
           told.push({ type: "peer-state", id, state: peer.state });
         }
       }
+      const texts = told.map((msg) => ({
+        about: msg.type === "peer-joined" ? msg.peer.id : (msg as { id: string }).id,
+        text: JSON.stringify(msg),
+      }));
       for (const seat of local.seats.values()) {
-        if (seat.fromSeq === Infinity || !seat.sink) continue;
-        for (const msg of told) {
-          const about = msg.type === "peer-joined" ? msg.peer.id : (msg as { id: string }).id;
-          if (about !== seat.id) seat.sink.send(JSON.stringify(msg));
-        }
+        for (const { about, text } of texts) if (about !== seat.id) seat.sink?.send(text);
       }
     }
-    for (const seat of local.seats.values()) {
-      if (seat.fromSeq !== Infinity) seat.fromSeq = Math.min(seat.fromSeq, seq);
-    }
+    for (const seat of local.seats.values()) seat.fromSeq = Math.min(seat.fromSeq, seq);
     local.members = now;
     local.lastSeq = seq;
     const waiting = local.pending ?? [];
@@ -643,13 +635,12 @@ export class RedisRegistry implements RoomRegistry {
         ];
         for (const local of this.#rooms.values()) {
           for (const seat of local.seats.values()) {
-            if (seat.fromSeq === Infinity) continue; // still being admitted
             args.push(
               seat.room,
               seat.id,
               seat.resumeToken,
               JSON.stringify(info(seat)),
-              seat.detached ? "1" : "0",
+              seat.sink ? "0" : "1", // no socket: in its grace
             );
           }
         }
