@@ -3,19 +3,16 @@
  * memory, on one instance through Redis, and on two instances through Redis
  * with the two peers of every room on different instances.
  */
-import { type ListeningProcess, spawnListening } from "../scripts/spawn-listening.ts";
-import { health } from "../tests/shared/raw-http.ts";
+import { type ListeningProcess, startServerProcess } from "../scripts/spawn-listening.ts";
+import { untilHealthy } from "../tests/shared/raw-http.ts";
 import { startRedis } from "../tests/shared/redis-server.ts";
 import {
   type BenchTarget,
   latency,
   OURS_BENCH_ENV,
-  OURS_PERMISSIONS,
   type Throughput,
   throughput,
 } from "./relay-bench.ts";
-
-const main = new URL("../server/main.ts", import.meta.url).pathname;
 
 export const SETUPS = [
   "one instance, in memory",
@@ -32,15 +29,8 @@ export interface ClusterRun {
 let prefixes = 0;
 
 async function instance(env: Record<string, string>): Promise<ListeningProcess> {
-  const server = await spawnListening(Deno.execPath(), ["run", ...OURS_PERMISSIONS, main], {
-    ...OURS_BENCH_ENV,
-    ...env,
-  });
-  const deadline = Date.now() + 10000;
-  while ((await health(server.port).catch(() => ({ code: 0 }))).code !== 200) {
-    if (Date.now() > deadline) throw new Error("instance did not sync with Redis");
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const server = await startServerProcess({ ...OURS_BENCH_ENV, ...env });
+  await untilHealthy(server.port);
   return server;
 }
 

@@ -55,3 +55,18 @@ export async function spawnListening(
     },
   };
 }
+
+/** Starts our `server/main.ts` as its own process on loopback; `env` adds or overrides settings. */
+export function startServerProcess(env: Record<string, string> = {}): Promise<ListeningProcess> {
+  return spawnListening(
+    Deno.execPath(),
+    [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      "--allow-env",
+      new URL("../server/main.ts", import.meta.url).pathname,
+    ],
+    { HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+  );
+}

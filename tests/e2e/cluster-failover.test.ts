@@ -6,7 +6,7 @@
  * churn), and a newcomer still joins them.
  */
 import assert from "node:assert/strict";
-import { health } from "../shared/raw-http.ts";
+import { health, untilHealthy } from "../shared/raw-http.ts";
 import { startRedis } from "../shared/redis-server.ts";
 import { startBalancer } from "../shared/tcp-balancer.ts";
 import {
@@ -30,7 +30,7 @@ Deno.test("cluster: instances killed or stopped mid-call, peers resume elsewhere
   const start = async () => {
     const s = await startServerProcess(env);
     servers.push(s);
-    await until(async () => (await health(s.port)).code === 200, `instance ${s.port} ready`);
+    await untilHealthy(s.port);
     return s;
   };
   const [one, two] = [await start(), await start()];

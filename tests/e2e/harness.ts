@@ -6,25 +6,14 @@
 import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
 import { until } from "../shared/until.ts";
 import chromiumArgs from "../shared/chromium-args.json" with { type: "json" };
-import { type ListeningProcess, spawnListening } from "../../scripts/spawn-listening.ts";
+import { type ListeningProcess, startServerProcess } from "../../scripts/spawn-listening.ts";
 
-export { until };
-
-const root = new URL("../../", import.meta.url).pathname;
+export { startServerProcess, until };
 
 /** The flags every test browser runs with (fake media, loopback ICE, no throttling). */
 export const CHROMIUM_ARGS: readonly string[] = chromiumArgs;
 
 export type ServerProcess = ListeningProcess;
-
-/** Starts `server/main.ts` as its own process on loopback. */
-export function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
-  return spawnListening(
-    Deno.execPath(),
-    ["run", "--allow-net", "--allow-read", "--allow-env", `${root}server/main.ts`],
-    { HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
-  );
-}
 
 export async function launchBrowser(): Promise<Browser> {
   return await puppeteer.launch({

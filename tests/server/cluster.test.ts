@@ -4,8 +4,8 @@
  * also runs against a two-instance cluster: `npm run test:cluster`.)
  */
 import assert from "node:assert/strict";
-import { type ListeningProcess, spawnListening } from "../../scripts/spawn-listening.ts";
-import { health } from "../shared/raw-http.ts";
+import { type ListeningProcess, startServerProcess } from "../../scripts/spawn-listening.ts";
+import { untilHealthy } from "../shared/raw-http.ts";
 import { startRedis } from "../shared/redis-server.ts";
 import { until } from "../shared/until.ts";
 import {
@@ -15,8 +15,6 @@ import {
   startTestServer,
   TestClient,
 } from "./test-server.ts";
-
-const main = new URL("../../server/main.ts", import.meta.url).pathname;
 
 Deno.test("two instances, one room: presence, signal, chat order, state, room-full", async () => {
   const cluster = await startTestCluster({ maxPeers: 3 });
@@ -219,7 +217,7 @@ Deno.test("a peer that leaves while Redis is away is gone for the others once it
     await a.join("gone", "Ana");
     const jb = await b.join("gone", "Bo");
     await a.next("peer-joined");
-    cluster.redis.kill();
+    await cluster.redis.kill();
     await until(() => two.registry.unavailable, "outage noticed", 5000);
     await b.close(1000); // a tab closed mid-outage
     await cluster.redis.start();
@@ -250,27 +248,13 @@ Deno.test("an instance that starts before Redis serves once Redis appears", asyn
   }
 });
 
-/** An instance as its own process, so it can be killed for real. */
-function instance(redisUrl: string, env: Record<string, string> = {}) {
-  return spawnListening(Deno.execPath(), [
-    "run",
-    "--allow-net",
-    "--allow-read",
-    "--allow-env",
-    main,
-  ], {
-    HOST: "127.0.0.1",
-    PORT: "0",
-    LOG_LEVEL: "info", // the "listening" line is info
+/** An instance as its own process, so it can be killed for real; quick heartbeats and grace. */
+function instance(redisUrl: string) {
+  return startServerProcess({
     REDIS_URL: redisUrl,
     REDIS_HEARTBEAT_MS: "100",
     RESUME_GRACE_MS: "1500",
-    ...env,
   });
-}
-
-async function ready(port: number): Promise<void> {
-  await until(async () => (await health(port)).code === 200, `instance on ${port} ready`, 10000);
 }
 
 /**
@@ -289,7 +273,7 @@ async function withTwoProcesses(
   const second = await instance(redis.url);
   const clients: TestClient[] = [];
   try {
-    await Promise.all([ready(first.port), ready(second.port)]);
+    await Promise.all([untilHealthy(first.port), untilHealthy(second.port)]);
     await fn(first, second, async (to) => {
       const c = await TestClient.connect(to);
       clients.push(c);

@@ -1,3 +1,5 @@
+import { until } from "./until.ts";
+
 /**
  * A one-shot HTTP GET over a raw loopback connection. fetch() pools
  * connections, and a pooled connection to a server process the test later
@@ -34,4 +36,13 @@ export async function health(port: number) {
     code: status,
     ...(JSON.parse(body) as { status: string; peers: number; reason?: string }),
   };
+}
+
+/** Waits until an instance's /healthz answers 200 (in a cluster: synced with Redis). */
+export async function untilHealthy(port: number, timeoutMs = 10000): Promise<void> {
+  await until(
+    async () => (await health(port).catch(() => ({ code: 0 }))).code === 200,
+    `the instance on port ${port} healthy`,
+    timeoutMs,
+  );
 }
