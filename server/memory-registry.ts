@@ -75,7 +75,7 @@ export class MemoryRegistry implements RoomRegistry {
 
   signal(from: Seat, to: string, data: SignalData): Promise<ErrorCode | undefined> {
     const target = this.#rooms.get(from.room)?.get(to);
-    if (!target || target === from) return Promise.resolve(ErrorCode.UnknownPeer);
+    if (!target) return Promise.resolve(ErrorCode.UnknownPeer);
     this.#deliver(target, { type: "signal", from: from.id, data });
     return Promise.resolve(undefined);
   }

@@ -61,7 +61,10 @@ export interface RoomRegistry {
    * issued. `undefined` when the token is unknown, spent or for another room.
    */
   resume(token: string, room: string, sink: SeatSink): Promise<Admission | ErrorCode | undefined>;
-  /** Relays to the one addressee in the sender's room, or `unknown-peer`. */
+  /**
+   * Relays to the one addressee in the sender's room, or `unknown-peer`.
+   * (The session refuses signals to oneself before they get here.)
+   */
   signal(from: Seat, to: string, data: SignalData): Promise<ErrorCode | undefined>;
   /** Chat to the whole room, the sender included, in one order for everyone. */
   chat(from: Seat, text: string): Promise<ErrorCode | undefined>;
