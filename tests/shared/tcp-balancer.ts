@@ -17,8 +17,12 @@ export function startBalancer(backends: number[]): TcpBalancer {
   let next = 0;
 
   async function connectBackend(): Promise<Deno.Conn | null> {
+    // Each client tries every backend once from its own starting point: with a
+    // shared counter, clients connecting at the same time could each skip the
+    // live backend and try the dead one twice.
+    const start = next++;
     for (let tried = 0; tried < balancer.backends.length; tried++) {
-      const port = balancer.backends[next++ % balancer.backends.length];
+      const port = balancer.backends[(start + tried) % balancer.backends.length];
       try {
         return await Deno.connect({ hostname: "127.0.0.1", port });
       } catch { /* down: try the next one */ }
