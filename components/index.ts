@@ -1,13 +1,19 @@
 /**
  * The bundle entry (`dist/video-room.js`): defines all four elements and
- * exports the classes and the core for scripting.
+ * exports the classes and the core for scripting. `<chat-panel>` comes from a
+ * chunk, defined once the page is idle (or sooner, when a room opens its chat):
+ * `customElements.whenDefined("chat-panel")` tells when.
  */
+import { loadChatPanel, whenIdle } from "./internal/chunks.ts";
+
 export { VideoRoom } from "./video-room/video-room.ts";
 export { PeerTile } from "./peer-tile/peer-tile.ts";
-export { ChatPanel } from "./chat-panel/chat-panel.ts";
+export type { ChatPanel } from "./chat-panel/chat-panel.ts";
 export { ScreenShareButton } from "./screen-share-button/screen-share-button.ts";
 export { RoomSession } from "./core/room-session.ts";
 export type { ChatEntry, Participant, RoomStatus } from "./core/room-session.ts";
 export type { RoomErrorDetail } from "./core/room-error.ts";
 export type { ChatMessageDetail, PeerSummary, VideoRoomEventMap } from "./internal/events.ts";
 export { DEFAULT_STRINGS, type RoomStrings } from "./internal/strings.ts";
+
+whenIdle(loadChatPanel);

@@ -6,7 +6,8 @@
  * - `&token=T` adds a room access token, for servers that require one;
  * - `&relay=1` sends media only through TURN (to check a TURN setup).
  */
-import "../components/video-room/video-room.ts";
+// The element comes from /dist/video-room.js, which the page loads as any embedder would.
+import type { VideoRoom } from "../components/video-room/video-room.ts";
 import { ROOM_PATTERN } from "../protocol/messages.ts";
 
 const NAME_KEY = "video-room-demo:name";
@@ -84,7 +85,7 @@ function showRoom(room: string, params: URLSearchParams): void {
   document.title = `${room} — video-room`;
   document.querySelector("#room-title")!.textContent = `Room ${room}`;
 
-  const el = document.createElement("video-room");
+  const el: VideoRoom = document.createElement("video-room");
   el.room = room;
   el.name = name ?? storedName();
   el.autojoin = name !== null;

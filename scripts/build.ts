@@ -1,8 +1,10 @@
 /**
  * Builds everything the server and package publish:
- * - dist/video-room.js: one minified ES module with every element, the core and Lit (+ map);
+ * - dist/video-room.js: the one script a page includes. It defines every element and holds what
+ *   the pre-join screen and a mesh call need; what only some rooms use (the chat panel, …) is in
+ *   dist/chunks/, loaded on demand by URLs relative to the entry (so it works from any origin);
  * - dist/modules/: per-element ES modules with Lit left external, for bundler users;
- * - dist/demo.js: the demo site's script;
+ * - dist/demo.js: the demo site's own script (the page loads the element from video-room.js);
  * - custom-elements.json: the elements' API, from their JSDoc.
  */
 import * as esbuild from "esbuild";
@@ -52,6 +54,8 @@ try {
       ...common,
       entryPoints: { "video-room": "components/index.ts" },
       outdir: "dist",
+      splitting: true,
+      chunkNames: "chunks/[name]-[hash]",
     }),
     esbuild.build({ ...common, entryPoints: { demo: "demo/demo-app.ts" }, outdir: "dist" }),
     esbuild.build({

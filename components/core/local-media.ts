@@ -18,6 +18,8 @@ export interface LocalMediaEvents extends Record<string, unknown> {
   track: { kind: "audio" | "video"; track: MediaStreamTrack | null };
   /** audio/video on/off changed. */
   change: void;
+  /** The list of cameras and microphones was replaced. */
+  devices: DeviceChoice;
   error: RoomErrorDetail;
 }
 
@@ -40,7 +42,14 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   hasVideo = false;
   audioDeviceId: string | undefined;
   videoDeviceId: string | undefined;
+  /**
+   * Cameras and microphones to choose from, once access was asked for (labels
+   * are hidden before). Replaced, never changed in place, when a device is
+   * plugged in or out.
+   */
+  devices: DeviceChoice | null = null;
   readonly #devices: MediaDevices | undefined;
+  readonly #onDeviceChange = () => void this.#refreshDevices();
   /** Bumped by stop(): a capture that resolves afterwards is released, not used. */
   #generation = 0;
 
@@ -90,7 +99,17 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.videoEnabled = this.hasVideo;
     this.emit("change", undefined);
     for (const e of errors) this.emit("error", e);
+    this.#devices.addEventListener?.("devicechange", this.#onDeviceChange);
+    await this.#refreshDevices();
     return errors;
+  }
+
+  /** The device id of the camera or microphone in use, if any. */
+  deviceInUse(kind: "audio" | "video"): string | undefined {
+    const track = kind === "audio"
+      ? this.stream.getAudioTracks()[0]
+      : this.stream.getVideoTracks()[0];
+    return track?.getSettings().deviceId;
   }
 
   /** Mutes or unmutes the microphone (the track keeps running: instant toggle). */
@@ -123,12 +142,15 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     }
   }
 
-  async listDevices(): Promise<DeviceChoice> {
-    const all = (await this.#devices?.enumerateDevices()) ?? [];
-    return {
+  async #refreshDevices(): Promise<void> {
+    const generation = this.#generation;
+    const all = (await this.#devices?.enumerateDevices().catch(() => [])) ?? [];
+    if (generation !== this.#generation) return; // stopped meanwhile
+    this.devices = {
       audioInputs: all.filter((d) => d.kind === "audioinput"),
       videoInputs: all.filter((d) => d.kind === "videoinput"),
     };
+    this.emit("devices", this.devices);
   }
 
   /** Switches camera or microphone live: peers get the new track without renegotiation. */
@@ -154,6 +176,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** Stops every track: camera light off, microphone released. */
   stop(): void {
     this.#generation++;
+    this.#devices?.removeEventListener?.("devicechange", this.#onDeviceChange);
     this.#removeTrack("audio");
     this.#removeTrack("video");
     this.audioEnabled = this.videoEnabled = false;

@@ -1,42 +1,22 @@
 import {
   type IceServer,
   LIMITS,
-  type MediaState,
   type PeerInfo,
   type ServerMessage,
 } from "../../protocol/messages.ts";
 import { charCount } from "../../protocol/parse-client-message.ts";
 import { Emitter } from "./emitter.ts";
-import { LocalMedia } from "./local-media.ts";
+import { type DeviceChoice, LocalMedia } from "./local-media.ts";
 import { type LinkSignal, PeerLink } from "./peer-link.ts";
 import { ClientErrorCode, type RoomErrorDetail } from "./room-error.ts";
-import { ScreenCapture } from "./screen-capture.ts";
+import { type ChatEntry, type Participant, Roster } from "./roster.ts";
+import type { ScreenCapture } from "./screen-capture.ts";
 import { type ReconnectPolicy, SignalingClient } from "./signaling-client.ts";
-import { SpeakingDetector } from "./speaking-detector.ts";
+import type { SpeakingDetector } from "./speaking-detector.ts";
+
+export type { ChatEntry, Participant };
 
 export type RoomStatus = "idle" | "connecting" | "joined" | "reconnecting" | "left" | "failed";
-
-/** Everything a view needs to draw one participant. */
-export interface Participant {
-  id: string;
-  name: string;
-  local: boolean;
-  state: MediaState;
-  /** Camera and microphone. */
-  stream: MediaStream | null;
-  /** A shared screen, when there is one. */
-  screen: MediaStream | null;
-  connection: RTCPeerConnectionState | "self";
-  speaking: boolean;
-}
-
-export interface ChatEntry {
-  from: string;
-  name: string;
-  text: string;
-  ts: number;
-  local: boolean;
-}
 
 export interface RoomSessionOptions {
   room: string;
@@ -82,12 +62,12 @@ const LOCAL_ID = "local";
 export class RoomSession extends Emitter<RoomSessionEvents> {
   status: RoomStatus = "idle";
   readonly media: LocalMedia;
-  readonly screen = new ScreenCapture();
-  readonly chat: ChatEntry[] = [];
+  /** The own screen share, loaded (as a chunk) on first use. */
+  #screen: ScreenCapture | null = null;
   /** The latest error, shown until the next successful step. */
   error: RoomErrorDetail | null = null;
   readonly #options: RoomSessionOptions;
-  readonly #participants = new Map<string, Participant>();
+  readonly #roster = new Roster();
   readonly #links = new Map<string, PeerLink>();
   /** Links kept alive across a server restart, by the peer's previous id. */
   readonly #orphans = new Map<string, PeerLink>();
@@ -104,7 +84,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   #iceServers: IceServer[] = [];
   #mediaStarted: Promise<unknown> | null = null;
   #name: string;
-  readonly #speaking: SpeakingDetector;
+  /**
+   * Speaking detection, loaded as a chunk: a call works without it, so it
+   * never delays the join. Every use goes through this promise, so calls
+   * keep their order.
+   */
+  #speaking: Promise<SpeakingDetector> | null = null;
   readonly #unsubscribe: Array<() => void> = [];
 
   constructor(options: RoomSessionOptions) {
@@ -112,14 +97,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.#options = options;
     this.#name = options.name;
     this.media = new LocalMedia(options.mediaDevices);
-    this.#speaking = new SpeakingDetector((id, speaking) => {
-      const p = id === LOCAL_ID ? this.self : this.#participants.get(id);
-      if (p && p.speaking !== speaking) {
-        p.speaking = speaking;
-        this.#changed();
-      }
-    });
-    this.#participants.set(LOCAL_ID, {
+    this.#roster.set({
       id: LOCAL_ID,
       name: options.name,
       local: true,
@@ -130,19 +108,20 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       speaking: false,
     });
     this.#unsubscribe.push(
+      this.#roster.on("change", () => this.#changed()),
       this.media.on("track", ({ kind, track }) => {
         for (const link of this.#allLinks()) void link.replaceTrack(kind, track);
         // The only moment the analyser needs rebuilding: a new (or no) microphone track.
-        if (kind === "audio") this.#speaking.watch(LOCAL_ID, this.media.stream);
+        if (kind === "audio") this.#watchSpeaking(LOCAL_ID, this.media.stream);
       }),
       this.media.on("change", () => this.#localStateChanged()),
+      this.media.on("devices", () => this.#changed()),
       this.media.on("error", (e) => this.#error(e)),
-      this.screen.on("change", (stream) => this.#screenChanged(stream)),
     );
   }
 
   get self(): Participant {
-    return this.#participants.get(LOCAL_ID)!;
+    return this.#roster.get(LOCAL_ID)!;
   }
 
   get selfId(): string | null {
@@ -153,9 +132,29 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.#name;
   }
 
-  /** Everyone, self first, in join order. */
-  get participants(): Participant[] {
-    return [...this.#participants.values()];
+  /** Everyone, self first, in join order: a new array (of new objects where changed) after every change. */
+  get participants(): readonly Participant[] {
+    return this.#roster.participants;
+  }
+
+  /** The chat log, oldest first: a new array after every message. */
+  get chat(): readonly ChatEntry[] {
+    return this.#roster.chat;
+  }
+
+  /** Cameras and microphones to choose from: a new object whenever the list changes. */
+  get devices(): DeviceChoice | null {
+    return this.media.devices;
+  }
+
+  /** The device id of the camera or microphone in use, if any. */
+  deviceInUse(kind: "audio" | "video"): string | undefined {
+    return this.media.deviceInUse(kind);
+  }
+
+  /** Switches camera or microphone live; peers get the new track without renegotiation. */
+  useDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
+    return this.media.useDevice(kind, deviceId);
   }
 
   /** Starts camera and microphone (the pre-join preview). Safe to call again. */
@@ -171,7 +170,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       return;
     }
     this.#name = name;
-    this.self.name = name;
+    this.#roster.update(LOCAL_ID, { name });
     this.error = null;
     this.#setStatus("connecting");
     await this.startMedia();
@@ -197,7 +196,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** Leaves: tells the others, closes every connection; local media stays for a rejoin. */
   leave(): void {
     if (this.status === "idle" || this.status === "left") return;
-    this.screen.stop();
+    this.#screen?.stop();
     this.#signaling?.leave();
     this.#signaling = null;
     this.#closeAllLinks();
@@ -208,7 +207,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   close(): void {
     this.leave();
     this.media.stop();
-    this.#speaking.close();
+    void this.#speaking?.then((d) => d.close());
     for (const off of this.#unsubscribe.splice(0)) off();
     this.removeAllListeners();
   }
@@ -221,13 +220,25 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.media.setVideoEnabled(on);
   }
 
+  /** The own shared screen, while sharing. */
+  get screenStream(): MediaStream | null {
+    return this.#screen?.stream ?? null;
+  }
+
   async startScreenShare(): Promise<void> {
-    const err = await this.screen.start();
+    if (!this.#screen) {
+      const { ScreenCapture } = await import("./screen-capture.ts");
+      if (!this.#screen) {
+        this.#screen = new ScreenCapture();
+        this.#unsubscribe.push(this.#screen.on("change", (s) => this.#screenChanged(s)));
+      }
+    }
+    const err = await this.#screen.start();
     if (err) this.#error(err);
   }
 
   stopScreenShare(): void {
-    this.screen.stop();
+    this.#screen?.stop();
   }
 
   /** Sends a chat message; false (and an error) when it cannot be sent. */
@@ -268,7 +279,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         if (msg.resumed) {
           // Our seat, back: keep the live links; forget whoever left while we were away.
           const here = new Set(msg.peers.map((p) => p.id));
-          for (const id of this.#participants.keys()) {
+          for (const { id } of this.#roster.participants) {
             if (id !== LOCAL_ID && !here.has(id)) this.#removePeer(id);
           }
         }
@@ -299,14 +310,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       case "signal":
         this.#onSignal(msg.from, msg.data as SessionSignal);
         return;
-      case "peer-state": {
-        const p = this.#participants.get(msg.id);
-        if (p) {
-          p.state = msg.state;
-          this.#changed();
-        }
+      case "peer-state":
+        this.#roster.update(msg.id, { state: msg.state });
         return;
-      }
       case "peer-left":
         this.#removePeer(msg.id);
         return;
@@ -318,9 +324,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           ts: msg.ts,
           local: msg.from === this.selfId,
         };
-        this.chat.push(entry);
+        this.#roster.addChat(entry);
         this.emit("chat", entry);
-        this.#changed();
         return;
       }
       case "error":
@@ -339,7 +344,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   #addPeer(peer: PeerInfo, initiator: boolean): Participant {
     clearTimeout(this.#pendingPeers.get(peer.id)?.timer);
     this.#pendingPeers.delete(peer.id);
-    let p = this.#participants.get(peer.id);
+    let p = this.#roster.get(peer.id);
     if (!p) {
       p = {
         id: peer.id,
@@ -351,26 +356,22 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         connection: "new",
         speaking: false,
       };
-      this.#participants.set(peer.id, p);
+      this.#roster.set(p);
       this.emit("peer-joined", p);
     }
     // The newcomer offers; the others answer when the offer arrives.
     if (initiator) this.#createLink(peer.id, true);
-    this.#changed();
     return p;
   }
 
   #removePeer(id: string): void {
     this.#links.get(id)?.close();
     this.#links.delete(id);
-    this.#speaking.unwatch(id);
+    this.#unwatchSpeaking(id);
     clearTimeout(this.#pendingPeers.get(id)?.timer);
     this.#pendingPeers.delete(id);
-    const p = this.#participants.get(id);
-    if (!p) return;
-    this.#participants.delete(id);
-    this.emit("peer-left", p);
-    this.#changed();
+    const p = this.#roster.remove(id);
+    if (p) this.emit("peer-left", p);
   }
 
   #onSignal(from: string, data: SessionSignal): void {
@@ -380,7 +381,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (!link) {
       const pending = this.#pendingPeers.get(from);
       if (pending) this.#addPeer(pending.peer, false);
-      else if (!this.#participants.has(from)) return; // not in our room as far as we know
+      else if (!this.#roster.has(from)) return; // not in our room as far as we know
       link = this.#createLink(from, false);
     }
     void link.signal(data);
@@ -398,7 +399,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     });
     this.#links.set(id, link);
     this.#wireLink(link);
-    const screen = this.screen.stream;
+    const screen = this.screenStream;
     if (screen) link.addScreen(screen.getVideoTracks()[0], screen);
     return link;
   }
@@ -415,24 +416,21 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     });
     link.on("stream", ({ role, stream }) => {
       const id = idOf();
-      const p = id && this.#participants.get(id);
-      if (!p) return;
-      if (role === "screen") p.screen = stream;
+      if (!id || !this.#roster.has(id)) return;
+      if (role === "screen") this.#roster.update(id, { screen: stream });
       else {
-        p.stream = stream;
-        this.#speaking.watch(p.id, stream);
+        this.#roster.update(id, { stream });
+        this.#watchSpeaking(id, stream);
       }
-      this.#changed();
     });
     link.on("stream-removed", ({ stream }) => {
       const id = idOf();
-      const p = id && this.#participants.get(id);
+      const p = id && this.#roster.get(id);
       if (!p) return;
-      if (p.screen === stream) p.screen = null;
-      if (p.stream === stream) p.stream = null;
-      this.#changed();
+      if (p.screen === stream) this.#roster.update(p.id, { screen: null });
+      if (p.stream === stream) this.#roster.update(p.id, { stream: null });
     });
-    const nameOf = () => this.#participants.get(idOf() ?? "")?.name ?? "a participant";
+    const nameOf = () => this.#roster.get(idOf() ?? "")?.name ?? "a participant";
     link.on("ice-error", ({ code, url }) => {
       // 401/403 from a TURN server: the credentials are wrong or expired.
       if (url.startsWith("turn") && (code === 401 || code === 403)) {
@@ -450,16 +448,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     link.on("state", (state) => {
       if (state === "connected") this.#adaptVideo();
       const id = idOf();
-      const p = id && this.#participants.get(id);
-      if (!p || p.connection === state) return;
-      p.connection = state;
+      const p = id && this.#roster.get(id);
+      if (!p || !this.#roster.update(p.id, { connection: state })) return;
       if (state === "failed") {
         this.#error({
           code: ClientErrorCode.ConnectionFailed,
           message: `Cannot reach ${p.name}: the connection failed; retrying`,
         });
       }
-      this.#changed();
     });
   }
 
@@ -516,17 +512,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     clearTimeout(pending?.timer);
     this.#pendingPeers.delete(newId);
     this.#links.set(newId, link);
-    const p = this.#participants.get(oldId);
+    const p = this.#roster.get(oldId);
     if (p) {
-      this.#participants.delete(oldId);
-      p.id = newId;
-      if (pending) p.state = pending.peer.state;
-      this.#participants.set(newId, p);
-      this.#speaking.unwatch(oldId);
-      if (p.stream) this.#speaking.watch(newId, p.stream);
+      this.#roster.rename(oldId, newId, pending ? { state: pending.peer.state } : {});
+      this.#unwatchSpeaking(oldId);
+      if (p.stream) this.#watchSpeaking(newId, p.stream);
     }
     if (this.#orphans.size === 0) clearTimeout(this.#orphanTimer);
-    this.#changed();
   }
 
   #dropOrphans(): void {
@@ -563,23 +555,36 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       if (stream) link.addScreen(stream.getVideoTracks()[0], stream);
       else link.removeScreen();
     }
-    this.self.screen = stream;
+    this.#roster.update(LOCAL_ID, { screen: stream });
     this.emit("screen-share", stream !== null);
     this.#localStateChanged();
   }
 
   #localStateChanged(): void {
-    this.self.state = {
-      audio: this.media.audioEnabled,
-      video: this.media.videoEnabled,
-      screen: this.screen.stream !== null,
-    };
+    this.#roster.update(LOCAL_ID, {
+      state: {
+        audio: this.media.audioEnabled,
+        video: this.media.videoEnabled,
+        screen: this.screenStream !== null,
+      },
+    });
     this.#sendState();
-    this.#changed();
+    this.#changed(); // the toggles read LocalMedia, which the roster does not hold
   }
 
   #sendState(): void {
     this.#signaling?.send({ type: "state", state: { ...this.self.state } });
+  }
+
+  #watchSpeaking(id: string, stream: MediaStream): void {
+    this.#speaking ??= import("./speaking-detector.ts").then(({ SpeakingDetector }) =>
+      new SpeakingDetector((key, speaking) => this.#roster.update(key, { speaking }))
+    );
+    void this.#speaking.then((d) => d.watch(id, stream));
+  }
+
+  #unwatchSpeaking(id: string): void {
+    void this.#speaking?.then((d) => d.unwatch(id));
   }
 
   #setStatus(status: RoomStatus): void {

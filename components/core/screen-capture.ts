@@ -1,14 +1,10 @@
+import { canShareScreen } from "./can-share-screen.ts";
 import { Emitter } from "./emitter.ts";
 import { ClientErrorCode, mediaError, type RoomErrorDetail } from "./room-error.ts";
 
 export interface ScreenCaptureEvents extends Record<string, unknown> {
   /** Sharing began (stream) or ended (null), however it ended. */
   change: MediaStream | null;
-}
-
-/** Whether this browser can share a screen at all (most phones cannot). */
-export function canShareScreen(): boolean {
-  return typeof globalThis.navigator?.mediaDevices?.getDisplayMedia === "function";
 }
 
 /**

@@ -31,6 +31,11 @@ export const icons = {
   chat: icon(svg`
     <path d="M4 5h16v11H9l-5 4z" />
   `),
+  settings: icon(svg`
+    <path d="M4 7h9M19 7h1M4 17h1M11 17h9" />
+    <circle cx="16" cy="7" r="3" />
+    <circle cx="8" cy="17" r="3" />
+  `),
   leave: icon(svg`
     <path d="M10 17l-5-5 5-5M5 12h11M14 4h5v16h-5" />
   `),

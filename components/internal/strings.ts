@@ -35,6 +35,7 @@ export const DEFAULT_STRINGS = {
   charactersLeft: "{n} characters left",
   participants: "Participants",
   dismiss: "Dismiss",
+  settings: "Settings",
 } as const;
 
 export type StringKey = keyof typeof DEFAULT_STRINGS;

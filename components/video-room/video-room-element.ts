@@ -1,11 +1,10 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { ROOM_PATTERN } from "../../protocol/messages.ts";
-import type { DeviceChoice } from "../core/local-media.ts";
 import type { RoomErrorDetail } from "../core/room-error.ts";
 import type { Participant, RoomSession, RoomStatus } from "../core/room-session.ts";
-import "../chat-panel/chat-panel.ts";
 import "../peer-tile/peer-tile.ts";
 import "../screen-share-button/screen-share-button.ts";
+import { loadChatPanel } from "../internal/chunks.ts";
 import { fire, type PeerSummary } from "../internal/events.ts";
 import { icons } from "../internal/icons.ts";
 import { RoomController } from "../internal/room-controller.ts";
@@ -80,7 +79,7 @@ export class VideoRoom extends LitElement {
     _unread: { state: true },
     _draftName: { state: true },
     _dismissed: { state: true },
-    _devices: { state: true },
+    _settingsOpen: { state: true },
   };
 
   /** The room to join (1–64 of A–Z, a–z, 0–9, `_`, `-`). Required. */
@@ -106,7 +105,7 @@ export class VideoRoom extends LitElement {
   /** @internal */
   declare _dismissed: RoomErrorDetail | null;
   /** @internal */
-  declare _devices: DeviceChoice | null;
+  declare _settingsOpen: boolean;
 
   readonly #room = new RoomController(this, (session) => this.#forward(session));
 
@@ -122,7 +121,7 @@ export class VideoRoom extends LitElement {
     this._unread = 0;
     this._draftName = "";
     this._dismissed = null;
-    this._devices = null;
+    this._settingsOpen = false;
   }
 
   /** `idle` (pre-join), `connecting`, `joined`, `reconnecting`, `left` or `failed`. */
@@ -187,16 +186,8 @@ export class VideoRoom extends LitElement {
     queueMicrotask(() => {
       if (!this.isConnected || this.#room.session) return;
       if (this.autojoin) void this.join();
-      else void this.#preview();
+      else void this.#session()?.startMedia(); // the pre-join preview
     });
-  }
-
-  /** Camera preview and device lists for the pre-join screen. */
-  async #preview(): Promise<void> {
-    const session = this.#session();
-    await session?.startMedia();
-    // Device labels are only readable once the user has granted access.
-    if (session) this._devices = await session.media.listDevices();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -299,25 +290,51 @@ export class VideoRoom extends LitElement {
     return nothing;
   }
 
+  /**
+   * Title, camera preview with its toggles, then name and Join. The preview is
+   * what gives way when the element is short, so the name field and Join stay
+   * in view in a small embed; device pickers wait behind "Settings".
+   */
   #renderPrejoin(session: RoomSession | null) {
     const s = this.strings;
     const self = session?.self;
+    const devices = session?.devices;
     return html`
       <div part="prejoin">
         <h2>${t(s, "joinTitle")}</h2>
-        ${self
-          ? html`
-            <peer-tile
-              part="preview"
-              local
-              .name=${this._draftName || this.name}
-              .stream=${self.stream}
-              ?video-off=${!self.state.video}
-              ?audio-muted=${!self.state.audio}
-              .strings=${s}
-            ></peer-tile>
-          `
-          : nothing}
+        <div class="preview">
+          ${self
+            ? html`
+              <peer-tile
+                part="preview"
+                local
+                .name=${this._draftName || this.name}
+                .stream=${self.stream}
+                ?video-off=${!self.state.video}
+                ?audio-muted=${!self.state.audio}
+                .strings=${s}
+              ></peer-tile>
+            `
+            : nothing}
+          <div class="row">
+            ${this.#renderMediaToggles(session)}
+            <button
+              part="control"
+              type="button"
+              aria-expanded=${this._settingsOpen ? "true" : "false"}
+              aria-controls="devices"
+              @click=${() => (this._settingsOpen = !this._settingsOpen)}
+            >${icons.settings}<span>${t(s, "settings")}</span></button>
+          </div>
+          ${this._settingsOpen
+            ? html`
+              <div id="devices" class="devices">
+                ${this.#deviceSelect("camera", "video", devices?.videoInputs)}
+                ${this.#deviceSelect("microphone", "audio", devices?.audioInputs)}
+              </div>
+            `
+            : nothing}
+        </div>
         <form @submit=${this.#onJoinSubmit}>
           <label>
             ${t(s, "yourName")}
@@ -330,9 +347,6 @@ export class VideoRoom extends LitElement {
               @input=${(e: Event) => (this._draftName = (e.target as HTMLInputElement).value)}
             />
           </label>
-          <div class="row">${this.#renderMediaToggles(session)}</div>
-          ${this.#deviceSelect("camera", "video", this._devices?.videoInputs)}
-          ${this.#deviceSelect("microphone", "audio", this._devices?.audioInputs)}
           <button class="primary" type="submit">${t(s, "join")}</button>
         </form>
       </div>
@@ -371,21 +385,17 @@ export class VideoRoom extends LitElement {
 
   /**
    * A choice of camera or microphone, switched live (no renegotiation). Shown
-   * (disabled) before the lists arrive, so the Join button below never moves
-   * under a pointer that is about to click it.
+   * (disabled) until the list arrives, so nothing moves under the pointer.
    */
   #deviceSelect(label: "camera" | "microphone", kind: "audio" | "video", list?: MediaDeviceInfo[]) {
-    const media = this.#room.session?.media;
+    const session = this.#room.session;
     if (list && !list.length) return nothing;
-    const track = kind === "audio"
-      ? media?.stream.getAudioTracks()[0]
-      : media?.stream.getVideoTracks()[0];
-    const current = track?.getSettings().deviceId;
+    const current = session?.deviceInUse(kind);
     return html`
       <label>
         ${t(this.strings, label)}
         <select ?disabled=${!list} @change=${(e: Event) =>
-          media?.useDevice(kind, (e.target as HTMLSelectElement).value)}>
+          session?.useDevice(kind, (e.target as HTMLSelectElement).value)}>
           ${(list ?? [{ deviceId: "", label: "…" }]).map((d, i) =>
             html`
               <option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label ||
@@ -456,7 +466,7 @@ export class VideoRoom extends LitElement {
         ${this.#renderMediaToggles(session)}
         <screen-share-button
           .strings=${s}
-          ?sharing=${session.screen.stream !== null}
+          ?sharing=${session.screenStream !== null}
           ?disabled=${!joined}
           @screen-share-toggle=${this.#onScreenToggle}
         ></screen-share-button>
@@ -516,6 +526,7 @@ export class VideoRoom extends LitElement {
     this._chatOpen = !this._chatOpen;
     if (this._chatOpen) {
       this._unread = 0;
+      await loadChatPanel(); // usually loaded already, at idle time
       await this.updateComplete;
       this.renderRoot.querySelector("chat-panel")?.focus();
     }

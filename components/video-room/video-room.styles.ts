@@ -130,7 +130,8 @@ export const videoRoomStyles = css`
     background: var(--_danger);
     color: #fff;
   }
-  [part~="control"][aria-pressed="true"].chat {
+  [part~="control"][aria-pressed="true"].chat,
+  [part~="control"][aria-expanded="true"] {
     background: var(--_accent);
     color: #fff;
   }
@@ -193,29 +194,55 @@ export const videoRoomStyles = css`
     gap: 16px;
     text-align: center;
   }
-  /* A column that scrolls when the embed is short; nothing in it ever shrinks. */
+  /*
+  * Pre-join: title, preview, form. The preview row is what gives way (down to
+  * a strip) when the element is short, so the name field and Join stay in
+  * view in a small embed. Wide elements put the form beside the preview.
+  */
+  [part="base"] {
+    container-type: inline-size;
+  }
   [part="prejoin"] {
     flex: 1;
     min-height: 0;
     overflow-y: auto;
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    gap: 16px;
+    display: grid;
+    grid-template:
+      "title" auto
+      "preview" minmax(96px, max-content)
+      "form" auto / minmax(0, 480px);
+    place-content: center;
+    gap: 12px;
     text-align: center;
   }
-  [part="prejoin"] > * {
-    flex-shrink: 0;
-    width: min(100%, 480px);
+  @container (min-width: 640px) {
+    [part="prejoin"] {
+      grid-template:
+        "preview title" 1fr
+        "preview form" 1fr / minmax(0, 480px) minmax(200px, 280px);
+      column-gap: 24px;
+    }
+    [part="prejoin"] h2 {
+      align-self: end;
+    }
+    [part="prejoin"] form {
+      align-self: start;
+    }
+  }
+  [part="prejoin"] h2 {
+    grid-area: title;
+  }
+  .preview {
+    grid-area: preview;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+    justify-content: center;
+    gap: 8px;
   }
   [part="preview"] {
-    max-height: 45%; /* short embeds keep the Join button in view */
-  }
-  [part="prejoin"] > :first-child {
-    margin-top: auto;
-  }
-  [part="prejoin"] > :last-child {
-    margin-bottom: auto;
+    flex: 0 1 auto;
+    min-height: 48px;
   }
   [part="prejoin"] h2,
   .screen-message p {
@@ -223,13 +250,19 @@ export const videoRoomStyles = css`
     font-size: 1.2em;
   }
   [part="prejoin"] form {
+    grid-area: form;
     display: grid;
     gap: 10px;
   }
-  [part="prejoin"] .row {
+  .row {
     display: flex;
+    flex-wrap: wrap;
     gap: 8px;
     justify-content: center;
+  }
+  .devices {
+    display: grid;
+    gap: 8px;
   }
   label {
     display: grid;

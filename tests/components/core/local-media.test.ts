@@ -1,6 +1,7 @@
 /// <reference path="../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
 import { LocalMedia } from "../../../components/core/local-media.ts";
+import { until } from "../test-helpers.ts";
 
 describe("LocalMedia", () => {
   it("starts camera and microphone; mute keeps the track, camera off stops it", async () => {
@@ -30,7 +31,7 @@ describe("LocalMedia", () => {
   it("lists devices and switches the camera live", async () => {
     const media = new LocalMedia();
     await media.start();
-    const { audioInputs, videoInputs } = await media.listDevices();
+    const { audioInputs, videoInputs } = media.devices!;
     expect(audioInputs.length).to.be.greaterThan(0);
     expect(videoInputs.length).to.be.greaterThan(0);
     const before = media.stream.getVideoTracks()[0];
@@ -40,6 +41,38 @@ describe("LocalMedia", () => {
     expect(swapped).to.equal(media.stream.getVideoTracks()[0]);
     expect(before.readyState).to.equal("ended");
     media.stop();
+  });
+
+  it("a device plugged in later: the list is replaced, not changed in place", async () => {
+    const real = navigator.mediaDevices;
+    let extra: MediaDeviceInfo[] = [];
+    const target = new EventTarget();
+    // The real devices plus whatever the test "plugs in"; events from our own target.
+    const devices = Object.assign(target, {
+      getUserMedia: (c: MediaStreamConstraints) => real.getUserMedia(c),
+      enumerateDevices: async () => [...(await real.enumerateDevices()), ...extra],
+    }) as unknown as MediaDevices;
+    const media = new LocalMedia(devices);
+    await media.start();
+    const before = media.devices!;
+    const lists: unknown[] = [];
+    media.on("devices", (d) => lists.push(d));
+    extra = [{
+      deviceId: "usb-headset",
+      groupId: "g",
+      kind: "audioinput",
+      label: "USB headset",
+      toJSON() {},
+    }];
+    target.dispatchEvent(new Event("devicechange"));
+    await until(() => lists.length === 1, "a new device list");
+    expect(media.devices).to.not.equal(before);
+    expect(media.devices!.audioInputs.map((d) => d.label)).to.include("USB headset");
+    expect(before.audioInputs.map((d) => d.label)).to.not.include("USB headset");
+    media.stop();
+    target.dispatchEvent(new Event("devicechange"));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lists).to.have.length(1); // stopped: no longer listening
   });
 
   it("stopped while the browser is still asking: the tracks are released, not kept", async () => {

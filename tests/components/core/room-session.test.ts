@@ -51,6 +51,25 @@ describe("RoomSession", () => {
     await until(async () => (await framesDecoded(link.pc)) > before + 5, "video after camera on");
   });
 
+  it("what views read changes by replacement: participants, their state, the chat", async () => {
+    const [a, b] = await connectedPair(["Ana", "Bo"], sessions);
+    await until(() => remote(b)!.state.audio, "a's state at b");
+    const list = b.participants;
+    const ana = remote(b)!;
+    const self = b.self;
+    const chat = b.chat;
+    a.toggleAudio(false);
+    await until(() => remote(b)!.state.audio === false, "mute at b");
+    expect(b.participants).to.not.equal(list);
+    expect(remote(b)).to.not.equal(ana);
+    expect(ana.state.audio).to.be.true; // the object a view already holds is untouched
+    expect(b.self).to.equal(self); // unchanged participants keep their identity
+    a.sendChat("hi");
+    await until(() => b.chat.length === 1, "chat at b");
+    expect(b.chat).to.not.equal(chat);
+    expect(chat).to.have.length(0);
+  });
+
   it("screen share shows as its own stream at the far side and ends cleanly", async () => {
     const [a, b] = await connectedPair(["A", "B"], sessions);
     const events: boolean[] = [];
@@ -60,11 +79,11 @@ describe("RoomSession", () => {
     expect(remote(b)!.stream).to.not.equal(remote(b)!.screen);
     await until(() => remote(b)!.state.screen, "screen state at b");
     // As if the user pressed the browser's own "Stop sharing".
-    a.screen.stream!.getVideoTracks()[0].stop();
-    a.screen.stream?.getVideoTracks()[0].dispatchEvent(new Event("ended"));
+    a.screenStream!.getVideoTracks()[0].stop();
+    a.screenStream?.getVideoTracks()[0].dispatchEvent(new Event("ended"));
     await until(() => !remote(b)!.screen, "screen gone at b");
     expect(events).to.deep.equal([true, false]);
-    expect(a.screen.stream).to.equal(null);
+    expect(a.screenStream).to.equal(null);
   });
 
   it("chat reaches everyone in one order", async () => {

@@ -66,15 +66,20 @@ describe("<video-room>", () => {
     el.leave();
   });
 
-  it("pre-join lists cameras and microphones and switches live", async () => {
+  it("pre-join: Settings shows the cameras and microphones, which switch live", async () => {
     const el = await fixture<VideoRoom>(
       html`<video-room room=${uniqueRoom()} server=${await signalingUrl()}></video-room>`,
     );
-    // Present (disabled) from the start so nothing shifts; filled once access is granted.
-    expect($$<HTMLSelectElement>(el, "select")).to.have.length(2);
+    // Behind a toggle, so a small embed keeps the name field and Join in view.
+    expect($$<HTMLSelectElement>(el, "select")).to.have.length(0);
+    const settings = control(el, "Settings");
+    expect(settings.getAttribute("aria-expanded")).to.equal("false");
+    settings.click();
+    await el.updateComplete;
+    expect(settings.getAttribute("aria-expanded")).to.equal("true");
     const selects = await until(() => {
       const found = $$<HTMLSelectElement>(el, "select");
-      return found.every((s) => !s.disabled) && found;
+      return found.length === 2 && found.every((s) => !s.disabled) && found;
     }, "device lists");
     const [camera, mic] = selects;
     expect(camera.closest("label")!.textContent).to.contain("Camera");
@@ -88,6 +93,37 @@ describe("<video-room>", () => {
     expect(el.localStream!.getAudioTracks()[0].getSettings().deviceId).to.equal(other.value);
     expect(before.readyState).to.equal("ended");
     await expect(el).to.be.accessible();
+  });
+
+  it("pre-join: a microphone plugged in while Settings is open appears in the list", async () => {
+    let extra: MediaDeviceInfo[] = [];
+    const original = MediaDevices.prototype.enumerateDevices;
+    MediaDevices.prototype.enumerateDevices = async function () {
+      return [...(await original.call(this)), ...extra];
+    };
+    try {
+      const el = await fixture<VideoRoom>(
+        html`<video-room room=${uniqueRoom()} server=${await signalingUrl()}></video-room>`,
+      );
+      control(el, "Settings").click();
+      const mic = await until(() => {
+        const s = $$<HTMLSelectElement>(el, "select")[1];
+        return s && !s.disabled && s;
+      }, "microphone list");
+      const count = mic.options.length;
+      extra = [{
+        deviceId: "usb-headset",
+        groupId: "g",
+        kind: "audioinput",
+        label: "USB headset",
+        toJSON() {},
+      }];
+      navigator.mediaDevices.dispatchEvent(new Event("devicechange"));
+      await until(() => mic.options.length === count + 1, "the new microphone listed");
+      expect([...mic.options].map((o) => o.textContent)).to.include("USB headset");
+    } finally {
+      MediaDevices.prototype.enumerateDevices = original;
+    }
   });
 
   it("two rooms meet: tiles, events, properties, accessibility", async () => {
@@ -135,7 +171,10 @@ describe("<video-room>", () => {
     await b.updateComplete;
     expect(chatButton.getAttribute("aria-pressed")).to.equal("true");
     expect($(b, '[part="badge"]')).to.equal(null);
-    const panel = $<ChatPanel>(b, "chat-panel")!;
+    const panel = await until(
+      () => $<ChatPanel>(b, "chat-panel")?.shadowRoot && $<ChatPanel>(b, "chat-panel")!,
+      "the chat panel",
+    );
     await panel.updateComplete;
     const text = panel.shadowRoot!.querySelector('[part="text"]')!;
     expect(text.textContent).to.equal("<img src=x onerror=alert(1)> hi");
@@ -149,6 +188,32 @@ describe("<video-room>", () => {
     a.addEventListener("chat-message", (e) => atAna.push(`${e.detail.name}: ${e.detail.text}`));
     ta.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", cancelable: true }));
     await until(() => atAna.includes("Bo: hello Ana"), "Bo's reply at Ana");
+    a.leave();
+    b.leave();
+  });
+
+  it("chat: a panel that is already open shows new messages as they arrive", async () => {
+    const { a, b } = await twoRooms();
+    const panelOf = async (el: VideoRoom) => {
+      control(el, "Chat").click();
+      return await until(
+        () => $<ChatPanel>(el, "chat-panel")?.shadowRoot && $<ChatPanel>(el, "chat-panel")!,
+        "an open chat panel",
+      );
+    };
+    const shown = (panel: ChatPanel) =>
+      [...panel.shadowRoot!.querySelectorAll('[part="text"]')].map((t) => t.textContent);
+    const [atA, atB] = [await panelOf(a), await panelOf(b)];
+    expect(shown(atB)).to.deep.equal([]);
+    a.sendChat("Hello Bo");
+    // The panel is open and nothing else happens on Bo's side: it must update by itself.
+    await until(() => shown(atB).length === 1, "the message in Bo's open panel");
+    expect(shown(atB)).to.deep.equal(["Hello Bo"]);
+    await until(() => shown(atA).length === 1, "the message in Ana's open panel");
+    b.sendChat("Hi Ana");
+    await until(() => shown(atA).length === 2, "the reply in Ana's open panel");
+    expect(shown(atA)).to.deep.equal(["Hello Bo", "Hi Ana"]);
+    expect($(b, '[part="badge"]')).to.equal(null); // read as it arrived
     a.leave();
     b.leave();
   });
