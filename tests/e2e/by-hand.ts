@@ -1,0 +1,109 @@
+/**
+ * Using the rendered room as a person does: controls found by their role and
+ * accessible name (through shadow roots, as a screen reader finds them),
+ * clicked with the mouse, text typed on the keyboard. And what a person sees:
+ * read from the rendered DOM, never from element properties.
+ */
+import type { Page } from "puppeteer-core";
+
+/** A button found by its accessible name, as a person (or screen reader) finds it. */
+export function button(page: Page, name: string) {
+  return page.locator(`::-p-aria([name="${name}"][role="button"])`);
+}
+
+/** Clicks the button with this accessible name: a real mouse click on its rendered box. */
+export async function press(page: Page, name: string): Promise<void> {
+  await button(page, name).setTimeout(10000).click();
+}
+
+/** Clicks into the text field with this label and types, key by key. */
+export async function typeInto(page: Page, label: string, text: string): Promise<void> {
+  await page.locator(`::-p-aria([name="${label}"][role="textbox"])`).setTimeout(10000).click();
+  await page.keyboard.type(text);
+}
+
+/** The focused element, looking into shadow roots. */
+export function focusedElement(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el) return "";
+    const label = el.getAttribute("aria-label") ??
+      (el as HTMLInputElement).labels?.[0]?.textContent;
+    return `${el.localName}${el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : ""} ${
+      (label ?? el.textContent ?? "").trim()
+    }`;
+  });
+}
+
+/** Presses Tab until `matches` the focused element (at most `limit` times). */
+export async function tabTo(page: Page, matches: (focused: string) => boolean, limit = 20) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    if (matches(await focusedElement(page))) return;
+  }
+  throw new Error(`Tab never reached the wanted control (last: ${await focusedElement(page)})`);
+}
+
+/** One tile as it looks on screen. */
+export interface ShownTile {
+  /** The visible name label, e.g. "Ana", "Ana (you)", "Ana's screen". */
+  label: string;
+  /** Accessible names of the indicators shown, e.g. ["Microphone off"]. */
+  indicators: string[];
+  /** The initials shown instead of video, or null when video shows. */
+  avatar: string | null;
+  /** Its video has a picture and its clock moves. */
+  playing: boolean;
+  screen: boolean;
+}
+
+/** Every tile on the page's call screen, read from what is rendered. */
+export function shownTiles(page: Page): Promise<ShownTile[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector("video-room")?.shadowRoot;
+    return [...(root?.querySelectorAll("peer-tile:not([part=preview])") ?? [])].map((tile) => {
+      const r = tile.shadowRoot!;
+      const video = r.querySelector("video");
+      const avatar = r.querySelector('[part="avatar"]');
+      return {
+        label: r.querySelector('[part="label"] .name')?.textContent?.trim() ?? "",
+        indicators: [...r.querySelectorAll('[part="indicator"]')].map((i) =>
+          i.getAttribute("aria-label") ?? ""
+        ),
+        avatar: avatar && avatar.getClientRects().length > 0 ? avatar.textContent!.trim() : null,
+        playing: !!video && !video.hidden && video.videoWidth > 0 && video.currentTime > 0,
+        screen: tile.hasAttribute("screen"),
+      };
+    });
+  });
+}
+
+/** The chat panel's messages as shown: name, text, and the text's markup. */
+export function shownChat(page: Page): Promise<{ name: string; text: string; html: string }[]> {
+  return page.evaluate(() => {
+    const panel = document.querySelector("video-room")?.shadowRoot?.querySelector("chat-panel");
+    return [...(panel?.shadowRoot?.querySelectorAll('[part="message"]') ?? [])].map((m) => ({
+      name: m.querySelector(".who")?.textContent ?? "",
+      text: m.querySelector('[part="text"]')?.textContent ?? "",
+      html: m.querySelector('[part="text"]')?.innerHTML ?? "",
+    }));
+  });
+}
+
+/** Text shown in the room outside the tiles: notices, the left/failed screen. */
+export function shownText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const root = document.querySelector("video-room")?.shadowRoot;
+    return [...(root?.querySelectorAll('[part="banner"], .screen-message') ?? [])]
+      .map((e) => e.textContent?.replace(/\s+/g, " ").trim()).join(" | ");
+  });
+}
+
+/** The unread badge on the Chat button, or null when none shows. */
+export function shownBadge(page: Page): Promise<string | null> {
+  return page.evaluate(() =>
+    document.querySelector("video-room")?.shadowRoot?.querySelector('[part="badge"]')
+      ?.textContent ?? null
+  );
+}
