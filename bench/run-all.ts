@@ -16,6 +16,7 @@ import {
   throughput,
 } from "./relay-bench.ts";
 import { measureBundle, sizeTable } from "../scripts/bundle-size.ts";
+import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 const ROUNDS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -222,9 +223,8 @@ lines.push(`Total benchmark time: ${fmt((Date.now() - started) / 1000)} s.`);
 
 const report = lines.join("\n");
 console.log(report);
-// The analysis is written by hand (bench/analysis.md) and kept under the fresh figures.
-const analysis = await Deno.readTextFile(new URL("./analysis.md", import.meta.url));
-const doc =
-  `# Benchmarks\n\nProduced by \`npm run bench\` (bench/run-all.ts); rerun it to refresh this page.\n\n${report}\n\n${analysis}`;
-await Deno.writeTextFile(new URL("../docs/benchmarks.md", import.meta.url), doc);
+await writeBenchmarkSection(
+  "relay",
+  "Produced by `npm run bench` (bench/run-all.ts).\n\n" + report,
+);
 console.error("wrote docs/benchmarks.md");

@@ -6,30 +6,20 @@ import {
   ROOM_PATTERN,
   type SignalData,
 } from "./messages.ts";
+import {
+  charCount,
+  CHAT_CONTROL_CHARS,
+  checkName,
+  hasVisibleText,
+  isWellFormed,
+} from "./text-rules.ts";
+
+export { charCount, checkName, hasVisibleText };
 
 /** The result of reading one frame: a typed message or an error to send back. */
 export type ParseResult =
   | { ok: true; message: ClientMessage }
   | { ok: false; code: ErrorCode; message: string };
-
-// C0 and C1 controls and DEL; names and rooms must not carry them.
-// deno-lint-ignore no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
-// Chat keeps newlines and tabs; other controls are refused.
-// deno-lint-ignore no-control-regex
-const CHAT_CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-
-/** Counts code points, so an emoji is one character, as users expect. */
-export function charCount(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/** No lone surrogates: they render as garbage and break other systems' UTF-8. */
-function isWellFormed(text: string): boolean {
-  return !/\p{Surrogate}/u.test(text);
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -37,21 +27,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function fail(code: ErrorCode, message: string): ParseResult {
   return { ok: false, code, message };
-}
-
-/** Validates a display name: returns it trimmed, or an error text. */
-export function checkName(raw: unknown): { name: string } | { error: string } {
-  if (typeof raw !== "string") return { error: "name must be a string" };
-  const name = raw.trim();
-  const n = charCount(name);
-  if (n < 1 || n > LIMITS.nameMax) {
-    return { error: `name must be 1–${LIMITS.nameMax} characters` };
-  }
-  if (CONTROL_CHARS.test(name)) {
-    return { error: "name must not contain control characters" };
-  }
-  if (!isWellFormed(name)) return { error: "name must be well-formed Unicode" };
-  return { name };
 }
 
 export function isValidRoom(room: unknown): room is string {
@@ -104,14 +79,17 @@ export function parseClientMessage(text: string): ParseResult {
       ) {
         return fail(
           ErrorCode.BadMessage,
-          "Cannot join: resume must be a string",
+          `Cannot join: resume must be a string of at most ${LIMITS.tokenMax} characters`,
         );
       }
       const token = raw.token;
       if (
         token !== undefined && (typeof token !== "string" || token.length > LIMITS.tokenMax)
       ) {
-        return fail(ErrorCode.BadMessage, "Cannot join: token must be a string");
+        return fail(
+          ErrorCode.BadMessage,
+          `Cannot join: token must be a string of at most ${LIMITS.tokenMax} characters`,
+        );
       }
       return {
         ok: true,
@@ -154,6 +132,9 @@ export function parseClientMessage(text: string): ParseResult {
           ErrorCode.BadMessage,
           "Cannot send chat: text must not contain control characters",
         );
+      }
+      if (!hasVisibleText(text)) {
+        return fail(ErrorCode.BadMessage, "Cannot send chat: text must show something");
       }
       return { ok: true, message: { type: "chat", text } };
     }

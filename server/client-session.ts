@@ -14,6 +14,19 @@ import type { Admission, RoomRegistry, Seat, SeatSink } from "./room-registry.ts
 import { verifyRoomToken } from "./room-token.ts";
 import { type TurnConfig, turnCredentials } from "./turn-credentials.ts";
 
+/** What a session needs of its WebSocket (the `ws` package's WebSocket has it all). */
+export interface ClientSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  /** Drops the TCP connection now, without a closing handshake. */
+  terminate(): void;
+}
+
+/** `WebSocket.OPEN`, the same in every implementation. */
+const OPEN = 1;
+
 export interface SessionDeps {
   config: ServerConfig;
   registry: RoomRegistry;
@@ -31,12 +44,8 @@ const UNAVAILABLE = "the meeting service is briefly unavailable; try again in a 
 /** Frames kept while a join is being verified; more than this is a flood. */
 const JOIN_BACKLOG = 200;
 
-const encoder = new TextEncoder();
-
-/** UTF-8 size of a string without allocating when it is clearly small. */
-function byteLength(text: string, limit: number): number {
-  return text.length * 3 <= limit ? text.length : encoder.encode(text).length;
-}
+/** A flooding client hears about it at most this often (each notice says how many were dropped). */
+const RATE_NOTICE_MS = 1000;
 
 /** One WebSocket connection: reads frames, applies the rules, talks to the registry. */
 export class ClientSession implements SeatSink {
@@ -44,12 +53,14 @@ export class ClientSession implements SeatSink {
   readonly #bucket: TokenBucket;
   #droppedSinceNotice = 0;
   /** Set while a join awaits token checks or TURN credentials; later frames wait here. */
-  #backlog: unknown[] | null = null;
+  #backlog: Array<string | Uint8Array> | null = null;
   #lastRateNotice = -Infinity;
+  /** A notice due at the end of the quiet second, for frames dropped since the last one. */
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Room messages that arrive between the seat being granted and `joined` being sent. */
   #held: string[] | null = null;
 
-  constructor(readonly socket: WebSocket, readonly deps: SessionDeps) {
+  constructor(readonly socket: ClientSocket, readonly deps: SessionDeps) {
     this.#bucket = new TokenBucket(deps.config.rateBurst, deps.config.ratePerSecond);
   }
 
@@ -63,7 +74,7 @@ export class ClientSession implements SeatSink {
   }
 
   #write(text: string): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.readyState !== OPEN) return;
     // A client that stopped reading would make us buffer without bound.
     if (this.socket.bufferedAmount > this.deps.config.maxBufferedBytes) return this.#dropSlow();
     this.socket.send(text);
@@ -72,53 +83,53 @@ export class ClientSession implements SeatSink {
   close(code: number, reason: string): void {
     // The seat now belongs to another socket: forget it before the close event.
     this.seat = null;
-    if (this.socket.readyState <= WebSocket.OPEN) this.socket.close(code, reason);
+    if (this.socket.readyState <= OPEN) this.socket.close(code, reason);
   }
 
   /**
    * Lets go of a client that stopped reading. Its close frame would queue
-   * behind the unread data, so the close event may never come: release the
-   * seat now (as an unexplained drop, so the client may still resume).
+   * behind the unread data and never arrive, so the connection is cut at once
+   * (its descriptor and address slot are free now, not when the client gives
+   * up) and the seat released as an unexplained drop, so the client may still
+   * resume.
    */
   #dropSlow(): void {
     const seat = this.seat;
     this.seat = null;
     this.deps.logger.warn("slow client dropped", { buffered: this.socket.bufferedAmount });
     this.deps.metrics.countError("too-slow");
-    this.socket.close(CloseCode.TooSlow, "too slow: unread data passed the limit");
+    this.socket.terminate();
     if (seat) this.deps.registry.detach(seat, this);
   }
 
   // ---- socket events ----
-  onMessage(data: unknown): void {
+  /**
+   * One frame: text, or bytes for a binary frame. Frames over
+   * MAX_MESSAGE_BYTES never get here: the WebSocket layer refuses them from
+   * their header, before reading them.
+   */
+  onMessage(data: string | Uint8Array): void {
     if (this.#backlog) {
       // Keep order: nothing overtakes a join that is still being checked.
       if (this.#backlog.length < JOIN_BACKLOG) this.#backlog.push(data);
       else this.#rateLimited();
       return;
     }
-    const { config } = this.deps;
+    // Every frame counts, whatever it holds: answering costs as much as relaying.
+    if (!this.#bucket.take()) return this.#rateLimited();
     if (typeof data !== "string") {
-      const size = data instanceof ArrayBuffer
-        ? data.byteLength
-        : data instanceof Blob
-        ? data.size
-        : 0;
-      if (size > config.maxMessageBytes) return this.#tooLarge();
       return this.#error(
         ErrorCode.BadMessage,
         "Cannot read message: binary frames are not accepted",
       );
     }
-    if (byteLength(data, config.maxMessageBytes) > config.maxMessageBytes) return this.#tooLarge();
-    if (!this.#bucket.take()) return this.#rateLimited();
-
     const parsed = parseClientMessage(data);
     if (!parsed.ok) return this.#error(parsed.code, parsed.message);
     this.#handle(parsed.message);
   }
 
   onClose(code: number): void {
+    clearTimeout(this.#noticeTimer);
     const seat = this.seat;
     this.seat = null;
     if (!seat) return;
@@ -214,7 +225,7 @@ export class ClientSession implements SeatSink {
       if (check.name) name = check.name;
     }
     if (!admitted) {
-      if (this.socket.readyState !== WebSocket.OPEN) return; // gone while we checked
+      if (this.socket.readyState !== OPEN) return; // gone while we checked
       admitted = await registry.join(room, name, this);
     }
     if (typeof admitted === "string") {
@@ -226,7 +237,7 @@ export class ClientSession implements SeatSink {
       );
     }
     const { seat, peers } = admitted;
-    if (this.socket.readyState !== WebSocket.OPEN) {
+    if (this.socket.readyState !== OPEN) {
       // Gone while the store answered: a resumed seat waits out its grace again.
       if (resumed) registry.detach(seat, this);
       else this.#settle(registry.leave(seat));
@@ -258,25 +269,26 @@ export class ClientSession implements SeatSink {
     this.#reply({ type: "error", code, message });
   }
 
-  #tooLarge(): void {
-    this.#error(
-      ErrorCode.TooLarge,
-      `Cannot read message: larger than ${this.deps.config.maxMessageBytes} bytes`,
-    );
-    this.socket.close(CloseCode.TooLarge, "message too large");
-  }
-
-  /** Tells a flooding client at most once a second, so the replies cannot flood back. */
+  /**
+   * A dropped frame. The first of a flood is reported at once; the rest are
+   * counted and reported together when the quiet second is over, so the
+   * numbers add up and the replies cannot flood back.
+   */
   #rateLimited(): void {
     this.#droppedSinceNotice++;
-    const now = performance.now();
-    if (now - this.#lastRateNotice < 1000) {
-      this.deps.metrics.countError(ErrorCode.RateLimited);
-      return;
-    }
-    this.#lastRateNotice = now;
+    this.deps.metrics.framesDropped++;
+    const wait = this.#lastRateNotice + RATE_NOTICE_MS - Date.now();
+    if (wait <= 0) this.#rateNotice();
+    else this.#noticeTimer ??= setTimeout(() => this.#rateNotice(), wait);
+  }
+
+  #rateNotice(): void {
+    clearTimeout(this.#noticeTimer);
+    this.#noticeTimer = undefined;
     const dropped = this.#droppedSinceNotice;
+    if (dropped === 0) return;
     this.#droppedSinceNotice = 0;
+    this.#lastRateNotice = Date.now();
     this.#error(
       ErrorCode.RateLimited,
       `Cannot relay: over ${this.deps.config.ratePerSecond} messages/s; ${dropped} dropped`,

@@ -13,8 +13,14 @@ export interface ServerConfig {
   allowedOrigins: string[] | null;
   iceServers: IceServer[];
   logLevel: LogLevel;
-  /** Seconds without a pong before Deno closes a socket: how a dead browser is noticed. */
+  /** Seconds without a pong before a socket is cut: how a dead browser is noticed. */
   idleTimeoutSeconds: number;
+  /**
+   * A TCP connection must send a complete request (its headers) within this,
+   * and may idle this long between requests: silent and trickling connections
+   * cannot hold descriptors.
+   */
+  requestTimeoutMs: number;
   /** Per-connection token bucket: burst size and sustained messages per second. */
   rateBurst: number;
   ratePerSecond: number;
@@ -53,6 +59,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   iceServers: [],
   logLevel: "info",
   idleTimeoutSeconds: 30,
+  requestTimeoutMs: 5000,
   // A newcomer to a full room of 8 sends 7 offers plus tens of candidates
   // per link at once; the burst must absorb that.
   rateBurst: 300,
@@ -137,6 +144,13 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     24 * 3600 * 1000,
   );
 
+  config.requestTimeoutMs = intVar(
+    env,
+    "REQUEST_TIMEOUT_MS",
+    DEFAULT_CONFIG.requestTimeoutMs,
+    100,
+    600_000,
+  );
   config.rateBurst = intVar(env, "RATE_LIMIT_BURST", DEFAULT_CONFIG.rateBurst, 1, 1e9);
   config.ratePerSecond = intVar(env, "RATE_LIMIT_PER_SECOND", DEFAULT_CONFIG.ratePerSecond, 1, 1e9);
   config.maxConnections = intVar(

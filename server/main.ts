@@ -19,7 +19,19 @@ if (config.iceServers.length === 0 && !config.turn) {
   );
 }
 
-const server = startServer(config, { logger });
+let server;
+try {
+  server = startServer(config, { logger });
+} catch (err) {
+  // The one startup failure that is not a setting: the address is taken or not ours.
+  const why = err instanceof Deno.errors.AddrInUse
+    ? `port ${config.port} on ${config.host} is already in use`
+    : err instanceof Error
+    ? err.message
+    : String(err);
+  console.error(`Cannot start: ${why}`);
+  Deno.exit(1);
+}
 logger.info("listening", {
   url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}/`,
   host: config.host,

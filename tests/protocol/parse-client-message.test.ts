@@ -79,3 +79,33 @@ Deno.test("garbage: never throws, always bad-message", () => {
     assert.equal(code(text), "bad-message", text.slice(0, 40));
   }
 });
+
+Deno.test("names look like what they are: no direction controls, something visible", () => {
+  const name = (n: string) => code(JSON.stringify({ type: "join", room: "r", name: n }));
+  assert.equal(name("Ana\u202Egnp.exe"), "bad-name"); // right-to-left override
+  for (const c of ["\u200e", "\u200f", "\u061c", "\u202a", "\u202d", "\u2066", "\u2069"]) {
+    assert.equal(name(`Ana${c}`), "bad-name", `U+${c.codePointAt(0)!.toString(16)}`);
+  }
+  assert.equal(name("\u200b\u200b\u200b"), "bad-name"); // zero-width spaces only
+  assert.equal(name("\u{E0041}\u{E0042}"), "bad-name"); // tag characters only
+  assert.equal(name("\u3164"), "bad-name"); // Hangul filler
+  assert.equal(name("\u2800\u2800"), "bad-name"); // braille blanks
+  assert.equal(name("\u200d\u00a0\u2060"), "bad-name");
+  // Real names in any script, and emoji sequences held together by zero-width joiners.
+  for (const ok of ["Ana", "עדי", "محمد", "李雷", "Zoë", "👩‍👩‍👧", "A\u200dB"]) {
+    assert.equal(name(ok), "ok", ok);
+  }
+  const r = parseClientMessage('{"type":"join","room":"r","name":"\\u200b"}');
+  assert.ok(!r.ok && r.message === "Cannot join: name must contain a visible character");
+});
+
+Deno.test("chat of nothing visible is refused; too-long tokens say so", () => {
+  assert.equal(code('{"type":"chat","text":"\\u200b\\u200b"}'), "bad-message");
+  assert.equal(code('{"type":"chat","text":"\\u2060\\ufeff\\u200c"}'), "bad-message");
+  assert.equal(code('{"type":"chat","text":"hi \\u200b"}'), "ok");
+  const r = parseClientMessage(
+    JSON.stringify({ type: "join", room: "r", name: "A", token: "x".repeat(4097) }),
+  );
+  assert.ok(!r.ok);
+  assert.equal(r.message, "Cannot join: token must be a string of at most 4096 characters");
+});

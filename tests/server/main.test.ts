@@ -20,6 +20,19 @@ Deno.test("bad configuration: one clear line and exit code 1", async () => {
   assert.match(lines[0], /^Cannot start: MAX_PEERS must be an integer/);
 });
 
+Deno.test("a port already in use: one clear line and exit code 1", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (taken.addr as Deno.NetAddr).port;
+    const out = await spawn({ PORT: String(port), ICE_SERVERS: '[{"urls":"stun:x"}]' }).output();
+    assert.equal(out.code, 1);
+    const lines = new TextDecoder().decode(out.stderr).trim().split("\n");
+    assert.deepEqual(lines, [`Cannot start: port ${port} on 127.0.0.1 is already in use`]);
+  } finally {
+    taken.close();
+  }
+});
+
 Deno.test("JSON logs, ICE warning, SIGTERM closes sockets with 1012 and exits 0", async () => {
   const child = spawn({});
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
