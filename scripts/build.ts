@@ -8,6 +8,7 @@
  * - custom-elements.json: the elements' API, from their JSDoc.
  */
 import * as esbuild from "esbuild";
+import { buildBundle } from "./build-bundle.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -50,12 +51,12 @@ const common: esbuild.BuildOptions = {
 await Deno.remove(`${root}dist`, { recursive: true }).catch(() => {});
 try {
   await Promise.all([
-    esbuild.build({
-      ...common,
-      entryPoints: { "video-room": "components/index.ts" },
+    buildBundle({
+      root,
+      entry: "components/index.ts",
       outdir: "dist",
-      splitting: true,
-      chunkNames: "chunks/[name]-[hash]",
+      version: JSON.parse(await Deno.readTextFile(`${root}package.json`)).version,
+      common,
     }),
     esbuild.build({ ...common, entryPoints: { demo: "demo/demo-app.ts" }, outdir: "dist" }),
     esbuild.build({

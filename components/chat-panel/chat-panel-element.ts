@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
 import { LIMITS } from "../../protocol/messages.ts";
-import { charCount } from "../../protocol/parse-client-message.ts";
+import { charCount, hasVisibleText } from "../../protocol/text-rules.ts";
 import type { ChatMessageDetail } from "../internal/events.ts";
 import { fire } from "../internal/events.ts";
 import { type RoomStrings, t } from "../internal/strings.ts";
@@ -66,7 +66,7 @@ export class ChatPanel extends LitElement {
   override render() {
     const s = this.strings;
     const left = this.maxLength - charCount(this._draft);
-    const canSend = !this.disabled && this._draft.trim() !== "" && left >= 0;
+    const canSend = !this.disabled && hasVisibleText(this._draft) && left >= 0;
     return html`
       <ol part="list" aria-live="polite" aria-relevant="additions" @scroll=${this.#onScroll}>
         ${this.messages.length === 0 ? html`<li class="empty">${t(s, "noMessages")}</li>` : nothing}
@@ -148,7 +148,7 @@ export class ChatPanel extends LitElement {
 
   #send(): void {
     const text = this._draft;
-    if (this.disabled || text.trim() === "" || charCount(text) > this.maxLength) return;
+    if (this.disabled || !hasVisibleText(text) || charCount(text) > this.maxLength) return;
     if (fire(this, "chat-send", { text })) this._draft = "";
   }
 }

@@ -1,4 +1,5 @@
 import { Emitter } from "./emitter.ts";
+import { mark } from "./perf-mark.ts";
 import { mediaError, type RoomErrorDetail } from "./room-error.ts";
 
 /** Sensible defaults: 720p at most, echo cancellation and noise suppression on. */
@@ -93,6 +94,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
         }
       }
     }
+    mark("camera-ready");
     this.hasAudio = this.stream.getAudioTracks().length > 0;
     this.hasVideo = this.stream.getVideoTracks().length > 0;
     this.audioEnabled = this.hasAudio;

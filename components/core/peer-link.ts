@@ -1,4 +1,5 @@
 import { Emitter } from "./emitter.ts";
+import { mark } from "./perf-mark.ts";
 
 /** What travels between two links through signaling (the protocol's opaque `data`). */
 export interface LinkSignal {
@@ -213,6 +214,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   #sendDescription(): void {
     const d = this.pc.localDescription;
     if (!d) return;
+    if (d.type === "offer") mark("offer-sent");
     const streams: Record<string, StreamRole> = { [this.#camera.id]: "camera" };
     if (this.#screenStreamId) streams[this.#screenStreamId] = "screen";
     this.emit("signal", { description: { type: d.type, sdp: d.sdp }, streams });
@@ -320,6 +322,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     const state = this.pc.connectionState;
     clearTimeout(this.#disconnectTimer);
     if (state === "connected") {
+      mark("ice-connected");
       clearTimeout(this.#connectTimer);
       this.#restarts = 0;
     }

@@ -1,22 +1,30 @@
-import {
-  type IceServer,
-  LIMITS,
-  type PeerInfo,
-  type ServerMessage,
-} from "../../protocol/messages.ts";
-import { charCount } from "../../protocol/parse-client-message.ts";
+import { LIMITS, type PeerInfo, type ServerMessage } from "../../protocol/messages.ts";
+import { charCount, hasVisibleText } from "../../protocol/text-rules.ts";
 import { Emitter } from "./emitter.ts";
 import { type DeviceChoice, LocalMedia } from "./local-media.ts";
-import { type LinkSignal, PeerLink } from "./peer-link.ts";
+import type { MediaTransport, TransportContext } from "./media-transport.ts";
+import { MeshTransport } from "./mesh-transport.ts";
+import { mark } from "./perf-mark.ts";
+import type { PeerLink } from "./peer-link.ts";
 import { ClientErrorCode, type RoomErrorDetail } from "./room-error.ts";
 import { type ChatEntry, type Participant, Roster } from "./roster.ts";
 import type { ScreenCapture } from "./screen-capture.ts";
-import { type ReconnectPolicy, SignalingClient } from "./signaling-client.ts";
+import {
+  type ReconnectPolicy,
+  SignalingClient,
+  type SignalingOptions,
+} from "./signaling-client.ts";
 import type { SpeakingDetector } from "./speaking-detector.ts";
 
 export type { ChatEntry, Participant };
 
 export type RoomStatus = "idle" | "connecting" | "joined" | "reconnecting" | "left" | "failed";
+
+/** What the session uses of a signaling client (tests hand in fakes). */
+export type Signaling = Pick<
+  SignalingClient,
+  "id" | "connect" | "send" | "leave" | "dropConnection" | "on"
+>;
 
 export interface RoomSessionOptions {
   room: string;
@@ -29,6 +37,10 @@ export interface RoomSessionOptions {
   reconnect?: Partial<ReconnectPolicy>;
   /** Replaces every MediaDevices call (tests, custom capture). */
   mediaDevices?: MediaDevices;
+  /** Makes the signaling client for each join (default: a SignalingClient). */
+  createSignaling?: (options: SignalingOptions) => Signaling;
+  /** Makes the media transport (default: the mesh). */
+  createTransport?: (context: TransportContext) => MediaTransport;
 }
 
 export interface RoomSessionEvents extends Record<string, unknown> {
@@ -42,46 +54,28 @@ export interface RoomSessionEvents extends Record<string, unknown> {
   error: RoomErrorDetail;
 }
 
-/** Signal data beyond what a link exchanges: re-pairing links after a server restart. */
-interface SessionSignal extends LinkSignal {
-  /** "I was this id before the server forgot us; do you have a link to it?" */
-  rebind?: string;
-  /** The answer: my own previous id if I re-paired, or null. */
-  rebound?: string | null;
-}
-
-const ORPHAN_TIMEOUT_MS = 10000;
-const REPAIR_WAIT_MS = 3000;
 const LOCAL_ID = "local";
 
 /**
- * A meeting, seen from one browser: joins through signaling, keeps one
- * PeerLink per remote peer (full mesh), owns the local media and screen share,
- * and keeps a snapshot the elements render. No DOM, no Lit.
+ * A meeting, seen from one browser. A coordinator: signaling says who is in
+ * the room and carries signals; the media transport (a mesh of peer links by
+ * default) moves media; the roster holds what views show (participants, chat);
+ * local media, the screen share and speaking detection are parts of their
+ * own. No DOM, no Lit.
  */
 export class RoomSession extends Emitter<RoomSessionEvents> {
   status: RoomStatus = "idle";
   readonly media: LocalMedia;
-  /** The own screen share, loaded (as a chunk) on first use. */
-  #screen: ScreenCapture | null = null;
+  /** How media travels: the mesh, or whatever `createTransport` made. */
+  readonly transport: MediaTransport;
   /** The latest error, shown until the next successful step. */
   error: RoomErrorDetail | null = null;
   readonly #options: RoomSessionOptions;
   readonly #roster = new Roster();
-  readonly #links = new Map<string, PeerLink>();
-  /** Links kept alive across a server restart, by the peer's previous id. */
-  readonly #orphans = new Map<string, PeerLink>();
-  /** Peers we have heard of but not yet paired with, while re-pairing after a restart. */
-  readonly #pendingPeers = new Map<
-    string,
-    { peer: PeerInfo; initiator: boolean; timer: ReturnType<typeof setTimeout> }
-  >();
-  /** Our id before the server forgot us, offered to peers for re-pairing. */
-  #rebindAs: string | null = null;
-  #myId: string | null = null;
-  #orphanTimer: ReturnType<typeof setTimeout> | undefined;
-  #signaling: SignalingClient | null = null;
-  #iceServers: IceServer[] = [];
+  /** The own screen share, loaded (as a chunk) on first use. */
+  #screen: ScreenCapture | null = null;
+  #signaling: Signaling | null = null;
+  #offSignaling: Array<() => void> = [];
   #mediaStarted: Promise<unknown> | null = null;
   #name: string;
   /**
@@ -97,6 +91,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.#options = options;
     this.#name = options.name;
     this.media = new LocalMedia(options.mediaDevices);
+    const context: TransportContext = {
+      camera: this.media.stream,
+      send: (to, data) => this.#signaling?.send({ type: "signal", to, data }),
+      iceTransportPolicy: options.iceTransportPolicy ?? "all",
+    };
+    this.transport = options.createTransport?.(context) ?? new MeshTransport(context);
     this.#roster.set({
       id: LOCAL_ID,
       name: options.name,
@@ -107,16 +107,47 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       connection: "self",
       speaking: false,
     });
+    const t = this.transport;
     this.#unsubscribe.push(
       this.#roster.on("change", () => this.#changed()),
       this.media.on("track", ({ kind, track }) => {
-        for (const link of this.#allLinks()) void link.replaceTrack(kind, track);
+        t.replaceTrack(kind, track);
         // The only moment the analyser needs rebuilding: a new (or no) microphone track.
         if (kind === "audio") this.#watchSpeaking(LOCAL_ID, this.media.stream);
       }),
       this.media.on("change", () => this.#localStateChanged()),
       this.media.on("devices", () => this.#changed()),
       this.media.on("error", (e) => this.#error(e)),
+      t.on("admit", (peer) => this.#admit(peer)),
+      t.on("rename", ({ from, to, state }) => {
+        const p = this.#roster.get(from);
+        if (!p) return;
+        this.#roster.rename(from, to, state ? { state } : {});
+        this.#unwatchSpeaking(from);
+        if (p.stream) this.#watchSpeaking(to, p.stream);
+      }),
+      t.on("drop", (id) => this.#removePeer(id)),
+      t.on("stream", ({ peer, role, stream }) => {
+        if (!this.#roster.has(peer)) return;
+        if (role === "screen") this.#roster.update(peer, { screen: stream });
+        else {
+          this.#roster.update(peer, { stream });
+          this.#watchSpeaking(peer, stream);
+        }
+      }),
+      t.on("stream-ended", ({ peer, role, stream }) => {
+        const p = this.#roster.get(peer);
+        if (role === "screen" && p?.screen === stream) this.#roster.update(peer, { screen: null });
+        if (role === "camera" && p?.stream === stream) this.#roster.update(peer, { stream: null });
+      }),
+      t.on("connection", ({ peer, state }) => this.#roster.update(peer, { connection: state })),
+      t.on("trouble", ({ peer, why }) => {
+        const name = (peer && this.#roster.get(peer)?.name) ?? "a participant";
+        this.#error({
+          code: ClientErrorCode.ConnectionFailed,
+          message: `Cannot reach ${name}: ${why}`,
+        });
+      }),
     );
   }
 
@@ -147,6 +178,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.media.devices;
   }
 
+  /** Whether a microphone (camera) was found and granted. */
+  has(kind: "audio" | "video"): boolean {
+    return kind === "audio" ? this.media.hasAudio : this.media.hasVideo;
+  }
+
   /** The device id of the camera or microphone in use, if any. */
   deviceInUse(kind: "audio" | "video"): string | undefined {
     return this.media.deviceInUse(kind);
@@ -162,7 +198,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.#mediaStarted ??= this.media.start();
   }
 
-  /** Joins the room. Media failures do not stop the join: you can still watch and chat. */
+  /**
+   * Joins the room. The camera and the connection start side by side (tracks
+   * join the call as they arrive); media failures do not stop the join: you
+   * can still watch and chat.
+   */
   async join(name = this.#name): Promise<void> {
     if (
       this.status === "connecting" || this.status === "joined" || this.status === "reconnecting"
@@ -173,24 +213,26 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.#roster.update(LOCAL_ID, { name });
     this.error = null;
     this.#setStatus("connecting");
-    await this.startMedia();
-    if ((this.status as RoomStatus) !== "connecting") return; // left while waiting for permission
-    const signaling = new SignalingClient({
+    mark("join-start");
+    const media = this.startMedia();
+    const options: SignalingOptions = {
       url: this.#options.server,
       room: this.#options.room,
       name,
       token: this.#options.token,
       reconnect: this.#options.reconnect,
-    });
+    };
+    const signaling = this.#options.createSignaling?.(options) ?? new SignalingClient(options);
     this.#signaling = signaling;
-    this.#unsubscribe.push(
+    this.#offSignaling = [
       signaling.on("message", (m) => this.#onMessage(m)),
       signaling.on("state", (s) => {
         if (s !== "idle") this.#setStatus(s);
       }),
       signaling.on("error", (e) => this.#error(e)),
-    );
+    ];
     signaling.connect();
+    await media;
   }
 
   /** Leaves: tells the others, closes every connection; local media stays for a rejoin. */
@@ -198,8 +240,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     if (this.status === "idle" || this.status === "left") return;
     this.#screen?.stop();
     this.#signaling?.leave();
+    for (const off of this.#offSignaling.splice(0)) off();
     this.#signaling = null;
-    this.#closeAllLinks();
+    this.transport.close();
+    for (const p of this.participants) if (!p.local) this.#removePeer(p.id);
     this.#setStatus("left");
   }
 
@@ -243,8 +287,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** Sends a chat message; false (and an error) when it cannot be sent. */
   sendChat(text: string): boolean {
-    const n = charCount(text);
-    if (text.trim() === "" || n > LIMITS.chatMax) return false;
+    if (!hasVisibleText(text) || charCount(text) > LIMITS.chatMax) return false;
     if (!this.#signaling?.send({ type: "chat", text })) {
       this.#error({
         code: ClientErrorCode.ServerUnreachable,
@@ -255,9 +298,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return true;
   }
 
-  /** For tests and diagnostics: the link to a peer. */
+  /** For tests and diagnostics: the mesh's link to a peer. */
   linkTo(id: string): PeerLink | undefined {
-    return this.#links.get(id);
+    return (this.transport as { linkTo?: (id: string) => unknown }).linkTo?.(id) as
+      | PeerLink
+      | undefined;
   }
 
   /** For tests: drops the signaling socket as a network failure would. */
@@ -269,46 +314,31 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   #onMessage(msg: ServerMessage): void {
     switch (msg.type) {
-      case "joined": {
-        this.#iceServers = msg.iceServers;
-        if (!msg.resumed && this.#links.size > 0) {
-          this.#rebindAs = this.#myId;
-          this.#orphanLinks();
-        }
-        this.#myId = msg.id;
+      case "joined":
+        mark("joined");
         if (msg.resumed) {
-          // Our seat, back: keep the live links; forget whoever left while we were away.
+          // Our seat, back: the live connections stay; whoever left meanwhile is gone.
           const here = new Set(msg.peers.map((p) => p.id));
-          for (const { id } of this.#roster.participants) {
+          for (const { id } of this.participants) {
             if (id !== LOCAL_ID && !here.has(id)) this.#removePeer(id);
           }
         }
-        for (const peer of msg.peers) {
-          if (msg.resumed && this.#links.has(peer.id)) continue;
-          if (this.#orphans.size > 0) {
-            this.#holdPeer(peer, true);
-            this.#signaling?.send({
-              type: "signal",
-              to: peer.id,
-              data: { rebind: this.#rebindAs ?? "" },
-            });
-          } else {
-            this.#addPeer(peer, true);
-          }
-        }
+        this.transport.joined({
+          id: msg.id,
+          peers: msg.peers,
+          iceServers: msg.iceServers,
+          resumed: msg.resumed,
+        });
         this.#sendState();
         // Connection trouble is over; a refused camera is still worth showing.
         if (this.error?.code === ClientErrorCode.ServerUnreachable) this.error = null;
         this.#changed();
         return;
-      }
       case "peer-joined":
-        // After a restart, wait for the newcomer to say whether it is someone we know.
-        if (this.#orphans.size > 0) this.#holdPeer(msg.peer, false);
-        else this.#addPeer(msg.peer, false);
+        this.transport.peerJoined(msg.peer);
         return;
       case "signal":
-        this.#onSignal(msg.from, msg.data as SessionSignal);
+        this.transport.signal(msg.from, msg.data);
         return;
       case "peer-state":
         this.#roster.update(msg.id, { state: msg.state });
@@ -335,226 +365,33 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
   }
 
-  /** Waits (bounded) for a peer to re-pair before treating it as new. */
-  #holdPeer(peer: PeerInfo, initiator: boolean): void {
-    const timer = setTimeout(() => this.#addPeer(peer, initiator), REPAIR_WAIT_MS);
-    this.#pendingPeers.set(peer.id, { peer, initiator, timer });
-  }
-
-  #addPeer(peer: PeerInfo, initiator: boolean): Participant {
-    clearTimeout(this.#pendingPeers.get(peer.id)?.timer);
-    this.#pendingPeers.delete(peer.id);
-    let p = this.#roster.get(peer.id);
-    if (!p) {
-      p = {
-        id: peer.id,
-        name: peer.name,
-        local: false,
-        state: peer.state,
-        stream: null,
-        screen: null,
-        connection: "new",
-        speaking: false,
-      };
-      this.#roster.set(p);
-      this.emit("peer-joined", p);
-    }
-    // The newcomer offers; the others answer when the offer arrives.
-    if (initiator) this.#createLink(peer.id, true);
-    return p;
+  #admit(peer: PeerInfo): void {
+    if (this.#roster.has(peer.id)) return;
+    const p: Participant = {
+      id: peer.id,
+      name: peer.name,
+      local: false,
+      state: peer.state,
+      stream: null,
+      screen: null,
+      connection: "new",
+      speaking: false,
+    };
+    this.#roster.set(p);
+    this.emit("peer-joined", p);
   }
 
   #removePeer(id: string): void {
-    this.#links.get(id)?.close();
-    this.#links.delete(id);
+    this.transport.peerLeft(id);
     this.#unwatchSpeaking(id);
-    clearTimeout(this.#pendingPeers.get(id)?.timer);
-    this.#pendingPeers.delete(id);
     const p = this.#roster.remove(id);
     if (p) this.emit("peer-left", p);
-  }
-
-  #onSignal(from: string, data: SessionSignal): void {
-    if (data.rebind !== undefined) return this.#onRebind(from, data.rebind);
-    if (data.rebound !== undefined) return this.#onRebound(from, data.rebound);
-    let link = this.#links.get(from);
-    if (!link) {
-      const pending = this.#pendingPeers.get(from);
-      if (pending) this.#addPeer(pending.peer, false);
-      else if (!this.#roster.has(from)) return; // not in our room as far as we know
-      link = this.#createLink(from, false);
-    }
-    void link.signal(data);
-  }
-
-  #createLink(id: string, initiator: boolean): PeerLink {
-    const link = new PeerLink({
-      polite: (this.#myId ?? "") < id,
-      initiator,
-      camera: this.media.stream,
-      rtcConfig: {
-        iceServers: this.#iceServers as RTCIceServer[],
-        iceTransportPolicy: this.#options.iceTransportPolicy ?? "all",
-      },
-    });
-    this.#links.set(id, link);
-    this.#wireLink(link);
-    const screen = this.screenStream;
-    if (screen) link.addScreen(screen.getVideoTracks()[0], screen);
-    return link;
-  }
-
-  /** Routes a link's output to whichever id its peer has now (ids change on re-pairing). */
-  #wireLink(link: PeerLink): void {
-    const idOf = () => {
-      for (const [id, l] of this.#links) if (l === link) return id;
-      return undefined;
-    };
-    link.on("signal", (data) => {
-      const to = idOf();
-      if (to) this.#signaling?.send({ type: "signal", to, data: { ...data } });
-    });
-    link.on("stream", ({ role, stream }) => {
-      const id = idOf();
-      if (!id || !this.#roster.has(id)) return;
-      if (role === "screen") this.#roster.update(id, { screen: stream });
-      else {
-        this.#roster.update(id, { stream });
-        this.#watchSpeaking(id, stream);
-      }
-    });
-    link.on("stream-removed", ({ stream }) => {
-      const id = idOf();
-      const p = id && this.#roster.get(id);
-      if (!p) return;
-      if (p.screen === stream) this.#roster.update(p.id, { screen: null });
-      if (p.stream === stream) this.#roster.update(p.id, { stream: null });
-    });
-    const nameOf = () => this.#roster.get(idOf() ?? "")?.name ?? "a participant";
-    link.on("ice-error", ({ code, url }) => {
-      // 401/403 from a TURN server: the credentials are wrong or expired.
-      if (url.startsWith("turn") && (code === 401 || code === 403)) {
-        this.#error({
-          code: ClientErrorCode.ConnectionFailed,
-          message: `Cannot reach ${nameOf()}: the TURN relay refused our credentials (${code})`,
-        });
-      }
-    });
-    link.on("stalled", () =>
-      this.#error({
-        code: ClientErrorCode.ConnectionFailed,
-        message: `Cannot reach ${nameOf()}: no network path for media was found; retrying`,
-      }));
-    link.on("state", (state) => {
-      if (state === "connected") this.#adaptVideo();
-      const id = idOf();
-      const p = id && this.#roster.get(id);
-      if (!p || !this.#roster.update(p.id, { connection: state })) return;
-      if (state === "failed") {
-        this.#error({
-          code: ClientErrorCode.ConnectionFailed,
-          message: `Cannot reach ${p.name}: the connection failed; retrying`,
-        });
-      }
-    });
-  }
-
-  /**
-   * Smaller video as the mesh grows: each of our links encodes separately,
-   * so CPU and upload grow with every peer. 720p for one peer, then steps down.
-   */
-  #adaptVideo(): void {
-    const links = this.#allLinks();
-    const n = links.length;
-    const [bitrate, scale] = n <= 1 ? [1_500_000, 1] : n <= 3 ? [700_000, 1.5] : [400_000, 2];
-    for (const link of links) void link.setVideoQuality(bitrate, scale);
-  }
-
-  // ---- re-pairing after the server forgot us (restart): keep media flowing ----
-
-  #orphanLinks(): void {
-    for (const [id, link] of this.#links) this.#orphans.set(id, link);
-    this.#links.clear();
-    clearTimeout(this.#orphanTimer);
-    this.#orphanTimer = setTimeout(() => this.#dropOrphans(), ORPHAN_TIMEOUT_MS);
-  }
-
-  #onRebind(from: string, previous: string): void {
-    const link = this.#orphans.get(previous);
-    if (link && this.#pendingPeers.has(from)) {
-      this.#orphans.delete(previous);
-      this.#adopt(previous, from, link);
-      this.#signaling?.send({
-        type: "signal",
-        to: from,
-        data: { rebound: this.#rebindAs },
-      });
-    } else {
-      this.#signaling?.send({ type: "signal", to: from, data: { rebound: null } });
-    }
-  }
-
-  #onRebound(from: string, previous: string | null): void {
-    const link = previous ? this.#orphans.get(previous) : undefined;
-    const pending = this.#pendingPeers.get(from);
-    if (!pending) return;
-    if (link && previous) {
-      this.#orphans.delete(previous);
-      this.#adopt(previous, from, link);
-    } else {
-      this.#addPeer(pending.peer, pending.initiator); // a stranger after all: connect afresh
-    }
-  }
-
-  /** Moves a live link and its participant from a peer's old id to its new one. */
-  #adopt(oldId: string, newId: string, link: PeerLink): void {
-    const pending = this.#pendingPeers.get(newId);
-    clearTimeout(pending?.timer);
-    this.#pendingPeers.delete(newId);
-    this.#links.set(newId, link);
-    const p = this.#roster.get(oldId);
-    if (p) {
-      this.#roster.rename(oldId, newId, pending ? { state: pending.peer.state } : {});
-      this.#unwatchSpeaking(oldId);
-      if (p.stream) this.#watchSpeaking(newId, p.stream);
-    }
-    if (this.#orphans.size === 0) clearTimeout(this.#orphanTimer);
-  }
-
-  #dropOrphans(): void {
-    for (const [id, link] of this.#orphans) {
-      link.close();
-      this.#removePeer(id);
-    }
-    this.#orphans.clear();
-    // Anyone still unpaired is a new peer.
-    for (const { peer, initiator } of [...this.#pendingPeers.values()]) {
-      this.#addPeer(peer, initiator);
-    }
-  }
-
-  #closeAllLinks(): void {
-    clearTimeout(this.#orphanTimer);
-    for (const link of this.#allLinks()) link.close();
-    this.#links.clear();
-    this.#orphans.clear();
-    for (const { timer } of this.#pendingPeers.values()) clearTimeout(timer);
-    this.#pendingPeers.clear();
-    this.#rebindAs = this.#myId = null;
-    for (const p of this.participants) if (!p.local) this.#removePeer(p.id);
-  }
-
-  #allLinks(): PeerLink[] {
-    return [...this.#links.values(), ...this.#orphans.values()];
   }
 
   // ---- local state ----
 
   #screenChanged(stream: MediaStream | null): void {
-    for (const link of this.#allLinks()) {
-      if (stream) link.addScreen(stream.getVideoTracks()[0], stream);
-      else link.removeScreen();
-    }
+    this.transport.setScreen(stream);
     this.#roster.update(LOCAL_ID, { screen: stream });
     this.emit("screen-share", stream !== null);
     this.#localStateChanged();

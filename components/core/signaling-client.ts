@@ -6,6 +6,7 @@ import {
   type ServerMessage,
 } from "../../protocol/messages.ts";
 import { Emitter } from "./emitter.ts";
+import { mark } from "./perf-mark.ts";
 import { ClientErrorCode, type RoomErrorDetail } from "./room-error.ts";
 
 export const SignalingState = {
@@ -132,6 +133,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     }
     this.#ws = ws;
     ws.onopen = () => {
+      mark("socket-open");
       ws.send(JSON.stringify({
         type: "join",
         room: this.#options.room,

@@ -5,10 +5,16 @@
  * needs nothing but the one script tag.
  */
 let chatPanel: Promise<unknown> | undefined;
+let screenShareButton: Promise<unknown> | undefined;
 
 /** The chat panel: defines `<chat-panel>` when it resolves. */
 export function loadChatPanel(): Promise<unknown> {
   return chatPanel ??= import("../chat-panel/chat-panel.ts");
+}
+
+/** The screen share button: defines `<screen-share-button>` (the call's control bar loads it on join). */
+export function loadScreenShareButton(): Promise<unknown> {
+  return screenShareButton ??= import("../screen-share-button/screen-share-button.ts");
 }
 
 /** Runs `load` once the page is idle, so chunks never compete with the join itself. */

@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
+import { mark } from "../core/perf-mark.ts";
 import { icons } from "../internal/icons.ts";
 import { type RoomStrings, t } from "../internal/strings.ts";
 import { peerTileStyles } from "./peer-tile.styles.ts";
@@ -105,6 +106,7 @@ export class PeerTile extends LitElement {
           autoplay
           playsinline
           ?hidden=${!showVideo}
+          @loadeddata=${this.local ? nothing : () => mark("first-frame")}
         ></video>
         ${showVideo ? nothing : html`
           <div part="avatar" aria-hidden="true">${initials(this.name)}</div>

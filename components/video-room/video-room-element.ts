@@ -3,12 +3,14 @@ import { ROOM_PATTERN } from "../../protocol/messages.ts";
 import type { RoomErrorDetail } from "../core/room-error.ts";
 import type { Participant, RoomSession, RoomStatus } from "../core/room-session.ts";
 import "../peer-tile/peer-tile.ts";
-import "../screen-share-button/screen-share-button.ts";
-import { loadChatPanel } from "../internal/chunks.ts";
+import { loadChatPanel, loadScreenShareButton } from "../internal/chunks.ts";
 import { fire, type PeerSummary } from "../internal/events.ts";
-import { icons } from "../internal/icons.ts";
 import { RoomController } from "../internal/room-controller.ts";
 import { type RoomStrings, t } from "../internal/strings.ts";
+import { callStageView } from "./call-stage-view.ts";
+import { controlBarView } from "./control-bar-view.ts";
+import { prejoinView } from "./prejoin-view.ts";
+import { layoutTiles } from "./tile-layout.ts";
 import { videoRoomStyles } from "./video-room.styles.ts";
 
 /** The signaling URL: the `server` attribute resolved against the page, or `/ws` here. */
@@ -136,7 +138,7 @@ export class VideoRoom extends LitElement {
 
   /** Own camera and microphone, once started. */
   get localStream(): MediaStream | null {
-    return this.#room.session?.media.stream ?? null;
+    return this.#room.session?.self.stream ?? null;
   }
 
   /** Joins the room (asks for camera and microphone first if needed). `name` becomes the name used. */
@@ -145,6 +147,7 @@ export class VideoRoom extends LitElement {
     const session = this.#session();
     if (!session) return;
     this.name = name;
+    void loadScreenShareButton(); // the call's control bar needs it soon
     await session.join(name);
   }
 
@@ -157,14 +160,14 @@ export class VideoRoom extends LitElement {
   toggleAudio(): boolean {
     const s = this.#room.session;
     s?.toggleAudio();
-    return s?.media.audioEnabled ?? false;
+    return s?.self.state.audio ?? false;
   }
 
   /** Turns the camera off (light off) or on; resolves with whether it is now on. */
   async toggleVideo(): Promise<boolean> {
     const s = this.#room.session;
     await s?.toggleVideo();
-    return s?.media.videoEnabled ?? false;
+    return s?.self.state.video ?? false;
   }
 
   startScreenShare(): Promise<void> {
@@ -256,16 +259,49 @@ export class VideoRoom extends LitElement {
   override render() {
     const session = this.#room.session;
     const state = this.state;
+    const s = this.strings;
     let body;
-    if (!session || state === "idle") body = this.#renderPrejoin(session);
-    else if (state === "left") {
-      body = this.#renderMessage(t(this.strings, "left"), t(this.strings, "rejoin"));
-    } else if (state === "failed") {
-      body = this.#renderMessage(
-        session.error?.message ?? t(this.strings, "failed"),
-        t(this.strings, "retry"),
-      );
-    } else body = this.#renderCall(session);
+    if (!session || state === "idle") {
+      body = prejoinView({
+        session,
+        strings: s,
+        name: this._draftName || this.name,
+        settingsOpen: this._settingsOpen,
+        onName: (name) => (this._draftName = name),
+        onJoin: () => void this.join(),
+        onSettings: () => (this._settingsOpen = !this._settingsOpen),
+        onAudio: this.#toggleAudio,
+        onVideo: this.#toggleVideo,
+      });
+    } else if (state === "left") body = this.#renderMessage(t(s, "left"), t(s, "rejoin"));
+    else if (state === "failed") {
+      body = this.#renderMessage(session.error?.message ?? t(s, "failed"), t(s, "retry"));
+    } else {
+      const joined = state === "joined";
+      body = html`${
+        callStageView({
+          layout: layoutTiles(session.participants),
+          strings: s,
+          chat: this._chatOpen ? session.chat : null,
+          joined,
+          onChatSend: this.#onChatSend,
+        })
+      }${
+        controlBarView({
+          session,
+          strings: s,
+          room: this.room,
+          joined,
+          chatOpen: this._chatOpen,
+          unread: this._unread,
+          onAudio: this.#toggleAudio,
+          onVideo: this.#toggleVideo,
+          onScreenToggle: this.#onScreenToggle,
+          onChat: this.#toggleChat,
+          onLeave: () => this.leave(),
+        })
+      }`;
+    }
     return html`<div part="base">${this.#renderBanner(session)}${body}</div>`;
   }
 
@@ -290,69 +326,6 @@ export class VideoRoom extends LitElement {
     return nothing;
   }
 
-  /**
-   * Title, camera preview with its toggles, then name and Join. The preview is
-   * what gives way when the element is short, so the name field and Join stay
-   * in view in a small embed; device pickers wait behind "Settings".
-   */
-  #renderPrejoin(session: RoomSession | null) {
-    const s = this.strings;
-    const self = session?.self;
-    const devices = session?.devices;
-    return html`
-      <div part="prejoin">
-        <h2>${t(s, "joinTitle")}</h2>
-        <div class="preview">
-          ${self
-            ? html`
-              <peer-tile
-                part="preview"
-                local
-                .name=${this._draftName || this.name}
-                .stream=${self.stream}
-                ?video-off=${!self.state.video}
-                ?audio-muted=${!self.state.audio}
-                .strings=${s}
-              ></peer-tile>
-            `
-            : nothing}
-          <div class="row">
-            ${this.#renderMediaToggles(session)}
-            <button
-              part="control"
-              type="button"
-              aria-expanded=${this._settingsOpen ? "true" : "false"}
-              aria-controls="devices"
-              @click=${() => (this._settingsOpen = !this._settingsOpen)}
-            >${icons.settings}<span>${t(s, "settings")}</span></button>
-          </div>
-          ${this._settingsOpen
-            ? html`
-              <div id="devices" class="devices">
-                ${this.#deviceSelect("camera", "video", devices?.videoInputs)}
-                ${this.#deviceSelect("microphone", "audio", devices?.audioInputs)}
-              </div>
-            `
-            : nothing}
-        </div>
-        <form @submit=${this.#onJoinSubmit}>
-          <label>
-            ${t(s, "yourName")}
-            <input
-              name="name"
-              autocomplete="nickname"
-              maxlength="64"
-              required
-              .value=${this._draftName || this.name}
-              @input=${(e: Event) => (this._draftName = (e.target as HTMLInputElement).value)}
-            />
-          </label>
-          <button class="primary" type="submit">${t(s, "join")}</button>
-        </form>
-      </div>
-    `;
-  }
-
   #renderMessage(text: string, action: string) {
     return html`
       <div class="screen-message" role="status">
@@ -362,159 +335,8 @@ export class VideoRoom extends LitElement {
     `;
   }
 
-  #renderMediaToggles(session: RoomSession | null) {
-    const media = session?.media;
-    return html`
-      ${this.#toggle(
-        "microphone",
-        media?.audioEnabled,
-        icons.mic,
-        icons.micOff,
-        () => this.toggleAudio(),
-        !media?.hasAudio,
-      )}
-      ${this.#toggle(
-        "camera",
-        media?.videoEnabled,
-        icons.cam,
-        icons.camOff,
-        () => void this.toggleVideo(),
-      )}
-    `;
-  }
-
-  /**
-   * A choice of camera or microphone, switched live (no renegotiation). Shown
-   * (disabled) until the list arrives, so nothing moves under the pointer.
-   */
-  #deviceSelect(label: "camera" | "microphone", kind: "audio" | "video", list?: MediaDeviceInfo[]) {
-    const session = this.#room.session;
-    if (list && !list.length) return nothing;
-    const current = session?.deviceInUse(kind);
-    return html`
-      <label>
-        ${t(this.strings, label)}
-        <select ?disabled=${!list} @change=${(e: Event) =>
-          session?.useDevice(kind, (e.target as HTMLSelectElement).value)}>
-          ${(list ?? [{ deviceId: "", label: "…" }]).map((d, i) =>
-            html`
-              <option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label ||
-                `${t(this.strings, label)} ${i + 1}`}</option>
-            `
-          )}
-        </select>
-      </label>
-    `;
-  }
-
-  /** A mic/camera toggle: a real button, labelled, aria-pressed, red when off. */
-  #toggle(
-    label: "microphone" | "camera",
-    on: boolean | undefined,
-    onIcon: unknown,
-    offIcon: unknown,
-    onClick: () => void,
-    disabled = false,
-  ) {
-    const text = t(this.strings, label);
-    return html`
-      <button
-        part="control"
-        type="button"
-        class=${on ? "" : "off"}
-        aria-pressed=${on ? "true" : "false"}
-        aria-label=${text}
-        title=${text}
-        ?disabled=${disabled}
-        @click=${onClick}
-      >${on ? onIcon : offIcon}</button>
-    `;
-  }
-
-  #renderCall(session: RoomSession) {
-    const s = this.strings;
-    const people = session.participants;
-    const screens = people.filter((p) => p.screen);
-    const featured = screens.find((p) => !p.local) ?? screens[0];
-    const tiles = [
-      ...people.map((p) => this.#renderTile(p, false)),
-      ...screens.filter((p) => p !== featured).map((p) => this.#renderTile(p, true)),
-    ];
-    const cols = Math.ceil(Math.sqrt(tiles.length));
-    const joined = this.state === "joined";
-    return html`
-      <div class="main">
-        <div part="stage" class=${featured ? "with-screen" : ""}>
-          ${featured ? this.#renderTile(featured, true, "screen") : nothing}
-          <div part="grid" data-cols=${cols} aria-label=${t(s, "participants")} role="list">
-            ${tiles}
-          </div>
-        </div>
-        ${this._chatOpen
-          ? html`
-            <chat-panel
-              part="chat"
-              .messages=${session.chat}
-              .strings=${s}
-              ?disabled=${!joined}
-              @chat-send=${this.#onChatSend}
-            ></chat-panel>
-          `
-          : nothing}
-      </div>
-      <div part="controls" role="toolbar" aria-label=${t(s, "roomLabel", { name: this.room })}>
-        ${this.#renderMediaToggles(session)}
-        <screen-share-button
-          .strings=${s}
-          ?sharing=${session.screenStream !== null}
-          ?disabled=${!joined}
-          @screen-share-toggle=${this.#onScreenToggle}
-        ></screen-share-button>
-        <button
-          part="control"
-          type="button"
-          class="chat"
-          aria-pressed=${this._chatOpen ? "true" : "false"}
-          aria-label=${this._unread
-            ? `${t(s, "chat")}, ${t(s, "unread", { n: this._unread })}`
-            : t(s, "chat")}
-          @click=${this.#toggleChat}
-        >
-          ${icons.chat}<span>${t(s, "chat")}</span>
-          ${this._unread
-            ? html`<span part="badge" aria-hidden="true">${this._unread}</span>`
-            : nothing}
-        </button>
-        <button part="control leave" type="button" @click=${() => this.leave()}>
-          ${icons.leave}<span>${t(s, "leave")}</span>
-        </button>
-      </div>
-    `;
-  }
-
-  #renderTile(p: Participant, screen: boolean, part = "tile") {
-    return html`
-      <peer-tile
-        part=${part}
-        role="listitem"
-        data-peer=${p.id}
-        .name=${p.name}
-        .stream=${screen ? p.screen : p.stream}
-        .strings=${this.strings}
-        ?local=${p.local}
-        ?screen=${screen}
-        ?audio-muted=${!p.state.audio}
-        ?video-off=${!p.state.video}
-        ?speaking=${!screen && p.speaking}
-        connection=${p.connection}
-      ></peer-tile>
-    `;
-  }
-
-  #onJoinSubmit = (e: Event) => {
-    e.preventDefault();
-    void this.join();
-  };
+  #toggleAudio = () => void this.toggleAudio();
+  #toggleVideo = () => void this.toggleVideo();
 
   #rejoin = () => {
     const session = this.#room.session;

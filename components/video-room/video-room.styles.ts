@@ -278,12 +278,4 @@ export const videoRoomStyles = css`
     background: var(--_panel);
     color: inherit;
   }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
 `;

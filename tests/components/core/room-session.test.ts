@@ -1,6 +1,9 @@
 /// <reference path="../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
+import type { PeerInfo } from "../../../protocol/messages.ts";
+import { MeshTransport } from "../../../components/core/mesh-transport.ts";
 import { type Participant, RoomSession } from "../../../components/core/room-session.ts";
+import { FakeLink, FakeSignaling, noDevices } from "./fakes.ts";
 import { framesDecoded, signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
 
 async function session(room: string, name: string, baseMs = 50) {
@@ -182,5 +185,147 @@ describe("RoomSession", () => {
     expect(a.error!.message).to.equal("Cannot use the camera: permission was denied");
     expect(a.self.state.audio).to.be.true;
     expect(a.self.state.video).to.be.false;
+  });
+});
+
+/** A session on fakes: signaling played by the test, a mesh of fake links, no devices. */
+function fakeSession() {
+  const signaling: FakeSignaling[] = [];
+  const links: FakeLink[] = [];
+  const session = new RoomSession({
+    room: "r",
+    name: "Me",
+    server: "ws://unused",
+    mediaDevices: noDevices,
+    createSignaling: () => {
+      const s = new FakeSignaling();
+      signaling.push(s);
+      return s;
+    },
+    createTransport: (context) =>
+      new MeshTransport({
+        ...context,
+        createLink: (options) => {
+          const link = new FakeLink(options);
+          links.push(link);
+          return link;
+        },
+      }),
+  });
+  const joined = (id: string, peers: PeerInfo[], resumed = false) =>
+    signaling.at(-1)!.deliver({
+      type: "joined",
+      id,
+      room: "r",
+      resume: "tok",
+      peers,
+      iceServers: [],
+      resumed,
+    });
+  return { session, signaling, links, joined };
+}
+
+const info = (id: string, name: string): PeerInfo => ({
+  id,
+  name,
+  state: { audio: true, video: false, screen: false },
+});
+
+describe("RoomSession (on fakes)", () => {
+  it("joins: signaling and media start together; the room's people are shown", async () => {
+    const { session, signaling, links, joined } = fakeSession();
+    const events: string[] = [];
+    session.on("peer-joined", (p) => events.push(`+${p.name}`));
+    session.on("status", (s) => events.push(s));
+    const joining = session.join("Ana");
+    expect(signaling).to.have.length(1);
+    expect(signaling[0].connects).to.equal(1); // before the camera answered
+    await joining;
+    joined("me", [info("b", "Bo")]);
+    expect(events).to.deep.equal(["connecting", "joined", "+Bo"]);
+    expect(session.participants.map((p) => p.name)).to.deep.equal(["Ana", "Bo"]);
+    expect(links).to.have.length(1);
+    expect(signaling[0].sentOf("state")).to.have.length(1); // our state, right after joining
+    session.close();
+  });
+
+  it("chat, state and leaving come from signaling into the roster", async () => {
+    const { session, signaling, joined } = fakeSession();
+    await session.join();
+    joined("me", [info("b", "Bo")]);
+    const s = signaling[0];
+    s.deliver({ type: "peer-state", id: "b", state: { audio: false, video: true, screen: false } });
+    expect(session.participants[1].state.video).to.be.true;
+    s.deliver({ type: "chat", from: "b", name: "Bo", text: "hi", ts: 1 });
+    s.deliver({ type: "chat", from: "me", name: "Me", text: "hello", ts: 2 });
+    expect(session.chat.map((m) => [m.text, m.local])).to.deep.equal([["hi", false], [
+      "hello",
+      true,
+    ]]);
+    const left: string[] = [];
+    session.on("peer-left", (p) => left.push(p.name));
+    s.deliver({ type: "peer-left", id: "b" });
+    expect(left).to.deep.equal(["Bo"]);
+    expect(session.participants).to.have.length(1);
+    session.close();
+  });
+
+  it("a resumed seat forgets who left meanwhile and keeps the other connections", async () => {
+    const { session, links, joined } = fakeSession();
+    await session.join();
+    joined("me", [info("b", "Bo"), info("c", "Cy")]);
+    const [toB, toC] = links;
+    session.dropSignaling();
+    expect(session.status).to.equal("reconnecting");
+    joined("me", [info("c", "Cy")], true);
+    expect(session.participants.map((p) => p.name)).to.deep.equal(["Me", "Cy"]);
+    expect(toB.closed).to.be.true;
+    expect(toC.closed).to.be.false;
+    expect(session.linkTo("c")).to.equal(toC);
+    session.close();
+  });
+
+  it("after a server restart, people keep their tiles under their new ids (no churn)", async () => {
+    const { session, signaling, links, joined } = fakeSession();
+    await session.join();
+    joined("me1", [info("b1", "Bo")]);
+    const tile = session.participants[1];
+    const events: string[] = [];
+    session.on("peer-joined", (p) => events.push(`+${p.name}`));
+    session.on("peer-left", (p) => events.push(`-${p.name}`));
+    // The restarted server gives everyone new ids.
+    joined("me2", [info("b2", "Bo")]);
+    signaling[0].deliver({ type: "signal", from: "b2", data: { rebound: "b1" } });
+    expect(session.participants.map((p) => p.id)).to.deep.equal(["local", "b2"]);
+    expect(session.participants[1]).to.not.equal(tile); // replaced, not changed in place
+    expect(events).to.deep.equal([]);
+    expect(links).to.have.length(1);
+    expect(session.linkTo("b2")).to.equal(links[0]);
+    session.close();
+  });
+
+  it("media trouble names the person; leaving closes every link and removes the others", async () => {
+    const { session, links, joined } = fakeSession();
+    await session.join();
+    joined("me", [info("b", "Bo")]);
+    const errors: string[] = [];
+    session.on("error", (e) => errors.push(e.message));
+    links[0].fire("state", "failed");
+    expect(errors).to.deep.equal(["Cannot reach Bo: the connection failed; retrying"]);
+    session.leave();
+    expect(links[0].closed).to.be.true;
+    expect(session.participants).to.have.length(1);
+    expect(session.status).to.equal("left");
+    session.close();
+  });
+
+  it("chat with nothing visible is not sent", async () => {
+    const { session, signaling, joined } = fakeSession();
+    await session.join();
+    joined("me", []);
+    expect(session.sendChat("\u200b\u200b")).to.be.false;
+    expect(session.sendChat("ok")).to.be.true;
+    expect(signaling[0].sentOf("chat").map((m) => m.text)).to.deep.equal(["ok"]);
+    session.close();
   });
 });
