@@ -83,24 +83,86 @@ export class ConfigError extends Error {
   }
 }
 
-function intVar(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw.trim());
-  if (!Number.isInteger(value) || value < min || value > max) {
+/** Reads one variable's text into a value, or throws a ConfigError naming it. */
+type Parser<T> = (raw: string, variable: string) => T;
+
+function integer(min: number, max: number): Parser<number> {
+  return (raw, variable) => {
+    const value = Number(raw.trim());
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(
+        variable,
+        `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+      );
+    }
+    return value;
+  };
+}
+
+const boolean: Parser<boolean> = (raw, variable) => {
+  const v = raw.trim().toLowerCase();
+  if (!["1", "true", "0", "false"].includes(v)) {
+    throw new ConfigError(variable, `must be true or false, got ${JSON.stringify(raw)}`);
+  }
+  return v === "1" || v === "true";
+};
+
+const hostname: Parser<string> = (raw, variable) => {
+  const host = raw.trim();
+  if (/\s|\//.test(host)) {
     throw new ConfigError(
-      name,
-      `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+      variable,
+      `must be a hostname or IP address, got ${JSON.stringify(host)}`,
     );
   }
-  return value;
-}
+  return host;
+};
+
+const tokenSecret: Parser<string> = (raw, variable) => {
+  if (raw.length < 32) {
+    throw new ConfigError(variable, "must be at least 32 characters (use a random string)");
+  }
+  return raw;
+};
+
+const redisUrl: Parser<string> = (raw, variable) => {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw.trim());
+  } catch { /* reported below */ }
+  if (!parsed || !["redis:", "rediss:"].includes(parsed.protocol) || !parsed.hostname) {
+    // Not echoed: the URL may carry a password.
+    throw new ConfigError(variable, "must be a redis:// or rediss:// URL like redis://host:6379");
+  }
+  return raw.trim();
+};
+
+const redisPrefix: Parser<string> = (raw, variable) => {
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) {
+    throw new ConfigError(
+      variable,
+      `must be 1-64 of A-Z a-z 0-9 _ . : -, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw;
+};
+
+const origins: Parser<string[]> = (raw, variable) => {
+  const list = raw.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  for (const origin of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch { /* reported below */ }
+    if (!parsed || parsed.origin !== origin.replace(/\/$/, "")) {
+      throw new ConfigError(
+        variable,
+        `must be a comma list of origins like https://example.com, got ${JSON.stringify(origin)}`,
+      );
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, ""));
+};
 
 function isIceServer(value: unknown): value is IceServer {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
@@ -114,191 +176,100 @@ function isIceServer(value: unknown): value is IceServer {
     (v.credential === undefined || typeof v.credential === "string");
 }
 
+const iceServers: Parser<IceServer[]> = (raw, variable) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(
+      variable,
+      "must be a JSON array of RTCIceServer objects (not valid JSON)",
+    );
+  }
+  if (!Array.isArray(parsed) || !parsed.every(isIceServer)) {
+    throw new ConfigError(
+      variable,
+      'must be a JSON array like [{"urls":"stun:stun.example.com:3478"}]',
+    );
+  }
+  return parsed;
+};
+
+const logLevel: Parser<LogLevel> = (raw, variable) => {
+  const level = raw.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(
+      variable,
+      `must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return level as LogLevel;
+};
+
+/** A variable, the config field it sets, and how its text is read. */
+interface Setting<K extends keyof ServerConfig = keyof ServerConfig> {
+  variable: string;
+  key: K;
+  parse: Parser<ServerConfig[K]>;
+}
+
+const setting = <K extends keyof ServerConfig>(
+  variable: string,
+  key: K,
+  parse: Parser<ServerConfig[K]>,
+): Setting => ({ variable, key, parse } as unknown as Setting);
+
+/**
+ * Every setting read from one variable: name, field, parser. An unset or
+ * empty variable keeps the default from DEFAULT_CONFIG. (TURN is read apart:
+ * its variables only make sense together.)
+ */
+export const SETTINGS: readonly Setting[] = [
+  setting("PORT", "port", integer(0, 65535)),
+  setting("HOST", "host", hostname),
+  setting("MAX_PEERS", "maxPeers", integer(2, 64)),
+  setting("MAX_MESSAGE_BYTES", "maxMessageBytes", integer(1024, 16 * 1024 * 1024)),
+  setting("RESUME_GRACE_MS", "resumeGraceMs", integer(0, 24 * 3600 * 1000)),
+  setting("REQUEST_TIMEOUT_MS", "requestTimeoutMs", integer(100, 600_000)),
+  setting("RATE_LIMIT_BURST", "rateBurst", integer(1, 1e9)),
+  setting("RATE_LIMIT_PER_SECOND", "ratePerSecond", integer(1, 1e9)),
+  setting("MAX_CONNECTIONS", "maxConnections", integer(1, 1_000_000)),
+  setting("MAX_CONNECTIONS_PER_IP", "maxConnectionsPerIp", integer(1, 1_000_000)),
+  setting("MAX_BUFFERED_BYTES", "maxBufferedBytes", integer(65536, 1024 * 1024 * 1024)),
+  setting("TRUST_PROXY", "trustProxy", boolean),
+  setting("ROOM_TOKEN_SECRET", "roomTokenSecret", tokenSecret),
+  setting("REDIS_URL", "redisUrl", redisUrl),
+  setting("REDIS_PREFIX", "redisPrefix", redisPrefix),
+  setting("REDIS_HEARTBEAT_MS", "redisHeartbeatMs", integer(50, 60000)),
+  setting("ALLOWED_ORIGINS", "allowedOrigins", origins),
+  setting("ICE_SERVERS", "iceServers", iceServers),
+  setting("LOG_LEVEL", "logLevel", logLevel),
+];
+
+/** TURN_URLS, TURN_SECRET and TURN_TTL: all or nothing. */
+function readTurn(env: Record<string, string | undefined>): ServerConfig["turn"] {
+  const urls = env.TURN_URLS?.split(",").map((u) => u.trim()).filter((u) => u !== "") ?? [];
+  const secret = env.TURN_SECRET ?? "";
+  if (urls.length === 0 && secret === "") return null;
+  if (urls.length === 0) throw new ConfigError("TURN_URLS", "must be set when TURN_SECRET is");
+  if (secret === "") throw new ConfigError("TURN_SECRET", "must be set when TURN_URLS is");
+  const bad = urls.find((u) => !/^turns?:[^\s]+$/.test(u));
+  if (bad) {
+    throw new ConfigError("TURN_URLS", `must be turn: or turns: URLs, got ${JSON.stringify(bad)}`);
+  }
+  const ttl = env.TURN_TTL?.trim() ? integer(60, 7 * 24 * 3600)(env.TURN_TTL, "TURN_TTL") : 3600;
+  return { urls, secret, ttlSeconds: ttl };
+}
+
 /** Reads the configuration from environment variables; throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
   const config: ServerConfig = { ...DEFAULT_CONFIG };
-  config.port = intVar(env, "PORT", DEFAULT_CONFIG.port, 0, 65535);
-  const host = env.HOST?.trim();
-  if (host !== undefined && host !== "") {
-    if (/\s|\//.test(host)) {
-      throw new ConfigError(
-        "HOST",
-        `must be a hostname or IP address, got ${JSON.stringify(host)}`,
-      );
-    }
-    config.host = host;
+  const fields = config as unknown as Record<string, unknown>;
+  for (const { variable, key, parse } of SETTINGS) {
+    const raw = env[variable];
+    if (raw === undefined || raw.trim() === "") continue;
+    fields[key] = parse(raw, variable);
   }
-  config.maxPeers = intVar(env, "MAX_PEERS", DEFAULT_CONFIG.maxPeers, 2, 64);
-  config.maxMessageBytes = intVar(
-    env,
-    "MAX_MESSAGE_BYTES",
-    DEFAULT_CONFIG.maxMessageBytes,
-    1024,
-    16 * 1024 * 1024,
-  );
-  config.resumeGraceMs = intVar(
-    env,
-    "RESUME_GRACE_MS",
-    DEFAULT_CONFIG.resumeGraceMs,
-    0,
-    24 * 3600 * 1000,
-  );
-
-  config.requestTimeoutMs = intVar(
-    env,
-    "REQUEST_TIMEOUT_MS",
-    DEFAULT_CONFIG.requestTimeoutMs,
-    100,
-    600_000,
-  );
-  config.rateBurst = intVar(env, "RATE_LIMIT_BURST", DEFAULT_CONFIG.rateBurst, 1, 1e9);
-  config.ratePerSecond = intVar(env, "RATE_LIMIT_PER_SECOND", DEFAULT_CONFIG.ratePerSecond, 1, 1e9);
-  config.maxConnections = intVar(
-    env,
-    "MAX_CONNECTIONS",
-    DEFAULT_CONFIG.maxConnections,
-    1,
-    1_000_000,
-  );
-  config.maxConnectionsPerIp = intVar(
-    env,
-    "MAX_CONNECTIONS_PER_IP",
-    DEFAULT_CONFIG.maxConnectionsPerIp,
-    1,
-    1_000_000,
-  );
-  config.maxBufferedBytes = intVar(
-    env,
-    "MAX_BUFFERED_BYTES",
-    DEFAULT_CONFIG.maxBufferedBytes,
-    65536,
-    1024 * 1024 * 1024,
-  );
-
-  const trust = env.TRUST_PROXY?.trim().toLowerCase();
-  if (trust !== undefined && trust !== "") {
-    if (!["1", "true", "0", "false"].includes(trust)) {
-      throw new ConfigError(
-        "TRUST_PROXY",
-        `must be true or false, got ${JSON.stringify(env.TRUST_PROXY)}`,
-      );
-    }
-    config.trustProxy = trust === "1" || trust === "true";
-  }
-
-  const tokenSecret = env.ROOM_TOKEN_SECRET;
-  if (tokenSecret !== undefined && tokenSecret !== "") {
-    if (tokenSecret.length < 32) {
-      throw new ConfigError(
-        "ROOM_TOKEN_SECRET",
-        "must be at least 32 characters (use a random string)",
-      );
-    }
-    config.roomTokenSecret = tokenSecret;
-  }
-
-  const turnUrls = env.TURN_URLS?.split(",").map((u) => u.trim()).filter((u) => u !== "") ?? [];
-  const turnSecret = env.TURN_SECRET ?? "";
-  if (turnUrls.length > 0 || turnSecret !== "") {
-    if (turnUrls.length === 0) {
-      throw new ConfigError("TURN_URLS", "must be set when TURN_SECRET is");
-    }
-    if (turnSecret === "") throw new ConfigError("TURN_SECRET", "must be set when TURN_URLS is");
-    const bad = turnUrls.find((u) => !/^turns?:[^\s]+$/.test(u));
-    if (bad) {
-      throw new ConfigError(
-        "TURN_URLS",
-        `must be turn: or turns: URLs, got ${JSON.stringify(bad)}`,
-      );
-    }
-    config.turn = {
-      urls: turnUrls,
-      secret: turnSecret,
-      ttlSeconds: intVar(env, "TURN_TTL", 3600, 60, 7 * 24 * 3600),
-    };
-  }
-
-  const redisUrl = env.REDIS_URL?.trim();
-  if (redisUrl !== undefined && redisUrl !== "") {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(redisUrl);
-    } catch { /* reported below */ }
-    if (!parsed || !["redis:", "rediss:"].includes(parsed.protocol) || !parsed.hostname) {
-      throw new ConfigError(
-        "REDIS_URL",
-        // Not echoed: the URL may carry a password.
-        "must be a redis:// or rediss:// URL like redis://host:6379",
-      );
-    }
-    config.redisUrl = redisUrl;
-  }
-  const prefix = env.REDIS_PREFIX;
-  if (prefix !== undefined && prefix !== "") {
-    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(prefix)) {
-      throw new ConfigError(
-        "REDIS_PREFIX",
-        `must be 1-64 of A-Z a-z 0-9 _ . : -, got ${JSON.stringify(prefix)}`,
-      );
-    }
-    config.redisPrefix = prefix;
-  }
-
-  config.redisHeartbeatMs = intVar(
-    env,
-    "REDIS_HEARTBEAT_MS",
-    DEFAULT_CONFIG.redisHeartbeatMs,
-    50,
-    60000,
-  );
-
-  const origins = env.ALLOWED_ORIGINS;
-  if (origins !== undefined && origins.trim() !== "") {
-    const list = origins.split(",").map((o) => o.trim()).filter((o) => o !== "");
-    for (const origin of list) {
-      let parsed: URL | undefined;
-      try {
-        parsed = new URL(origin);
-      } catch { /* reported below */ }
-      if (!parsed || parsed.origin !== origin.replace(/\/$/, "")) {
-        throw new ConfigError(
-          "ALLOWED_ORIGINS",
-          `must be a comma list of origins like https://example.com, got ${JSON.stringify(origin)}`,
-        );
-      }
-    }
-    config.allowedOrigins = list.map((o) => o.replace(/\/$/, ""));
-  }
-
-  const ice = env.ICE_SERVERS;
-  if (ice !== undefined && ice.trim() !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(ice);
-    } catch {
-      throw new ConfigError(
-        "ICE_SERVERS",
-        "must be a JSON array of RTCIceServer objects (not valid JSON)",
-      );
-    }
-    if (!Array.isArray(parsed) || !parsed.every(isIceServer)) {
-      throw new ConfigError(
-        "ICE_SERVERS",
-        'must be a JSON array like [{"urls":"stun:stun.example.com:3478"}]',
-      );
-    }
-    config.iceServers = parsed;
-  }
-
-  const level = env.LOG_LEVEL?.trim().toLowerCase();
-  if (level !== undefined && level !== "") {
-    if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-      throw new ConfigError(
-        "LOG_LEVEL",
-        `must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(env.LOG_LEVEL)}`,
-      );
-    }
-    config.logLevel = level as LogLevel;
-  }
+  config.turn = readTurn(env);
   return config;
 }

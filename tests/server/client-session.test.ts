@@ -114,6 +114,7 @@ Deno.test("error codes: each bad input answered, connection stays usable", () =>
     await expectError(() => a.send({ type: "nope" }), "bad-message");
     await expectError(() => a.send({ type: "chat" }), "bad-message");
     await expectError(() => a.send({ type: "chat", text: "hi" }), "not-in-room");
+    await expectError(() => a.send({ type: "leave" }), "not-in-room");
     await expectError(() => a.send({ type: "signal", to: "x", data: {} }), "not-in-room");
     await expectError(
       () => a.send({ type: "state", state: { audio: true, video: true, screen: false } }),
