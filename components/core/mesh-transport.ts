@@ -104,14 +104,13 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
     const s = data as MeshSignal;
     if (s.rebind !== undefined) return this.#onRebind(from, s.rebind);
     if (s.rebound !== undefined) return this.#onRebound(from, s.rebound);
-    let link = this.#links.get(from);
-    if (!link) {
+    if (!this.#links.has(from)) {
       const pending = this.#pending.get(from);
       if (pending) this.#admit(pending.peer, false);
-      else if (!this.#known.has(from)) return; // not in our room as far as we know
-      link = this.#createLink(from, false);
+      else if (this.#known.has(from)) this.#createLink(from, false);
+      else return; // not in our room as far as we know
     }
-    void link.signal(s);
+    void this.#links.get(from)!.signal(s);
   }
 
   replaceTrack(kind: "audio" | "video", track: MediaStreamTrack | null): void {
@@ -139,13 +138,17 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
 
   // ---- links ----
 
-  /** Shows a peer; the newcomer's side offers at once, the other answers when the offer comes. */
+  /**
+   * Shows a peer and makes its link: the newcomer's side offers at once; the
+   * other side's link waits for that offer, ready, so answering costs no
+   * connection setup.
+   */
   #admit(peer: PeerInfo, initiator: boolean): void {
     clearTimeout(this.#pending.get(peer.id)?.timer);
     this.#pending.delete(peer.id);
     this.#known.add(peer.id);
     this.emit("admit", peer);
-    if (initiator && !this.#links.has(peer.id)) this.#createLink(peer.id, true);
+    if (!this.#links.has(peer.id)) this.#createLink(peer.id, initiator);
   }
 
   /** Waits (bounded) for a peer to re-pair before treating it as new. */

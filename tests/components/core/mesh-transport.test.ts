@@ -59,14 +59,16 @@ describe("MeshTransport", () => {
   });
 
   it("someone who joins later is shown, and answered when their offer arrives", () => {
-    const { transport, links, of } = mesh();
+    const { transport, links, sent, of } = mesh();
     transport.joined({ id: "me", peers: [], iceServers: [], resumed: false });
     transport.peerJoined(peer("c"));
     expect(of("admit")).to.have.length(1);
-    expect(links).to.have.length(0); // the newcomer offers, not us
-    transport.signal("c", { description: { type: "offer", sdp: "v=0" } });
+    // A link ready for the offer (made now, so answering costs no setup); the newcomer offers.
     expect(links).to.have.length(1);
     expect(links[0].options.initiator).to.be.false;
+    expect(sent).to.deep.equal([]);
+    transport.signal("c", { description: { type: "offer", sdp: "v=0" } });
+    expect(links).to.have.length(1);
     expect(links[0].signals[0].description?.type).to.equal("offer");
   });
 
