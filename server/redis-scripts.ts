@@ -1,14 +1,16 @@
 /**
- * The Lua scripts behind RedisRegistry. Each runs atomically inside Redis, so
- * "count the room, then add the seat, then tell everyone" cannot interleave
- * with another instance doing the same.
+ * The Lua scripts behind RedisRegistry. Each runs atomically inside Redis.
+ * They hold storage and cluster mechanics only: the room rules (who may
+ * join, what a leave does) are decided in TypeScript (room-rules.ts) and
+ * stored here by `apply`, which refuses if the room changed since it was read.
  *
  * Keys (P = the configured prefix; a "ref" is `room \n id`):
- * - `P room:R:seats`  hash id → PeerInfo JSON (HLEN is the room's size)
+ * - `P room:R:seats`  hash id → member JSON (HLEN is the room's size)
+ * - `P room:R:ver`    the room's version: bumped by every change of what it holds
  * - `P room:R:owners` hash id → instance holding the seat
  * - `P room:R:tokens` hash id → current resume token
- * - `P room:R:seq`    counter stamped on every event of the room; expires an
- *                     hour after the room empties
+ * - `P room:R:seq`    counter stamped on every event of the room; it and the
+ *                     version expire an hour after the room empties
  * - `P token:T`       ref of the seat that resume token T opens
  * - `P grace`         sorted set of refs by the time their grace ends
  * - `P instances`     set of instances; `P alive:I` expires unless I beats;
@@ -16,14 +18,13 @@
  * - `P epoch`         set once; its absence means Redis lost its data
  *
  * Every event goes out on the channel `P room:R` as
- * `seq \n kind \n subject \n payload`, where kind is one of EventKind.
+ * `seq \n kind \n audience \n payload` (see EventKind and the audience forms).
  */
 
 /** One letter per kind of room event on the channel. */
 export const EventKind = {
-  Joined: "j",
-  Left: "l",
-  State: "s",
+  /** News about the room's people (a server message: peer-joined, peer-left, peer-state…). */
+  News: "n",
   Chat: "c",
   Signal: "g",
   /** A seat was resumed by the instance named in the payload. */
@@ -38,33 +39,32 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function publish(room, kind, subject, payload)
+local function publish(room, kind, audience, payload)
   local base = p .. 'room:' .. room
   local seq = redis.call('INCR', base .. ':seq')
-  redis.call('PUBLISH', base, seq .. '\\n' .. kind .. '\\n' .. subject .. '\\n' .. payload)
+  redis.call('PUBLISH', base, seq .. '\\n' .. kind .. '\\n' .. audience .. '\\n' .. payload)
   return seq
 end
 local function split(ref)
   local cut = string.find(ref, '\\n', 1, true)
   return string.sub(ref, 1, cut - 1), string.sub(ref, cut + 1)
 end
-local function remove_seat(room, id)
+local function drop_seat(room, id)
   local base = p .. 'room:' .. room
   local ref = room .. '\\n' .. id
   redis.call('ZREM', p .. 'grace', ref)
-  if redis.call('HDEL', base .. ':seats', id) == 0 then return 0 end
+  redis.call('HDEL', base .. ':seats', id)
   local token = redis.call('HGET', base .. ':tokens', id)
   if token then redis.call('DEL', p .. 'token:' .. token) end
   local owner = redis.call('HGET', base .. ':owners', id)
   if owner then redis.call('SREM', p .. 'owned:' .. owner, ref) end
   redis.call('HDEL', base .. ':tokens', id)
   redis.call('HDEL', base .. ':owners', id)
-  publish(room, 'l', id, '{"type":"peer-left","id":"' .. id .. '"}')
   if redis.call('HLEN', base .. ':seats') == 0 then
     redis.call('DEL', base .. ':tokens', base .. ':owners')
     redis.call('PEXPIRE', base .. ':seq', 3600000)
+    redis.call('PEXPIRE', base .. ':ver', 3600000)
   end
-  return 1
 end
 `;
 
@@ -73,22 +73,75 @@ function script(body: string): string {
 }
 
 export const Scripts = {
-  /** ARGV: p, room, id, token, owner, maxPeers, info, peer-joined message → nil (full) or {seq, infos}. */
-  join: script(`
-local room, id, token, owner = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+  /** ARGV: p, room → {version, members}: what the rules read. */
+  read: script(`
+local base = p .. 'room:' .. ARGV[2]
+return {tonumber(redis.call('GET', base .. ':ver') or '0'), redis.call('HVALS', base .. ':seats')}
+`),
+
+  /**
+   * ARGV: p, room, expected version, instance, number of changes, then per
+   * change an op and its arguments, then per notice kind, audience, payload.
+   * Ops: \`add id member token\` (the seat goes to the instance), \`update id
+   * member\`, \`remove id guard\` where guard is "owner" (only if the instance
+   * holds the seat), "grace" (only if its grace has ended) or "" (always).
+   * → false when the room changed since it was read, "guard" when a guard
+   * failed (nothing stored), else {seq of the last event, members}.
+   */
+  apply: script(`
+local room, owner = ARGV[2], ARGV[4]
 local base = p .. 'room:' .. room
-if redis.call('HLEN', base .. ':seats') >= tonumber(ARGV[6]) then return false end
-redis.call('HSET', base .. ':seats', id, ARGV[7])
-redis.call('HSET', base .. ':tokens', id, token)
-redis.call('HSET', base .. ':owners', id, owner)
-redis.call('SET', p .. 'token:' .. token, room .. '\\n' .. id)
-redis.call('SADD', p .. 'owned:' .. owner, room .. '\\n' .. id)
-redis.call('PERSIST', base .. ':seq')
-local seq = publish(room, 'j', id, ARGV[8])
+if tonumber(redis.call('GET', base .. ':ver') or '0') ~= tonumber(ARGV[3]) then return false end
+local n = tonumber(ARGV[5])
+local ops = {}
+local i = 6
+for _ = 1, n do
+  local op = ARGV[i]
+  if op == 'add' then
+    table.insert(ops, {op, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]}); i = i + 4
+  elseif op == 'update' then
+    table.insert(ops, {op, ARGV[i + 1], ARGV[i + 2]}); i = i + 3
+  else
+    table.insert(ops, {op, ARGV[i + 1], ARGV[i + 2]}); i = i + 3
+  end
+end
+for _, o in ipairs(ops) do
+  if o[1] == 'remove' and o[3] == 'owner' and redis.call('HGET', base .. ':owners', o[2]) ~= owner then
+    return 'guard'
+  end
+  if o[1] == 'remove' and o[3] == 'grace' then
+    local ends = redis.call('ZSCORE', p .. 'grace', room .. '\\n' .. o[2])
+    if not ends or tonumber(ends) > now_ms() then return 'guard' end
+  end
+end
+for _, o in ipairs(ops) do
+  local id = o[2]
+  if o[1] == 'add' then
+    redis.call('HSET', base .. ':seats', id, o[3])
+    redis.call('HSET', base .. ':tokens', id, o[4])
+    redis.call('HSET', base .. ':owners', id, owner)
+    redis.call('SET', p .. 'token:' .. o[4], room .. '\\n' .. id)
+    redis.call('SADD', p .. 'owned:' .. owner, room .. '\\n' .. id)
+    redis.call('PERSIST', base .. ':seq')
+    redis.call('PERSIST', base .. ':ver')
+  elseif o[1] == 'update' then
+    if redis.call('HEXISTS', base .. ':seats', id) == 1 then
+      redis.call('HSET', base .. ':seats', id, o[3])
+    end
+  else
+    drop_seat(room, id)
+  end
+end
+redis.call('INCR', base .. ':ver')
+local seq = tonumber(redis.call('GET', base .. ':seq') or '0')
+while i + 2 <= #ARGV do
+  seq = publish(room, ARGV[i], ARGV[i + 1], ARGV[i + 2])
+  i = i + 3
+end
 return {seq, redis.call('HVALS', base .. ':seats')}
 `),
 
-  /** ARGV: p, room, token, new token, owner → nil or {seq, id, infos}. */
+  /** ARGV: p, room, token, new token, owner → nil or {seq, id, members}. */
   resume: script(`
 local room, token, fresh, owner = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local ref = redis.call('GET', p .. 'token:' .. token)
@@ -105,41 +158,26 @@ local old = redis.call('HGET', base .. ':owners', id)
 if old then redis.call('SREM', p .. 'owned:' .. old, ref) end
 redis.call('HSET', base .. ':owners', id, owner)
 redis.call('SADD', p .. 'owned:' .. owner, ref)
-local seq = publish(room, 't', id, owner)
+local seq = publish(room, 't', '', owner .. '\\n' .. id)
 return {seq, id, redis.call('HVALS', base .. ':seats')}
 `),
 
-  /** ARGV: p, room, id, owner → 1 if removed; only the owner may remove it. */
-  leave: script(`
-if redis.call('HGET', p .. 'room:' .. ARGV[2] .. ':owners', ARGV[3]) ~= ARGV[4] then return 0 end
-return remove_seat(ARGV[2], ARGV[3])
-`),
-
-  /** ARGV: p, room, id, owner, grace ms → starts the seat's grace. */
+  /** ARGV: p, room, id, owner, grace ms → starts the seat's grace (only its owner may). */
   detach: script(`
 if redis.call('HGET', p .. 'room:' .. ARGV[2] .. ':owners', ARGV[3]) ~= ARGV[4] then return 0 end
-if tonumber(ARGV[5]) <= 0 then return remove_seat(ARGV[2], ARGV[3]) end
 redis.call('ZADD', p .. 'grace', now_ms() + tonumber(ARGV[5]), ARGV[2] .. '\\n' .. ARGV[3])
 return 1
 `),
 
-  /** ARGV: p, room, id, info, peer-state message → 0 if the seat is gone. */
-  state: script(`
-local base = p .. 'room:' .. ARGV[2]
-if redis.call('HEXISTS', base .. ':seats', ARGV[3]) == 0 then return 0 end
-redis.call('HSET', base .. ':seats', ARGV[3], ARGV[4])
-return publish(ARGV[2], 's', ARGV[3], ARGV[5])
-`),
-
-  /** ARGV: p, room, kind, subject, payload → seq, or 0 when a signal's addressee is not there. */
+  /** ARGV: p, room, kind, audience, addressee or "", payload → seq, or 0 when the addressee is not there. */
   relay: script(`
-if ARGV[3] == 'g' and redis.call('HEXISTS', p .. 'room:' .. ARGV[2] .. ':seats', ARGV[4]) == 0 then
+if ARGV[5] ~= '' and redis.call('HEXISTS', p .. 'room:' .. ARGV[2] .. ':seats', ARGV[5]) == 0 then
   return 0
 end
-return publish(ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+return publish(ARGV[2], ARGV[3], ARGV[4], ARGV[6])
 `),
 
-  /** ARGV: p, room → {seq, infos}. */
+  /** ARGV: p, room → {seq, members}. */
   snapshot: script(`
 local base = p .. 'room:' .. ARGV[2]
 return {tonumber(redis.call('GET', base .. ':seq') or '0'), redis.call('HVALS', base .. ':seats')}
@@ -152,9 +190,10 @@ return redis.call('SISMEMBER', p .. 'instances', ARGV[2])
 `),
 
   /**
-   * ARGV: p, grace ms, judge ("1"/"0") → {dead instances, seats removed}.
-   * Seats whose grace ended go; when judging, seats of an instance whose
-   * heartbeat expired start their grace.
+   * ARGV: p, grace ms, judge ("1"/"0") → {dead instances, refs whose grace ended}.
+   * When judging, seats of an instance whose heartbeat expired start their
+   * grace. Seats whose grace ended are returned, not removed: leaving is a
+   * room rule, decided and stored by the instance that asked.
    */
   sweep: script(`
 local now = now_ms()
@@ -170,21 +209,18 @@ for _, inst in ipairs(judged) do
     table.insert(dead, inst)
   end
 end
-local removed = 0
-for _, ref in ipairs(redis.call('ZRANGEBYSCORE', p .. 'grace', '-inf', now, 'LIMIT', 0, 500)) do
-  local room, id = split(ref)
-  removed = removed + remove_seat(room, id)
-end
-return {dead, removed}
+return {dead, redis.call('ZRANGEBYSCORE', p .. 'grace', '-inf', now, 'LIMIT', 0, 500)}
 `),
 
   /**
    * ARGV: p, instance, epoch last seen ("" at first), new epoch candidate, ttl
-   * ms, grace ms, then per local seat room, id, token, info, detached ("1"/"0")
-   * → {epoch, ids of seats the cluster no longer gives this instance}. Run
-   * after every (re)connect: re-registers the instance, restores its seats if
-   * Redis lost its data since (the epoch changed), reclaims them if it was
-   * declared dead meanwhile, and removes seats that left while Redis was away.
+   * ms, grace ms, then per local seat room, id, token, member, detached
+   * ("1"/"0") → {epoch, ids of seats the cluster no longer gives this
+   * instance, refs it holds in Redis but no longer locally}. Run after every
+   * (re)connect: re-registers the instance, restores its seats if Redis lost
+   * its data since (the epoch changed), and reclaims them if it was declared
+   * dead meanwhile. The last list (seats that left while Redis was away) is
+   * for the instance to remove by the room rules.
    */
   resync: script(`
 local me = ARGV[2]
@@ -198,17 +234,19 @@ local now = now_ms()
 local mine = {}
 local lost = {}
 for i = 7, #ARGV, 5 do
-  local room, id, token, info, detached = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local room, id, token, member, detached = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local base = p .. 'room:' .. room
   local ref = room .. '\\n' .. id
   local owner = redis.call('HGET', base .. ':owners', id)
   if owner == me or (restored and not owner) then
     if not owner then
-      redis.call('HSET', base .. ':seats', id, info)
+      redis.call('HSET', base .. ':seats', id, member)
       redis.call('HSET', base .. ':owners', id, me)
       redis.call('HSET', base .. ':tokens', id, token)
       redis.call('SET', p .. 'token:' .. token, ref)
       redis.call('PERSIST', base .. ':seq')
+      redis.call('PERSIST', base .. ':ver')
+      redis.call('INCR', base .. ':ver')
     end
     redis.call('SADD', p .. 'owned:' .. me, ref)
     mine[ref] = true
@@ -221,11 +259,12 @@ for i = 7, #ARGV, 5 do
     table.insert(lost, id)
   end
 end
+local stray = {}
 for _, ref in ipairs(redis.call('SMEMBERS', p .. 'owned:' .. me)) do
   if not mine[ref] then
     local room, id = split(ref)
     if redis.call('HGET', p .. 'room:' .. room .. ':owners', id) == me then
-      remove_seat(room, id)
+      table.insert(stray, ref)
     else
       redis.call('SREM', p .. 'owned:' .. me, ref)
     end
@@ -233,7 +272,7 @@ for _, ref in ipairs(redis.call('SMEMBERS', p .. 'owned:' .. me)) do
 end
 redis.call('SADD', p .. 'instances', me)
 redis.call('SET', p .. 'alive:' .. me, '1', 'PX', ARGV[5])
-return {epoch, lost}
+return {epoch, lost, stray}
 `),
 
   /** ARGV: p, instance → stops the heartbeat now, so the others take over its seats at once. */

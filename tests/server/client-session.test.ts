@@ -151,15 +151,21 @@ Deno.test("room-full: the extra peer is refused and nobody sees it", () =>
   }, { maxPeers: 3 }));
 
 Deno.test("too-large: closed with 1009 from the frame's header; others unaffected", () =>
-  withServer(async (_server, connect) => {
-    const [a, b] = [await connect(), await connect()];
-    await a.join("big", "A");
-    await b.join("big", "B");
-    a.send({ type: "chat", text: "x".repeat(3000) });
-    assert.equal((await a.closed).code, 1009);
-    b.send({ type: "chat", text: "fine" });
-    assert.equal((await b.next("chat")).text, "fine");
-  }, { maxMessageBytes: 2048 }));
+  withServer(
+    async (_server, connect) => {
+      const [a, b] = [await connect(), await connect()];
+      await a.join("big", "A");
+      await b.join("big", "B");
+      a.send({ type: "chat", text: "x".repeat(3000) });
+      assert.equal((await a.closed).code, 1009);
+      b.send({ type: "chat", text: "fine" });
+      assert.equal((await b.next("chat")).text, "fine");
+      // One instance: the test balancer closes a pair before Deno's client reads
+      // the close frame's code (it reports 0), which says nothing of the server.
+    },
+    { maxMessageBytes: 2048 },
+    true,
+  ));
 
 Deno.test("rate limit: ICE-sized bursts pass, a flood is cut, others unaffected", () =>
   withServer(async (_server, connect) => {
