@@ -33,6 +33,12 @@ export const ErrorCode = {
   Unauthorized: "unauthorized",
   /** The server cannot reach its shared room store (Redis); retry shortly. */
   Unavailable: "unavailable",
+  /** A guest's join into a locked room. */
+  RoomLocked: "room-locked",
+  /** A host turned a waiting guest away (or ended the meeting while they waited). */
+  Denied: "denied",
+  /** `moderate` from someone who is not a host. */
+  Forbidden: "forbidden",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -50,6 +56,10 @@ export const CloseCode = {
   TryAgainLater: 1013,
   /** The client read too slowly; its send buffer passed the limit. */
   TooSlow: 4008,
+  /** A host removed this person from the room: do not reconnect. */
+  Removed: 4003,
+  /** A host ended the meeting for everyone: do not reconnect. */
+  RoomEnded: 4004,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -60,11 +70,55 @@ export interface MediaState {
   screen: boolean;
 }
 
+/** A host moderates (mute, remove, lock, lobby, end); a guest takes part. */
+export const Roles = ["host", "guest"] as const;
+export type Role = (typeof Roles)[number];
+
 export interface PeerInfo {
   id: string;
   name: string;
   state: MediaState;
+  role: Role;
 }
+
+/** A room's settings, which hosts change. */
+export interface RoomSettings {
+  /** Guests cannot join (a host still can). */
+  locked: boolean;
+  /** Guests wait until a host admits them. */
+  lobby: boolean;
+}
+
+/** Someone waiting in the lobby, as hosts see them. */
+export interface Knock {
+  id: string;
+  name: string;
+}
+
+/** What a host can do: those in `MODERATE_TARGETED` need a `to`. */
+export const ModerateActions = [
+  "mute",
+  "mute-all",
+  "stop-video",
+  "remove",
+  "lock",
+  "unlock",
+  "lobby-on",
+  "lobby-off",
+  "admit",
+  "deny",
+  "promote",
+  "end",
+] as const;
+export type ModerateAction = (typeof ModerateActions)[number];
+export const MODERATE_TARGETED: readonly ModerateAction[] = [
+  "mute",
+  "stop-video",
+  "remove",
+  "admit",
+  "deny",
+  "promote",
+];
 
 /** An opaque JSON object: a session description or an ICE candidate. */
 export type SignalData = { [key: string]: unknown };
@@ -102,12 +156,19 @@ export interface StateMessage {
 export interface LeaveMessage {
   type: "leave";
 }
+export interface ModerateMessage {
+  type: "moderate";
+  action: ModerateAction;
+  /** The person acted on, for the actions that need one. */
+  to?: string;
+}
 export type ClientMessage =
   | JoinMessage
   | SignalMessage
   | ChatMessage
   | StateMessage
-  | LeaveMessage;
+  | LeaveMessage
+  | ModerateMessage;
 
 // ---- server → client ----------------------------------------------------
 
@@ -120,6 +181,11 @@ export interface JoinedMessage {
   iceServers: IceServer[];
   /** True when this join took over an existing seat through `resume`. */
   resumed: boolean;
+  /** The joiner's role. */
+  role: Role;
+  settings: RoomSettings;
+  /** For hosts: who is waiting in the lobby. */
+  waiting?: Knock[];
 }
 export interface PeerJoinedMessage {
   type: "peer-joined";
@@ -151,6 +217,47 @@ export interface ErrorMessage {
   code: ErrorCode;
   message: string;
 }
+/** Someone's role changed (a host left, or one was made). */
+export interface RoleMessage {
+  type: "role";
+  id: string;
+  role: Role;
+}
+/** A host turned your microphone or camera off; you may turn it on again. */
+export interface ModeratedMessage {
+  type: "moderated";
+  action: "mute" | "stop-video";
+  by: string;
+}
+/** A host removed you: the connection closes with 4003. */
+export interface RemovedMessage {
+  type: "removed";
+  by: string;
+}
+export interface RoomSettingsMessage {
+  type: "room-settings";
+  locked: boolean;
+  lobby: boolean;
+}
+/** Your join waits in the lobby until a host admits (then `joined`) or denies (`denied`) it. */
+export interface WaitingMessage {
+  type: "waiting";
+}
+/** To hosts: someone is waiting in the lobby. */
+export interface KnockMessage {
+  type: "knock";
+  peer: Knock;
+}
+/** To hosts: a waiting guest is gone (left, admitted or denied). */
+export interface KnockCancelledMessage {
+  type: "knock-cancelled";
+  id: string;
+}
+/** A host ended the meeting: every connection closes with 4004. */
+export interface RoomEndedMessage {
+  type: "room-ended";
+  by: string;
+}
 export type ServerMessage =
   | JoinedMessage
   | PeerJoinedMessage
@@ -158,7 +265,15 @@ export type ServerMessage =
   | RelayedChatMessage
   | PeerStateMessage
   | PeerLeftMessage
-  | ErrorMessage;
+  | ErrorMessage
+  | RoleMessage
+  | ModeratedMessage
+  | RemovedMessage
+  | RoomSettingsMessage
+  | WaitingMessage
+  | KnockMessage
+  | KnockCancelledMessage
+  | RoomEndedMessage;
 
 export const INITIAL_STATE: Readonly<MediaState> = Object.freeze({
   audio: false,

@@ -3,6 +3,9 @@ import {
   ErrorCode,
   LIMITS,
   type MediaState,
+  MODERATE_TARGETED,
+  type ModerateAction,
+  ModerateActions,
   ROOM_PATTERN,
   type SignalData,
 } from "./messages.ts";
@@ -150,6 +153,23 @@ export function parseClientMessage(text: string): ParseResult {
     }
     case "leave":
       return { ok: true, message: { type: "leave" } };
+    case "moderate": {
+      const action = raw.action as ModerateAction;
+      if (!(ModerateActions as readonly unknown[]).includes(action)) {
+        return fail(
+          ErrorCode.BadMessage,
+          `Cannot moderate: action must be one of ${ModerateActions.join(", ")}`,
+        );
+      }
+      if (!MODERATE_TARGETED.includes(action)) {
+        return { ok: true, message: { type: "moderate", action } };
+      }
+      const to = raw.to;
+      if (typeof to !== "string" || to.length < 1 || to.length > LIMITS.idMax) {
+        return fail(ErrorCode.BadMessage, `Cannot moderate: ${action} needs "to", a peer id`);
+      }
+      return { ok: true, message: { type: "moderate", action, to } };
+    }
     default:
       return fail(
         ErrorCode.BadMessage,

@@ -3,6 +3,7 @@ import {
   CloseCode,
   ErrorCode,
   type JoinMessage,
+  type Role,
   type ServerMessage,
 } from "../protocol/messages.ts";
 import { parseClientMessage } from "../protocol/parse-client-message.ts";
@@ -59,6 +60,8 @@ export class ClientSession implements SeatSink {
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Room messages that arrive between the seat being granted and `joined` being sent. */
   #held: string[] | null = null;
+  /** While this connection's join waits in the lobby: where, and under which id. */
+  #waiting: { room: string; id: string } | null = null;
 
   constructor(readonly socket: ClientSocket, readonly deps: SessionDeps) {
     this.#bucket = new TokenBucket(deps.config.rateBurst, deps.config.ratePerSecond);
@@ -81,9 +84,22 @@ export class ClientSession implements SeatSink {
   }
 
   close(code: number, reason: string): void {
-    // The seat now belongs to another socket: forget it before the close event.
+    // The seat is gone from here (resumed elsewhere, removed, ended): forget it first.
     this.seat = null;
     if (this.socket.readyState <= OPEN) this.socket.close(code, reason);
+  }
+
+  admitted(admission: Admission): void {
+    this.#waiting = null;
+    this.#held = [];
+    this.#seated(admission, false)
+      .catch((err) => this.deps.logger.error("admission failed", { error: String(err) }))
+      .finally(() => this.#flushHeld());
+  }
+
+  denied(message: string): void {
+    this.#waiting = null;
+    this.#error(ErrorCode.Denied, message);
   }
 
   /**
@@ -130,6 +146,8 @@ export class ClientSession implements SeatSink {
 
   onClose(code: number): void {
     clearTimeout(this.#noticeTimer);
+    if (this.#waiting) this.deps.registry.cancelWait(this.#waiting.room, this.#waiting.id);
+    this.#waiting = null;
     const seat = this.seat;
     this.seat = null;
     if (!seat) return;
@@ -146,6 +164,11 @@ export class ClientSession implements SeatSink {
   #handle(msg: ClientMessage): void {
     const { registry } = this.deps;
     if (msg.type === "join") return this.#join(msg);
+    if (msg.type === "leave" && this.#waiting) {
+      registry.cancelWait(this.#waiting.room, this.#waiting.id);
+      this.#waiting = null;
+      return;
+    }
     const seat = this.seat;
     if (!seat) {
       return this.#error(ErrorCode.NotInRoom, `Cannot ${msg.type}: join a room first`);
@@ -161,6 +184,12 @@ export class ClientSession implements SeatSink {
       case "leave":
         this.seat = null;
         this.#settle(registry.leave(seat));
+        return;
+      case "moderate":
+        registry.moderate(seat, msg.action, msg.to).then((refused) => {
+          if (typeof refused === "string") this.#relayFailed(refused, msg.action);
+          else if (refused) this.#error(refused.code, refused.message);
+        }, (err) => this.deps.logger.error("moderate failed", { error: String(err) }));
         return;
     }
   }
@@ -186,7 +215,7 @@ export class ClientSession implements SeatSink {
   }
 
   #join(msg: JoinMessage): void {
-    if (this.seat) {
+    if (this.seat || this.#waiting) {
       return this.#error(
         ErrorCode.AlreadyJoined,
         "Cannot join: this connection is already in a room",
@@ -200,43 +229,61 @@ export class ClientSession implements SeatSink {
         this.#error(ErrorCode.BadMessage, "Cannot join: the server could not complete the join");
       })
       .finally(() => {
-        const held = this.#held ?? [];
-        this.#held = null;
-        for (const text of held) this.#write(text);
+        this.#flushHeld();
         const backlog = this.#backlog ?? [];
         this.#backlog = null;
         for (const data of backlog) this.onMessage(data);
       });
   }
 
-  /** Resume, else token check and a new seat; then `joined` with fresh TURN credentials. */
+  #flushHeld(): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const text of held) this.#write(text);
+  }
+
+  /** Resume, else token check and a new seat (or the lobby); then `joined`. */
   async #joinChecked({ room, name, resume, token }: JoinMessage): Promise<void> {
-    const { registry, config, logger, tokenKey, turn } = this.deps;
+    const { registry, tokenKey } = this.deps;
     // A resume token proves the seat: no room token needed again.
-    let admitted: Admission | ErrorCode | undefined = resume
-      ? await registry.resume(resume, room, this)
-      : undefined;
-    const resumed = admitted !== undefined && typeof admitted !== "string";
-    if (!admitted && tokenKey) {
+    const back = resume ? await registry.resume(resume, room, this) : undefined;
+    if (typeof back === "string") return this.#error(back, `Cannot join: ${UNAVAILABLE}`);
+    if (back) return await this.#seated(back, true);
+    let role: Role | undefined;
+    if (tokenKey) {
       const check = token
         ? await verifyRoomToken(token, await tokenKey, room)
         : { ok: false as const, reason: "this room needs a token" };
       if (!check.ok) return this.#error(ErrorCode.Unauthorized, `Cannot join: ${check.reason}`);
       if (check.name) name = check.name;
+      role = check.role;
     }
-    if (!admitted) {
-      if (this.socket.readyState !== OPEN) return; // gone while we checked
-      admitted = await registry.join(room, name, this);
-    }
-    if (typeof admitted === "string") {
+    if (this.socket.readyState !== OPEN) return; // gone while we checked
+    const result = await registry.join(room, name, this, role);
+    if ("refused" in result) {
       return this.#error(
-        admitted,
-        admitted === ErrorCode.RoomFull
-          ? `Cannot join: room is full (${config.maxPeers} peers)`
-          : `Cannot join: ${UNAVAILABLE}`,
+        result.refused,
+        result.message ??
+          (result.refused === ErrorCode.Unavailable
+            ? `Cannot join: ${UNAVAILABLE}`
+            : "Cannot join"),
       );
     }
-    const { seat, peers } = admitted;
+    if ("waiting" in result) {
+      this.#waiting = { room, id: result.waiting };
+      if (this.socket.readyState !== OPEN) {
+        this.#waiting = null;
+        return registry.cancelWait(room, result.waiting);
+      }
+      return this.#reply({ type: "waiting" });
+    }
+    await this.#seated(result.admitted, false);
+  }
+
+  /** Takes the seat and sends `joined` with fresh TURN credentials. */
+  async #seated(admission: Admission, resumed: boolean): Promise<void> {
+    const { registry, config, logger, turn } = this.deps;
+    const { seat, peers, settings, waiting } = admission;
     if (this.socket.readyState !== OPEN) {
       // Gone while the store answered: a resumed seat waits out its grace again.
       if (resumed) registry.detach(seat, this);
@@ -256,8 +303,11 @@ export class ClientSession implements SeatSink {
       peers,
       iceServers,
       resumed,
+      role: seat.role,
+      settings,
+      ...(seat.role === "host" ? { waiting } : {}),
     });
-    logger.debug(resumed ? "resumed" : "joined", { room, peer: seat.id });
+    logger.debug(resumed ? "resumed" : "joined", { room: seat.room, peer: seat.id });
   }
 
   #reply(message: ServerMessage): void {

@@ -7,6 +7,7 @@
  */
 import type { RedisClient } from "./redis-connection.ts";
 import { CloseCode, type PeerInfo } from "../protocol/messages.ts";
+import { DEFAULT_SETTINGS, type RoomData, type Waiting } from "./room-rules.ts";
 import type { Logger } from "./logger.ts";
 import { randomId } from "./random-id.ts";
 import type { FeedSeat, RoomFeeds } from "./redis-room-feed.ts";
@@ -29,8 +30,37 @@ export interface PresenceOptions {
   remove(room: string, id: string, guard: "grace" | "owner"): Promise<void>;
 }
 
-export function parseMembers(raw: Reply): PeerInfo[] {
-  return (raw as string[]).map((text) => JSON.parse(text) as PeerInfo);
+/**
+ * Members as stored, in the order they joined. A hash has no order, so each
+ * stored member carries `since` (the room's version when it was added),
+ * which is sorted on and then left out.
+ */
+export function parseMembers(raw: Reply, order?: Map<string, number>): PeerInfo[] {
+  return (raw as string[])
+    .map((text) => JSON.parse(text) as PeerInfo & { since?: number })
+    .sort((a, b) => (a.since ?? 0) - (b.since ?? 0))
+    .map(({ since, ...member }) => {
+      order?.set(member.id, since ?? 0);
+      return member;
+    });
+}
+
+/** A member as stored: with `since`, for the join order. */
+export function storedMember(member: PeerInfo, since: number): string {
+  return JSON.stringify({ ...member, since });
+}
+
+/** A room as the `read`, `apply`, `resume` and `snapshot` scripts return it: {members, doc}. */
+export function parseRoomView(raw: Reply, order?: Map<string, number>): RoomData {
+  const [members, doc] = raw as [Reply, string];
+  const parsed = doc
+    ? JSON.parse(doc) as { settings: RoomData["settings"]; waiting: Waiting[] }
+    : null;
+  return {
+    members: parseMembers(members, order),
+    settings: parsed?.settings ?? DEFAULT_SETTINGS,
+    waiting: parsed?.waiting ?? [],
+  };
 }
 
 export class ClusterPresence {
@@ -160,8 +190,9 @@ export class ClusterPresence {
         for (const local of [...feeds.rooms]) {
           const current = feeds.renew(local);
           await current.subscribed;
-          const [seq, members] = await runner.run("snapshot", [current.name]) as [number, Reply];
-          feeds.snapshot(current, seq, parseMembers(members), true);
+          const [seq, view] = await runner.run("snapshot", [current.name]) as [number, Reply];
+          const room = parseRoomView(view);
+          feeds.snapshot(current, seq, [...room.members], room.settings, true);
         }
         if (this.#state !== "syncing") return; // closed meanwhile
         this.#state = "ready";

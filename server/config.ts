@@ -36,6 +36,14 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** When set, every fresh join needs a room token signed with it. */
   roomTokenSecret: string | null;
+  /**
+   * Hosts (mute, remove, lock, lobby, end): with room tokens, their `role`
+   * claim says who hosts; without, the first person in a room does. Off: no
+   * hosts at all.
+   */
+  hosts: boolean;
+  /** New rooms start with the lobby on. */
+  lobby: boolean;
   /** TURN relays handed out with short-lived credentials (coturn REST scheme). */
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
   /** Cluster mode: instances share rooms through this Redis (`redis://` or `rediss://`). */
@@ -69,6 +77,8 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   maxBufferedBytes: 1024 * 1024,
   trustProxy: false,
   roomTokenSecret: null,
+  hosts: true,
+  lobby: false,
   turn: null,
   redisUrl: null,
   redisPrefix: "video-room:",
@@ -101,10 +111,13 @@ function integer(min: number, max: number): Parser<number> {
 
 const boolean: Parser<boolean> = (raw, variable) => {
   const v = raw.trim().toLowerCase();
-  if (!["1", "true", "0", "false"].includes(v)) {
-    throw new ConfigError(variable, `must be true or false, got ${JSON.stringify(raw)}`);
+  if (!["1", "true", "0", "false", "on", "off"].includes(v)) {
+    throw new ConfigError(
+      variable,
+      `must be true or false (on or off), got ${JSON.stringify(raw)}`,
+    );
   }
-  return v === "1" || v === "true";
+  return v === "1" || v === "true" || v === "on";
 };
 
 const hostname: Parser<string> = (raw, variable) => {
@@ -238,6 +251,8 @@ export const SETTINGS: readonly Setting[] = [
   setting("MAX_BUFFERED_BYTES", "maxBufferedBytes", integer(65536, 1024 * 1024 * 1024)),
   setting("TRUST_PROXY", "trustProxy", boolean),
   setting("ROOM_TOKEN_SECRET", "roomTokenSecret", tokenSecret),
+  setting("HOSTS", "hosts", boolean),
+  setting("LOBBY", "lobby", boolean),
   setting("REDIS_URL", "redisUrl", redisUrl),
   setting("REDIS_PREFIX", "redisPrefix", redisPrefix),
   setting("REDIS_HEARTBEAT_MS", "redisHeartbeatMs", integer(50, 60000)),

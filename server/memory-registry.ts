@@ -1,18 +1,21 @@
 import {
+  CloseCode,
   ErrorCode,
-  INITIAL_STATE,
   type MediaState,
+  type ModerateAction,
+  type Role,
   type ServerMessage,
   type SignalData,
 } from "../protocol/messages.ts";
 import { randomId } from "./random-id.ts";
-import {
-  type Admission,
-  info,
-  type RegistryOptions,
-  type RoomRegistry,
-  type Seat,
-  type SeatSink,
+import type {
+  Admission,
+  JoinResult,
+  Refusal,
+  RegistryOptions,
+  RoomRegistry,
+  Seat,
+  SeatSink,
 } from "./room-registry.ts";
 import * as rules from "./room-rules.ts";
 
@@ -20,10 +23,12 @@ interface MemorySeat extends Seat {
   graceTimer?: ReturnType<typeof setTimeout>;
 }
 
-/** A room in this process: what its rules read, and the seats that hold sockets. */
+/** A room in this process: what its rules read, the seats, and who waits in the lobby. */
 interface MemoryRoom {
+  readonly name: string;
   data: rules.RoomData;
   readonly seats: Map<string, MemorySeat>;
+  readonly lobby: Map<string, SeatSink>;
 }
 
 /** Rooms and their seats in this process's memory: the default, for one instance. */
@@ -35,7 +40,9 @@ export class MemoryRegistry implements RoomRegistry {
   constructor(readonly options: RegistryOptions) {}
 
   get roomCount(): number {
-    return this.#rooms.size;
+    let n = 0;
+    for (const room of this.#rooms.values()) if (room.seats.size > 0) n++;
+    return n;
   }
 
   get peerCount(): number {
@@ -44,23 +51,24 @@ export class MemoryRegistry implements RoomRegistry {
     return n;
   }
 
-  join(room: string, name: string, sink: SeatSink): Promise<Admission | ErrorCode> {
-    const here = this.#rooms.get(room) ?? { data: rules.EMPTY_ROOM, seats: new Map() };
-    const seat: MemorySeat = {
-      id: randomId(12),
-      room,
-      name,
-      state: { ...INITIAL_STATE },
-      resumeToken: randomId(24),
-      sink,
-    };
-    const decided = rules.join(here.data, info(seat), this.options);
-    if (!decided.ok) return Promise.resolve(decided.code);
+  join(room: string, name: string, sink: SeatSink, claimed?: Role): Promise<JoinResult> {
+    const here = this.#rooms.get(room) ??
+      { name: room, data: rules.EMPTY_ROOM, seats: new Map(), lobby: new Map() };
+    const id = randomId(12);
+    const decided = rules.join(here.data, { id, name }, claimed, this.options);
+    if (!decided.ok) {
+      return Promise.resolve({ refused: decided.code, message: decided.message });
+    }
     this.#rooms.set(room, here);
+    if (!decided.member) {
+      here.lobby.set(id, sink);
+      this.#apply(here, decided);
+      return Promise.resolve({ waiting: id });
+    }
+    const seat = this.#seat(room, decided.member, sink);
     here.seats.set(seat.id, seat);
-    this.#byResume.set(seat.resumeToken, seat);
     this.#apply(here, decided);
-    return Promise.resolve({ seat, peers: this.#othersOf(here, seat.id) });
+    return Promise.resolve({ admitted: this.#admission(here, seat) });
   }
 
   resume(token: string, room: string, sink: SeatSink): Promise<Admission | undefined> {
@@ -72,10 +80,10 @@ export class MemoryRegistry implements RoomRegistry {
     seat.graceTimer = undefined;
     const old = seat.sink;
     seat.sink = sink;
-    old?.close(4001, "seat resumed elsewhere");
+    old?.close(CloseCode.Replaced, "seat resumed elsewhere");
     seat.resumeToken = randomId(24);
     this.#byResume.set(seat.resumeToken, seat);
-    return Promise.resolve({ seat, peers: this.#othersOf(here, seat.id) });
+    return Promise.resolve(this.#admission(here, seat));
   }
 
   signal(from: Seat, to: string, data: SignalData): Promise<ErrorCode | undefined> {
@@ -105,6 +113,15 @@ export class MemoryRegistry implements RoomRegistry {
     return Promise.resolve(undefined);
   }
 
+  moderate(seat: Seat, action: ModerateAction, to?: string): Promise<Refusal | undefined> {
+    const here = this.#rooms.get(seat.room);
+    if (!here) return Promise.resolve(undefined);
+    const decided = rules.moderate(here.data, seat.id, action, to, this.options);
+    if (!decided.ok) return Promise.resolve({ code: decided.code, message: decided.message });
+    this.#apply(here, decided);
+    return Promise.resolve(undefined);
+  }
+
   leave(seat: MemorySeat): Promise<void> {
     const here = this.#rooms.get(seat.room);
     if (!here || here.seats.get(seat.id) !== seat) return Promise.resolve();
@@ -112,9 +129,16 @@ export class MemoryRegistry implements RoomRegistry {
     seat.sink = null;
     here.seats.delete(seat.id);
     this.#byResume.delete(seat.resumeToken);
-    this.#apply(here, rules.leave(here.data, seat.id));
-    if (here.seats.size === 0) this.#rooms.delete(seat.room);
+    this.#apply(here, rules.leave(here.data, seat.id, this.options));
+    this.#forgetIfEmpty(seat.room, here);
     return Promise.resolve();
+  }
+
+  cancelWait(room: string, id: string): void {
+    const here = this.#rooms.get(room);
+    if (!here?.lobby.delete(id)) return;
+    this.#apply(here, rules.cancelKnock(here.data, id));
+    this.#forgetIfEmpty(room, here);
   }
 
   detach(seat: MemorySeat, sink: SeatSink): void {
@@ -134,21 +158,108 @@ export class MemoryRegistry implements RoomRegistry {
     return Promise.resolve();
   }
 
-  /** Stores what the rules decided and tells whom they said. */
-  #apply(here: MemoryRoom, outcome: rules.Outcome): void {
-    here.data = rules.applyChanges(here.data, outcome.changes);
-    for (const notice of outcome.notices) this.#notify(here, notice);
+  #seat(room: string, member: rules.Member, sink: SeatSink | null): MemorySeat {
+    const seat: MemorySeat = {
+      id: member.id,
+      room,
+      name: member.name,
+      state: { ...member.state },
+      role: member.role,
+      resumeToken: randomId(24),
+      sink,
+    };
+    this.#byResume.set(seat.resumeToken, seat);
+    return seat;
   }
 
-  /** Everyone else in the room, as the joiner sees them. */
-  #othersOf(here: MemoryRoom, id: string) {
-    return here.data.members.filter((m) => m.id !== id);
+  #admission(here: MemoryRoom, seat: Seat): Admission {
+    const { members, settings, waiting } = here.data;
+    const me = members.find((m) => m.id === seat.id);
+    if (me) seat.role = me.role;
+    return {
+      seat,
+      peers: members.filter((m) => m.id !== seat.id),
+      settings,
+      waiting: seat.role === "host" ? waiting.map(({ id, name }) => ({ id, name })) : [],
+    };
+  }
+
+  /** Stores what the rules decided, tells whom they said, and acts on connections. */
+  #apply(here: MemoryRoom, outcome: rules.Outcome): void {
+    here.data = rules.applyChanges(here.data, outcome.changes);
+    for (const change of outcome.changes) {
+      if (change.op === "update") {
+        const seat = here.seats.get(change.member.id);
+        if (seat) seat.role = change.member.role;
+      }
+    }
+    for (const event of outcome.events) {
+      if (rules.isNotice(event)) this.#notify(here, event);
+      else this.#effect(here, event);
+    }
+  }
+
+  #effect(here: MemoryRoom, effect: rules.Effect): void {
+    switch (effect.kind) {
+      case "admit": {
+        const sink = here.lobby.get(effect.id);
+        here.lobby.delete(effect.id);
+        const seat = this.#seat(here.name, effect.member, sink ?? null);
+        here.seats.set(seat.id, seat);
+        if (sink) {
+          sink.admitted({
+            seat,
+            peers: effect.peers,
+            settings: here.data.settings,
+            waiting: [],
+          });
+        } else seat.graceTimer = setTimeout(() => this.leave(seat), this.options.resumeGraceMs);
+        return;
+      }
+      case "deny": {
+        const sink = here.lobby.get(effect.id);
+        here.lobby.delete(effect.id);
+        sink?.denied(effect.message);
+        return;
+      }
+      case "kick": {
+        const seat = here.seats.get(effect.id);
+        if (!seat) return;
+        here.seats.delete(seat.id);
+        this.#byResume.delete(seat.resumeToken);
+        clearTimeout(seat.graceTimer);
+        const sink = seat.sink;
+        seat.sink = null;
+        sink?.send(JSON.stringify({ type: "removed", by: effect.by }));
+        sink?.close(CloseCode.Removed, "removed by a host");
+        return;
+      }
+      case "end": {
+        const text = JSON.stringify({ type: "room-ended", by: effect.by });
+        for (const seat of here.seats.values()) {
+          this.#byResume.delete(seat.resumeToken);
+          clearTimeout(seat.graceTimer);
+          const sink = seat.sink;
+          seat.sink = null;
+          sink?.send(text);
+          sink?.close(CloseCode.RoomEnded, "the meeting ended");
+        }
+        here.seats.clear();
+        for (const sink of here.lobby.values()) sink.denied("Cannot join: the meeting ended");
+        here.lobby.clear();
+        return;
+      }
+    }
+  }
+
+  #forgetIfEmpty(room: string, here: MemoryRoom): void {
+    if (here.seats.size === 0 && here.lobby.size === 0) this.#rooms.delete(room);
   }
 
   #notify(here: MemoryRoom, notice: rules.Notice): void {
     const text = JSON.stringify(notice.message); // serialised once for the whole room
     for (const seat of here.seats.values()) {
-      if (rules.hears(notice.to, seat.id)) this.#deliver(seat, notice.message, text);
+      if (rules.hears(notice.to, seat)) this.#deliver(seat, notice.message, text);
     }
   }
 

@@ -11,18 +11,27 @@ import {
   ErrorCode,
   INITIAL_STATE,
   type MediaState,
+  type ModerateAction,
+  type Role,
   type SignalData,
 } from "../protocol/messages.ts";
-import { ClusterPresence, parseMembers } from "./cluster-presence.ts";
+import { ClusterPresence, parseRoomView, storedMember } from "./cluster-presence.ts";
 import type { Logger } from "./logger.ts";
 import { randomId } from "./random-id.ts";
 import { createRedisClient } from "./redis-connection.ts";
-import { audience, type FeedSeat, RoomFeeds } from "./redis-room-feed.ts";
+import {
+  type AdmitPayload,
+  audience,
+  type FeedSeat,
+  RoomFeeds,
+} from "./redis-room-feed.ts";
 import { type Reply, ScriptRunner } from "./redis-script-runner.ts";
 import { EventKind } from "./redis-scripts.ts";
 import {
   type Admission,
   info,
+  type JoinResult,
+  type Refusal,
   type RegistryOptions,
   type RoomRegistry,
   type Seat,
@@ -50,14 +59,19 @@ export interface RedisRegistryOptions extends RegistryOptions, ClusterTimings {
 const MAX_ATTEMPTS = 8;
 
 type Guard = "owner" | "grace" | "";
-type Decision = rules.Outcome | { ok: false; code: ErrorCode } | null;
+type Decision = rules.Outcome | rules.Refusal | null;
 
 function audienceOf(to: rules.Audience): string {
-  return "all" in to
-    ? audience.all
-    : "allBut" in to
-    ? audience.allBut(to.allBut)
-    : audience.only(to.only);
+  if ("all" in to) return audience.all;
+  if ("allBut" in to) return audience.allBut(to.allBut);
+  if ("only" in to) return audience.only(to.only);
+  return audience.hosts;
+}
+
+/** What `apply` stored: the room as it is now, and the sequence number of its last event. */
+interface Stored {
+  seq: number;
+  room: rules.RoomData;
 }
 
 export class RedisRegistry implements RoomRegistry {
@@ -81,6 +95,14 @@ export class RedisRegistry implements RoomRegistry {
       this.instanceId,
       options.logger,
       options.onDeliver,
+      // A guest let in just as their connection went: their seat waits out its grace.
+      (seat) =>
+        this.#track(this.#runner.run("detach", [
+          seat.room,
+          seat.id,
+          this.instanceId,
+          String(Math.max(1, options.resumeGraceMs)),
+        ])),
     );
     this.#presence = new ClusterPresence({
       instanceId: this.instanceId,
@@ -115,38 +137,52 @@ export class RedisRegistry implements RoomRegistry {
 
   // ---- RoomRegistry ----
 
-  async join(room: string, name: string, sink: SeatSink): Promise<Admission | ErrorCode> {
-    if (this.unavailable) return ErrorCode.Unavailable;
+  async join(room: string, name: string, sink: SeatSink, claimed?: Role): Promise<JoinResult> {
+    if (this.unavailable) return { refused: ErrorCode.Unavailable };
     const local = this.#feeds.enter(room);
-    const seat: FeedSeat = {
-      id: randomId(12),
-      room,
-      name,
-      state: { ...INITIAL_STATE },
-      resumeToken: randomId(24),
-      sink,
-      fromSeq: Infinity, // set by grant, before the seat is in the room's map
-    };
+    const id = randomId(12);
+    const token = randomId(24);
     local.admitting++;
     try {
       await local.subscribed;
-      const result = await this.#change(
-        room,
-        (data) => rules.join(data, info(seat), this.#options),
-        { token: seat.resumeToken },
-      ).catch((err) => {
-        // Timed out, yet it may still land: take the seat back behind it.
-        this.#track(this.#remove(room, seat.id, "owner"));
+      let member: rules.Member | null = null;
+      // The lobby entry waits here before the knock is stored, so an admission cannot miss it.
+      local.lobby.set(id, sink);
+      const result = await this.#change(room, (data) => {
+        const decided = rules.join(data, { id, name }, claimed, this.#options);
+        if (decided.ok) member = decided.member;
+        return decided;
+      }, { token }).catch((err) => {
+        // Timed out, yet it may still land: take the seat (or the knock) back behind it.
+        this.#track(this.#remove(room, id, "owner"));
+        this.cancelWait(room, id);
         throw err;
       });
       if (result === null || result === "guard") throw new Error("the join was not stored");
-      if (typeof result === "string") return result;
-      local.seats.set(seat.id, seat);
-      this.#feeds.grant(local, seat, result.seq, result.members);
-      return { seat, peers: result.members.filter((p) => p.id !== seat.id) };
+      if ("code" in result) {
+        local.lobby.delete(id);
+        return { refused: result.code, message: result.message };
+      }
+      if (!member) return { waiting: id };
+      local.lobby.delete(id);
+      const seated = member as rules.Member;
+      const seat: FeedSeat = {
+        id,
+        room,
+        name: seated.name,
+        state: { ...seated.state },
+        role: seated.role,
+        resumeToken: token,
+        sink,
+        fromSeq: Infinity, // set by grant, before the seat is in the room's map
+      };
+      local.seats.set(id, seat);
+      this.#feeds.grant(local, seat, result.seq, [...result.room.members]);
+      return { admitted: this.#admission(seat, result.room) };
     } catch (err) {
+      local.lobby.delete(id);
       this.#presence.failed("join", err);
-      return ErrorCode.Unavailable;
+      return { refused: ErrorCode.Unavailable };
     } finally {
       this.#feeds.admitted(local);
     }
@@ -166,7 +202,8 @@ export class RedisRegistry implements RoomRegistry {
       const reply = await this.#runner.run("resume", [room, token, fresh, this.instanceId]);
       if (reply === null) return undefined;
       const [seq, id, raw] = reply as [number, string, Reply];
-      const members = parseMembers(raw);
+      const view = parseRoomView(raw);
+      const members = [...view.members];
       let seat = local.seats.get(id);
       if (seat) {
         // Resumed here while the old socket still looked open here.
@@ -180,6 +217,7 @@ export class RedisRegistry implements RoomRegistry {
           room,
           name: mine?.name ?? "",
           state: mine?.state ?? { ...INITIAL_STATE },
+          role: mine?.role ?? "guest",
           resumeToken: fresh,
           sink,
           fromSeq: Infinity,
@@ -187,8 +225,9 @@ export class RedisRegistry implements RoomRegistry {
         local.seats.set(id, seat);
       }
       seat.resumeToken = fresh;
+      if (!local.pending) local.settings = view.settings;
       this.#feeds.grant(local, seat, seq, members);
-      return { seat, peers: members.filter((p) => p.id !== id) };
+      return this.#admission(seat, view);
     } catch (err) {
       this.#presence.failed("resume", err);
       return ErrorCode.Unavailable;
@@ -226,6 +265,35 @@ export class RedisRegistry implements RoomRegistry {
       this.#presence.failed("state", err);
       return ErrorCode.Unavailable;
     }
+  }
+
+  async moderate(
+    seat: Seat,
+    action: ModerateAction,
+    to?: string,
+  ): Promise<Refusal | ErrorCode | undefined> {
+    try {
+      const result = await this.#change(
+        seat.room,
+        (data) => rules.moderate(data, seat.id, action, to, this.#options),
+      );
+      if (result !== null && typeof result === "object" && "code" in result) {
+        return { code: result.code, message: result.message };
+      }
+      if (result === "guard") {
+        return { code: ErrorCode.UnknownPeer, message: `Cannot ${action}: that guest is gone` };
+      }
+      return undefined;
+    } catch (err) {
+      this.#presence.failed("moderate", err);
+      return ErrorCode.Unavailable;
+    }
+  }
+
+  cancelWait(room: string, id: string): void {
+    const local = this.#feeds.get(room);
+    if (!local?.lobby.delete(id)) return;
+    this.#track(this.#change(room, (data) => rules.cancelKnock(data, id)));
   }
 
   leave(seat: Seat): Promise<void> {
@@ -269,36 +337,114 @@ export class RedisRegistry implements RoomRegistry {
   /**
    * Reads the room, lets the rules decide, and stores the outcome if the room
    * did not change meanwhile (else decides again). Null when there was
-   * nothing to do; "guard" when a removal's guard no longer held.
+   * nothing to do; "guard" when a guard no longer held (a removal's seat, or
+   * the instance of a guest being let in); a refusal from the rules.
    */
   async #change(
     room: string,
     decide: (data: rules.RoomData) => Decision,
     extra: { token?: string; guard?: Guard } = {},
-  ): Promise<{ seq: number; members: rules.Member[] } | ErrorCode | "guard" | null> {
+  ): Promise<Stored | rules.Refusal | "guard" | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const [version, raw] = await this.#runner.run("read", [room]) as [number, Reply];
-      const decided = decide({ members: parseMembers(raw) });
+      const order = new Map<string, number>();
+      const data = parseRoomView(raw, order);
+      const decided = decide(data);
       if (decided === null) return null;
-      if ("ok" in decided && decided.ok === false) return decided.code;
-      const { changes, notices } = decided as rules.Outcome;
-      if (changes.length === 0 && notices.length === 0) return null;
-      const args = [room, String(version), this.instanceId, String(changes.length)];
+      if ("ok" in decided && decided.ok === false) return decided;
+      const outcome = decided as rules.Outcome;
+      // Knocks made here are held by this instance.
+      const changes = outcome.changes.map((c) =>
+        c.op === "knock" && !c.knock.instance
+          ? { ...c, knock: { ...c.knock, instance: this.instanceId } }
+          : c
+      );
+      const { events } = outcome;
+      if (changes.length === 0 && events.length === 0) return null;
+      const ops: string[] = [];
+      let count = 0;
+      const tokens = new Map<string, string>();
       for (const c of changes) {
-        if (c.op === "add") args.push("add", c.member.id, JSON.stringify(c.member), extra.token!);
-        else if (c.op === "update") args.push("update", c.member.id, JSON.stringify(c.member));
-        else args.push("remove", c.id, extra.guard ?? "");
+        if (c.op === "add") {
+          const knock = data.waiting.find((w) => w.id === c.member.id);
+          const token = knock ? randomId(24) : extra.token!;
+          tokens.set(c.member.id, token);
+          // Stored with the room's next version, which orders members by arrival.
+          ops.push(
+            "add",
+            c.member.id,
+            storedMember(c.member, version + 1),
+            token,
+            knock?.instance ?? this.instanceId,
+          );
+        } else if (c.op === "update") {
+          ops.push("update", c.member.id, storedMember(c.member, order.get(c.member.id) ?? 0));
+        } else if (c.op === "remove") ops.push("remove", c.id, extra.guard ?? "");
+        else continue;
+        count++;
       }
-      for (const n of notices) {
-        args.push(EventKind.News, audienceOf(n.to), JSON.stringify(n.message));
+      const after = rules.applyChanges(data, changes);
+      if (changes.some((c) => c.op === "settings" || c.op === "knock" || c.op === "unknock")) {
+        const defaults = after.waiting.length === 0 &&
+          after.settings.locked === rules.DEFAULT_SETTINGS.locked &&
+          after.settings.lobby === rules.DEFAULT_SETTINGS.lobby;
+        ops.push(
+          "doc",
+          defaults ? "" : JSON.stringify({ settings: after.settings, waiting: after.waiting }),
+        );
+        count++;
+      }
+      const args = [room, String(version), this.instanceId, String(count), ...ops];
+      for (const e of events) {
+        if (rules.isNotice(e)) {
+          args.push(EventKind.News, audienceOf(e.to), JSON.stringify(e.message));
+        } else args.push(...this.#effectEvent(e, data, tokens));
       }
       const reply = await this.#runner.run("apply", args);
       if (reply === null) continue; // the room changed since it was read
       if (reply === "guard") return "guard";
-      const [seq, members] = reply as [number, Reply];
-      return { seq, members: parseMembers(members) };
+      const [seq, view] = reply as [number, Reply];
+      return { seq, room: parseRoomView(view) };
     }
     throw new Error(`the room kept changing (${MAX_ATTEMPTS} attempts)`);
+  }
+
+  /** An effect as an event on the room's channel: kind, audience, payload. */
+  #effectEvent(e: rules.Effect, data: rules.RoomData, tokens: Map<string, string>): string[] {
+    switch (e.kind) {
+      case "admit": {
+        const payload: AdmitPayload = {
+          id: e.id,
+          token: tokens.get(e.id)!,
+          owner: data.waiting.find((w) => w.id === e.id)?.instance ?? this.instanceId,
+          member: e.member,
+          peers: e.peers,
+        };
+        return [EventKind.Admit, audience.only(e.id), JSON.stringify(payload)];
+      }
+      case "deny":
+        return [
+          EventKind.Deny,
+          audience.only(e.id),
+          e.message,
+        ];
+      case "kick":
+        return [EventKind.Kick, audience.only(e.id), JSON.stringify({ type: "removed", by: e.by })];
+      case "end":
+        return [EventKind.End, audience.all, JSON.stringify({ type: "room-ended", by: e.by })];
+    }
+  }
+
+  /** A granted seat with the room as it was then (the lobby for hosts). */
+  #admission(seat: Seat, room: rules.RoomData): Admission {
+    const me = room.members.find((m) => m.id === seat.id);
+    if (me) seat.role = me.role;
+    return {
+      seat,
+      peers: room.members.filter((m) => m.id !== seat.id),
+      settings: room.settings,
+      waiting: seat.role === "host" ? room.waiting.map(({ id, name }) => ({ id, name })) : [],
+    };
   }
 
   /**
@@ -310,8 +456,8 @@ export class RedisRegistry implements RoomRegistry {
       room,
       (data) =>
         data.members.some((m) => m.id === id)
-          ? rules.leave(data, id)
-          : { changes: [{ op: "remove", id }], notices: [] },
+          ? rules.leave(data, id, this.#options)
+          : { changes: [{ op: "remove", id }], events: [] },
       { guard },
     );
   }

@@ -9,16 +9,22 @@
  * events that overtook the reply are kept briefly and replayed to it.
  */
 import type { RedisClient } from "./redis-connection.ts";
-import { CloseCode, type PeerInfo, type ServerMessage } from "../protocol/messages.ts";
+import {
+  CloseCode,
+  type PeerInfo,
+  type RoomSettings,
+  type ServerMessage,
+} from "../protocol/messages.ts";
 import type { Logger } from "./logger.ts";
 import { EventKind } from "./redis-scripts.ts";
-import type { Seat } from "./room-registry.ts";
+import type { Admission, Seat, SeatSink } from "./room-registry.ts";
+import { DEFAULT_SETTINGS } from "./room-rules.ts";
 
 /** A room event as it arrives on the channel. */
 export interface RoomEvent {
   seq: number;
   kind: EventKind;
-  /** `*` everyone, `-id` everyone but id, `=id` id only. */
+  /** `*` everyone, `-id` everyone but id, `=id` id only, `@host` hosts. */
   audience: string;
   /** The server message for clients, or `instance \n id` for a takeover. */
   payload: string;
@@ -35,6 +41,9 @@ export interface LocalRoom {
   readonly seats: Map<string, FeedSeat>;
   /** Everyone in the room, kept from the event stream, to tell clients what an outage hid. */
   members: Map<string, PeerInfo>;
+  settings: RoomSettings;
+  /** Guests waiting in the lobby whose connections this instance holds. */
+  readonly lobby: Map<string, SeatSink>;
   lastSeq: number;
   /** Set while the room waits for a snapshot; events wait here meanwhile. */
   pending: RoomEvent[] | null;
@@ -52,18 +61,30 @@ const MAX_BUFFERED_EVENTS = 5000;
 const MAX_SEQ_JUMP = 1_000_000;
 
 /** Whether a seat hears an event with this audience. */
-export function addressedTo(audience: string, id: string): boolean {
+export function addressedTo(audience: string, seat: Pick<Seat, "id" | "role">): boolean {
   if (audience === "*") return true;
-  if (audience.startsWith("-")) return audience.slice(1) !== id;
-  return audience.startsWith("=") && audience.slice(1) === id;
+  if (audience.startsWith("-")) return audience.slice(1) !== seat.id;
+  if (audience === "@host") return seat.role === "host";
+  return audience.startsWith("=") && audience.slice(1) === seat.id;
 }
 
-/** The audience form of "everyone", "everyone but", "only". */
+/** The audience forms: everyone, everyone but, only, hosts. */
 export const audience = {
   all: "*",
   allBut: (id: string) => `-${id}`,
   only: (id: string) => `=${id}`,
+  hosts: "@host",
 } as const;
+
+/** What an admission event carries to the instance holding the waiting guest. */
+export interface AdmitPayload {
+  id: string;
+  token: string;
+  owner: string;
+  member: PeerInfo;
+  /** Everyone seated before them. */
+  peers: PeerInfo[];
+}
 
 export class RoomFeeds {
   readonly #rooms = new Map<string, LocalRoom>();
@@ -75,6 +96,8 @@ export class RoomFeeds {
     readonly instanceId: string,
     readonly logger: Logger,
     readonly onDeliver?: (type: ServerMessage["type"]) => void,
+    /** An admitted guest whose connection is gone: their seat must start its grace. */
+    readonly orphanSeat?: (seat: FeedSeat) => void,
   ) {}
 
   get rooms(): Iterable<LocalRoom> {
@@ -97,6 +120,8 @@ export class RoomFeeds {
       name: room,
       seats: local?.seats ?? new Map(),
       members: local?.members ?? new Map(),
+      settings: local?.settings ?? DEFAULT_SETTINGS,
+      lobby: local?.lobby ?? new Map(),
       lastSeq: 0,
       pending: [],
       admitting: local?.admitting ?? 0,
@@ -136,7 +161,7 @@ export class RoomFeeds {
   /** Lets go of rooms without seats for two ticks in a row. */
   forgetIdle(): void {
     for (const local of [...this.#rooms.values()]) {
-      if (local.seats.size > 0 || local.admitting > 0) continue;
+      if (local.seats.size > 0 || local.lobby.size > 0 || local.admitting > 0) continue;
       if (++local.idleTicks < 2) continue;
       this.#rooms.delete(local.name);
       this.#channelOp(local.name, () => this.sub.unsubscribe(this.#channel(local.name)))
@@ -152,9 +177,9 @@ export class RoomFeeds {
   grant(local: LocalRoom, seat: FeedSeat, seq: number, peers: PeerInfo[]): void {
     seat.fromSeq = seq;
     for (const event of local.recent) {
-      if (addressedTo(event.audience, seat.id)) this.#deliver(seat, event);
+      if (addressedTo(event.audience, seat)) this.#deliver(seat, event);
     }
-    if (local.pending) this.snapshot(local, seq, peers, false);
+    if (local.pending) this.snapshot(local, seq, peers, local.settings, false);
   }
 
   admitted(local: LocalRoom): void {
@@ -167,7 +192,13 @@ export class RoomFeeds {
    * waited. With `tell`, local clients hear what changed meanwhile (after an
    * outage) as ordinary peer-left / peer-joined / peer-state messages.
    */
-  snapshot(local: LocalRoom, seq: number, peers: PeerInfo[], tell: boolean): void {
+  snapshot(
+    local: LocalRoom,
+    seq: number,
+    peers: PeerInfo[],
+    settings: RoomSettings,
+    tell: boolean,
+  ): void {
     const now = new Map(peers.map((p) => [p.id, p]));
     if (tell) {
       const told: ServerMessage[] = [];
@@ -189,8 +220,13 @@ export class RoomFeeds {
         for (const { about, text } of texts) if (about !== seat.id) seat.sink?.send(text);
       }
     }
-    for (const seat of local.seats.values()) seat.fromSeq = Math.min(seat.fromSeq, seq);
+    for (const seat of local.seats.values()) {
+      seat.fromSeq = Math.min(seat.fromSeq, seq);
+      const me = now.get(seat.id);
+      if (me) seat.role = me.role;
+    }
     local.members = now;
+    local.settings = settings;
     local.lastSeq = seq;
     const waiting = local.pending ?? [];
     local.pending = null;
@@ -251,13 +287,39 @@ export class RoomFeeds {
     const news = event.kind === EventKind.News ? JSON.parse(event.payload) as ServerMessage : null;
     local.lastSeq = event.seq;
     if (local.admitting > 0 && local.recent.length < MAX_BUFFERED_EVENTS) local.recent.push(event);
-    if (event.kind === EventKind.Takeover) {
-      const [owner, id] = event.payload.split("\n");
-      const seat = local.seats.get(id);
-      if (seat && owner !== this.instanceId) {
-        this.drop(local, seat, CloseCode.Replaced, "seat resumed elsewhere");
+    switch (event.kind) {
+      case EventKind.Takeover: {
+        const [owner, id] = event.payload.split("\n");
+        const seat = local.seats.get(id);
+        if (seat && owner !== this.instanceId) {
+          this.drop(local, seat, CloseCode.Replaced, "seat resumed elsewhere");
+        }
+        return;
       }
-      return;
+      case EventKind.Admit:
+        return this.#admit(local, event);
+      case EventKind.Deny: {
+        const id = event.audience.slice(1);
+        const sink = local.lobby.get(id);
+        local.lobby.delete(id);
+        sink?.denied(event.payload);
+        return;
+      }
+      case EventKind.Kick: {
+        const seat = local.seats.get(event.audience.slice(1));
+        if (!seat) return;
+        seat.sink?.send(event.payload);
+        this.drop(local, seat, CloseCode.Removed, "removed by a host");
+        return;
+      }
+      case EventKind.End:
+        for (const seat of [...local.seats.values()]) {
+          seat.sink?.send(event.payload);
+          this.drop(local, seat, CloseCode.RoomEnded, "the meeting ended");
+        }
+        for (const sink of local.lobby.values()) sink.denied("Cannot join: the meeting ended");
+        local.lobby.clear();
+        return;
     }
     if (news) this.#track(local, news);
     const type = news?.type ?? (event.kind === EventKind.Chat ? "chat" : "signal");
@@ -267,8 +329,30 @@ export class RoomFeeds {
       return;
     }
     for (const seat of local.seats.values()) {
-      if (addressedTo(event.audience, seat.id)) this.#deliver(seat, event, type);
+      if (addressedTo(event.audience, seat)) this.#deliver(seat, event, type);
     }
+  }
+
+  /** A waiting guest was let in: if this instance holds them, they get their seat. */
+  #admit(local: LocalRoom, event: RoomEvent): void {
+    const { id, token, owner, member, peers } = JSON.parse(event.payload) as AdmitPayload;
+    if (owner !== this.instanceId) return;
+    const sink = local.lobby.get(id) ?? null;
+    local.lobby.delete(id);
+    const seat: FeedSeat = {
+      id,
+      room: local.name,
+      name: member.name,
+      state: member.state,
+      role: member.role,
+      resumeToken: token,
+      sink,
+      fromSeq: event.seq,
+    };
+    local.seats.set(id, seat);
+    if (!sink) return this.orphanSeat?.(seat); // gone meanwhile: the seat waits out its grace
+    const admission: Admission = { seat, peers, settings: local.settings, waiting: [] };
+    sink.admitted(admission);
   }
 
   /** Keeps the room's people up to date from its news. */
@@ -282,6 +366,16 @@ export class RoomFeeds {
         if (member) local.members.set(news.id, { ...member, state: news.state });
         return;
       }
+      case "role": {
+        const member = local.members.get(news.id);
+        if (member) local.members.set(news.id, { ...member, role: news.role });
+        const seat = local.seats.get(news.id);
+        if (seat) seat.role = news.role;
+        return;
+      }
+      case "room-settings":
+        local.settings = { locked: news.locked, lobby: news.lobby };
+        return;
       case "peer-left": {
         local.members.delete(news.id);
         // Our own seat, removed by the cluster (its grace ended, or we were

@@ -6,6 +6,7 @@
  *
  * Keys (P = the configured prefix; a "ref" is `room \n id`):
  * - `P room:R:seats`  hash id → member JSON (HLEN is the room's size)
+ * - `P room:R:doc`    the room's settings and lobby (JSON), when not the defaults
  * - `P room:R:ver`    the room's version: bumped by every change of what it holds
  * - `P room:R:owners` hash id → instance holding the seat
  * - `P room:R:tokens` hash id → current resume token
@@ -23,12 +24,20 @@
 
 /** One letter per kind of room event on the channel. */
 export const EventKind = {
-  /** News about the room's people (a server message: peer-joined, peer-left, peer-state…). */
+  /** News about the room (a server message: peer-joined, peer-left, peer-state, role…). */
   News: "n",
   Chat: "c",
   Signal: "g",
   /** A seat was resumed by the instance named in the payload. */
   Takeover: "t",
+  /** A waiting guest was let in: `{id, token, owner, member}`; their instance seats them. */
+  Admit: "a",
+  /** A waiting guest was turned away: the error message for them. */
+  Deny: "d",
+  /** Someone was removed: the `removed` message; their instance closes them (4003). */
+  Kick: "k",
+  /** The meeting ended: the `room-ended` message; every instance closes its seats (4004). */
+  End: "e",
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
@@ -64,7 +73,11 @@ local function drop_seat(room, id)
     redis.call('DEL', base .. ':tokens', base .. ':owners')
     redis.call('PEXPIRE', base .. ':seq', 3600000)
     redis.call('PEXPIRE', base .. ':ver', 3600000)
+    redis.call('PEXPIRE', base .. ':doc', 3600000)
   end
+end
+local function room_view(base)
+  return {redis.call('HVALS', base .. ':seats'), redis.call('GET', base .. ':doc') or ''}
 end
 `;
 
@@ -73,23 +86,25 @@ function script(body: string): string {
 }
 
 export const Scripts = {
-  /** ARGV: p, room → {version, members}: what the rules read. */
+  /** ARGV: p, room → {version, {members, doc}}: what the rules read. */
   read: script(`
 local base = p .. 'room:' .. ARGV[2]
-return {tonumber(redis.call('GET', base .. ':ver') or '0'), redis.call('HVALS', base .. ':seats')}
+return {tonumber(redis.call('GET', base .. ':ver') or '0'), room_view(base)}
 `),
 
   /**
    * ARGV: p, room, expected version, instance, number of changes, then per
-   * change an op and its arguments, then per notice kind, audience, payload.
-   * Ops: \`add id member token\` (the seat goes to the instance), \`update id
-   * member\`, \`remove id guard\` where guard is "owner" (only if the instance
-   * holds the seat), "grace" (only if its grace has ended) or "" (always).
+   * change an op and its arguments, then per event kind, audience, payload.
+   * Ops: \`add id member token owner\` (the seat goes to owner, which must be
+   * alive when it is another instance), \`update id member\`, \`remove id
+   * guard\` where guard is "owner" (only if the instance holds the seat),
+   * "grace" (only if its grace has ended) or "" (always), \`doc json\` (the
+   * room's settings and lobby; "" for the defaults).
    * → false when the room changed since it was read, "guard" when a guard
-   * failed (nothing stored), else {seq of the last event, members}.
+   * failed (nothing stored), else {seq of the last event, {members, doc}}.
    */
   apply: script(`
-local room, owner = ARGV[2], ARGV[4]
+local room, me = ARGV[2], ARGV[4]
 local base = p .. 'room:' .. room
 if tonumber(redis.call('GET', base .. ':ver') or '0') ~= tonumber(ARGV[3]) then return false end
 local n = tonumber(ARGV[5])
@@ -98,36 +113,43 @@ local i = 6
 for _ = 1, n do
   local op = ARGV[i]
   if op == 'add' then
-    table.insert(ops, {op, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]}); i = i + 4
-  elseif op == 'update' then
-    table.insert(ops, {op, ARGV[i + 1], ARGV[i + 2]}); i = i + 3
+    table.insert(ops, {op, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]}); i = i + 5
+  elseif op == 'doc' then
+    table.insert(ops, {op, ARGV[i + 1]}); i = i + 2
   else
     table.insert(ops, {op, ARGV[i + 1], ARGV[i + 2]}); i = i + 3
   end
 end
 for _, o in ipairs(ops) do
-  if o[1] == 'remove' and o[3] == 'owner' and redis.call('HGET', base .. ':owners', o[2]) ~= owner then
+  if o[1] == 'remove' and o[3] == 'owner' and redis.call('HGET', base .. ':owners', o[2]) ~= me then
     return 'guard'
   end
   if o[1] == 'remove' and o[3] == 'grace' then
     local ends = redis.call('ZSCORE', p .. 'grace', room .. '\\n' .. o[2])
     if not ends or tonumber(ends) > now_ms() then return 'guard' end
   end
+  if o[1] == 'add' and o[5] ~= me and redis.call('EXISTS', p .. 'alive:' .. o[5]) == 0 then
+    return 'guard'
+  end
 end
 for _, o in ipairs(ops) do
   local id = o[2]
   if o[1] == 'add' then
+    local ref = room .. '\\n' .. id
     redis.call('HSET', base .. ':seats', id, o[3])
     redis.call('HSET', base .. ':tokens', id, o[4])
-    redis.call('HSET', base .. ':owners', id, owner)
-    redis.call('SET', p .. 'token:' .. o[4], room .. '\\n' .. id)
-    redis.call('SADD', p .. 'owned:' .. owner, room .. '\\n' .. id)
+    redis.call('HSET', base .. ':owners', id, o[5])
+    redis.call('SET', p .. 'token:' .. o[4], ref)
+    redis.call('SADD', p .. 'owned:' .. o[5], ref)
     redis.call('PERSIST', base .. ':seq')
     redis.call('PERSIST', base .. ':ver')
+    redis.call('PERSIST', base .. ':doc')
   elseif o[1] == 'update' then
     if redis.call('HEXISTS', base .. ':seats', id) == 1 then
       redis.call('HSET', base .. ':seats', id, o[3])
     end
+  elseif o[1] == 'doc' then
+    if id == '' then redis.call('DEL', base .. ':doc') else redis.call('SET', base .. ':doc', id) end
   else
     drop_seat(room, id)
   end
@@ -138,10 +160,10 @@ while i + 2 <= #ARGV do
   seq = publish(room, ARGV[i], ARGV[i + 1], ARGV[i + 2])
   i = i + 3
 end
-return {seq, redis.call('HVALS', base .. ':seats')}
+return {seq, room_view(base)}
 `),
 
-  /** ARGV: p, room, token, new token, owner → nil or {seq, id, members}. */
+  /** ARGV: p, room, token, new token, owner → nil or {seq, id, {members, doc}}. */
   resume: script(`
 local room, token, fresh, owner = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local ref = redis.call('GET', p .. 'token:' .. token)
@@ -159,7 +181,7 @@ if old then redis.call('SREM', p .. 'owned:' .. old, ref) end
 redis.call('HSET', base .. ':owners', id, owner)
 redis.call('SADD', p .. 'owned:' .. owner, ref)
 local seq = publish(room, 't', '', owner .. '\\n' .. id)
-return {seq, id, redis.call('HVALS', base .. ':seats')}
+return {seq, id, room_view(base)}
 `),
 
   /** ARGV: p, room, id, owner, grace ms → starts the seat's grace (only its owner may). */
@@ -177,10 +199,10 @@ end
 return publish(ARGV[2], ARGV[3], ARGV[4], ARGV[6])
 `),
 
-  /** ARGV: p, room → {seq, members}. */
+  /** ARGV: p, room → {seq, {members, doc}}. */
   snapshot: script(`
 local base = p .. 'room:' .. ARGV[2]
-return {tonumber(redis.call('GET', base .. ':seq') or '0'), redis.call('HVALS', base .. ':seats')}
+return {tonumber(redis.call('GET', base .. ':seq') or '0'), room_view(base)}
 `),
 
   /** ARGV: p, instance, ttl ms → 1 while the instance is still a member, 0 once it was declared dead. */

@@ -1,21 +1,31 @@
 /**
  * The one seam between a connection and the rooms: every join, resume,
- * leave and fan-out goes through a RoomRegistry. MemoryRegistry keeps rooms in
- * this process; RedisRegistry shares them between instances.
+ * leave, moderation and fan-out goes through a RoomRegistry. MemoryRegistry
+ * keeps rooms in this process; RedisRegistry shares them between instances.
+ * Both apply the same room rules (room-rules.ts).
  */
 import type {
   ErrorCode,
+  Knock,
   MediaState,
+  ModerateAction,
   PeerInfo,
+  Role,
+  RoomSettings,
   ServerMessage,
   SignalData,
 } from "../protocol/messages.ts";
+import type { HostMode } from "./room-rules.ts";
 
 /** Where a seat's messages go: the socket currently holding it. */
 export interface SeatSink {
   send(text: string): void;
-  /** Closes the transport; used when a resume from elsewhere replaces it. */
+  /** Closes the transport (a resume elsewhere replaced it; the person was removed; the meeting ended). */
   close(code: number, reason: string): void;
+  /** A join that waited in the lobby now has its seat. */
+  admitted(admission: Admission): void;
+  /** A join that waited in the lobby was turned away. */
+  denied(message: string): void;
 }
 
 /** One participant's place in a room; it outlives a dropped socket for the grace period. */
@@ -24,20 +34,40 @@ export interface Seat {
   readonly room: string;
   readonly name: string;
   state: MediaState;
+  role: Role;
   resumeToken: string;
   /** `null` while the seat waits in its resume grace. */
   sink: SeatSink | null;
 }
 
-/** A seat granted by join or resume, with everyone else in the room at that moment. */
+/** A seat granted by join or resume, with the room as it was at that moment. */
 export interface Admission {
   seat: Seat;
+  /** Everyone else in the room. */
   peers: PeerInfo[];
+  settings: RoomSettings;
+  /** Who waits in the lobby (told to hosts). */
+  waiting: Knock[];
+}
+
+/** What a join got: a seat, a place in the lobby, or a refusal with its reason. */
+export type JoinResult =
+  | { admitted: Admission }
+  | { waiting: string }
+  | { refused: ErrorCode; message?: string };
+
+/** Why a host's action was refused (the message reads "Cannot X: Y"). */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
 }
 
 export interface RegistryOptions {
   maxPeers: number;
   resumeGraceMs: number;
+  hosts: HostMode;
+  /** New rooms start with the lobby on. */
+  lobby: boolean;
   /** Called for each message delivered to a peer, by type (for metrics). */
   onDeliver?: (type: ServerMessage["type"]) => void;
 }
@@ -53,8 +83,12 @@ export interface RoomRegistry {
   readonly peerCount: number;
   /** Why new joins cannot be served right now, or `null` when they can. */
   readonly unavailable: string | null;
-  /** A new seat (others get `peer-joined`), or `room-full` / `unavailable`. */
-  join(room: string, name: string, sink: SeatSink): Promise<Admission | ErrorCode>;
+  /**
+   * A new seat (others get `peer-joined`), a place in the lobby (hosts get
+   * `knock`; the sink hears `admitted` or `denied` later), or a refusal.
+   * `claimed` is the role a room token gives.
+   */
+  join(room: string, name: string, sink: SeatSink, claimed?: Role): Promise<JoinResult>;
   /**
    * Gives a seat back to whoever shows its resume token for the same room,
    * replacing any socket still attached. The token is spent; a new one is
@@ -70,8 +104,16 @@ export interface RoomRegistry {
   chat(from: Seat, text: string): Promise<ErrorCode | undefined>;
   /** Records the seat's media state and tells the others. */
   setState(seat: Seat, state: MediaState): Promise<ErrorCode | undefined>;
+  /** A host's action (mute, remove, lock, admit…), or why it was refused. */
+  moderate(
+    seat: Seat,
+    action: ModerateAction,
+    to?: string,
+  ): Promise<Refusal | ErrorCode | undefined>;
   /** Removes a seat now and tells the others. */
   leave(seat: Seat): Promise<void>;
+  /** A guest waiting in the lobby left before being let in. */
+  cancelWait(room: string, id: string): void;
   /** The socket dropped without a goodbye: keep the seat for the grace period. */
   detach(seat: Seat, sink: SeatSink): void;
   /** Stops timers and lets go of the store; seats still held wait out their grace. */
@@ -80,5 +122,5 @@ export interface RoomRegistry {
 
 /** A seat as the others see it (a copy: later state changes are not shared). */
 export function info(seat: Seat): PeerInfo {
-  return { id: seat.id, name: seat.name, state: { ...seat.state } };
+  return { id: seat.id, name: seat.name, state: { ...seat.state }, role: seat.role };
 }

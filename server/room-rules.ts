@@ -1,38 +1,63 @@
 /**
- * The rules of a room, written once: given what a room holds, what a join,
- * a leave or a state change does to it (the changes to store) and who is
- * told what (the notices to deliver). Pure functions, no I/O: the memory
- * registry applies the outcome to its maps, the Redis registry stores it
- * atomically if the room did not change meanwhile (and decides again if it
- * did). Cluster mechanics (sockets, resume tokens, grace, instances) are not
- * rules and stay with the registries.
+ * The rules of a room, written once: given what a room holds, what a join, a
+ * leave, a state change or a host's action does to it: the changes to store,
+ * the notices to deliver (who hears what), and the effects on connections
+ * (a waiting guest let in or turned away, someone removed, the meeting
+ * ended). Pure functions, no I/O: the memory registry applies an outcome to
+ * its maps, the Redis registry stores it atomically if the room did not
+ * change meanwhile (and decides again if it did). Cluster mechanics (sockets,
+ * resume tokens, grace, instances) are not rules and stay with the registries.
  */
 import {
   ErrorCode,
+  INITIAL_STATE,
+  type Knock,
   type MediaState,
+  type ModerateAction,
   type PeerInfo,
+  type Role,
+  type RoomSettings,
   type ServerMessage,
 } from "../protocol/messages.ts";
 
 /** Someone seated in a room, as everyone else sees them. */
 export type Member = PeerInfo;
 
+/** Someone in the lobby; `instance` holds their connection (in a cluster). */
+export interface Waiting extends Knock {
+  instance?: string;
+}
+
 /** What a room holds that its rules read. */
 export interface RoomData {
   /** Everyone seated, in the order they joined (those in their resume grace too). */
   readonly members: readonly Member[];
+  readonly settings: RoomSettings;
+  /** The lobby, in the order they knocked. */
+  readonly waiting: readonly Waiting[];
 }
+
+/**
+ * Who hosts: `open` rooms make their first person host and hand the role on
+ * when the last host leaves; with `tokens` the host site's tokens say who
+ * hosts; `off` has no hosts at all (nobody can moderate).
+ */
+export type HostMode = "open" | "tokens" | "off";
 
 export interface RoomPolicy {
   /** Seats per room. */
   maxPeers: number;
+  hosts: HostMode;
+  /** New rooms start with the lobby on. */
+  lobby: boolean;
 }
 
 /** Who a notice is for. */
 export type Audience =
   | { all: true }
   | { allBut: string }
-  | { only: string };
+  | { only: string }
+  | { hosts: true };
 
 export interface Notice {
   to: Audience;
@@ -43,53 +68,263 @@ export interface Notice {
 export type Change =
   | { op: "add"; member: Member }
   | { op: "remove"; id: string }
-  | { op: "update"; member: Member };
+  | { op: "update"; member: Member }
+  | { op: "settings"; settings: RoomSettings }
+  | { op: "knock"; knock: Waiting }
+  | { op: "unknock"; id: string };
 
+/** What happens to connections, beyond messages. */
+export type Effect =
+  /**
+   * The waiting guest `id` now has a seat: their connection gets `joined`,
+   * listing `peers` (everyone seated before them, those let in just before
+   * them in the same step included).
+   */
+  | { kind: "admit"; id: string; member: Member; peers: Member[] }
+  /** The waiting guest `id` is turned away with an error `denied`. */
+  | { kind: "deny"; id: string; message: string }
+  /** `id` was removed: their connection gets `removed` and closes (4003). */
+  | { kind: "kick"; id: string; by: string }
+  /** The meeting ended: everyone gets `room-ended` and closes (4004); the lobby is denied. */
+  | { kind: "end"; by: string };
+
+/**
+ * What a decision does: the changes to store, then the notices and effects in
+ * the order they must reach people (someone removed hears "removed" before
+ * the others hear that they left; a guest let in gets their seat before the
+ * others hear they joined).
+ */
 export interface Outcome {
   changes: Change[];
-  notices: Notice[];
+  events: Array<Notice | Effect>;
 }
 
-export const EMPTY_ROOM: RoomData = { members: [] };
+export function isNotice(e: Notice | Effect): e is Notice {
+  return "to" in e;
+}
 
-const NOTHING: Outcome = { changes: [], notices: [] };
+export type Refusal = { ok: false; code: ErrorCode; message: string };
 
-/** A seat for `joiner`, or the reason there is none. */
+export const DEFAULT_SETTINGS: RoomSettings = { locked: false, lobby: false };
+export const EMPTY_ROOM: RoomData = { members: [], settings: DEFAULT_SETTINGS, waiting: [] };
+
+const nothing = (): Outcome => ({ changes: [], events: [] });
+const refuse = (code: ErrorCode, message: string): Refusal => ({ ok: false, code, message });
+
+/** Whether someone hears a notice. */
+export function hears(to: Audience, who: { id: string; role?: Role }): boolean {
+  if ("all" in to) return true;
+  if ("allBut" in to) return to.allBut !== who.id;
+  if ("only" in to) return to.only === who.id;
+  return who.role === "host";
+}
+
+/** The settings a room starts with (and returns to once it empties). */
+export function freshSettings(policy: RoomPolicy): RoomSettings {
+  return { locked: false, lobby: policy.hosts !== "off" && policy.lobby };
+}
+
+/**
+ * A seat for `joiner`, a place in the lobby, or the reason there is neither.
+ * `claimed` is the role a room token gives (with `tokens` hosts).
+ */
 export function join(
   room: RoomData,
-  joiner: Member,
+  joiner: { id: string; name: string },
+  claimed: Role | undefined,
   policy: RoomPolicy,
-): (Outcome & { ok: true }) | { ok: false; code: ErrorCode } {
-  if (room.members.length >= policy.maxPeers) return { ok: false, code: ErrorCode.RoomFull };
-  return {
-    ok: true,
-    changes: [{ op: "add", member: joiner }],
-    notices: [{ to: { allBut: joiner.id }, message: { type: "peer-joined", peer: joiner } }],
-  };
+): Refusal | (Outcome & { ok: true; member: Member | null }) {
+  const empty = room.members.length === 0 && room.waiting.length === 0;
+  const settings = empty ? freshSettings(policy) : room.settings;
+  const role: Role = policy.hosts === "tokens"
+    ? claimed === "host" ? "host" : "guest"
+    : policy.hosts === "open" && room.members.length === 0
+    ? "host"
+    : "guest";
+  const out = nothing();
+  if (empty && settings !== room.settings) out.changes.push({ op: "settings", settings });
+  if (role !== "host" && settings.locked) {
+    return refuse(ErrorCode.RoomLocked, "Cannot join: the room is locked");
+  }
+  if (role !== "host" && settings.lobby) {
+    const knock: Waiting = { id: joiner.id, name: joiner.name };
+    out.changes.push({ op: "knock", knock });
+    out.events.push({ to: { hosts: true }, message: { type: "knock", peer: knock } });
+    return { ok: true, member: null, ...out };
+  }
+  if (room.members.length >= policy.maxPeers) {
+    return refuse(ErrorCode.RoomFull, `Cannot join: room is full (${policy.maxPeers} peers)`);
+  }
+  const member: Member = { id: joiner.id, name: joiner.name, state: { ...INITIAL_STATE }, role };
+  out.changes.push({ op: "add", member });
+  out.events.push({ to: { allBut: member.id }, message: { type: "peer-joined", peer: member } });
+  return { ok: true, member, ...out };
 }
 
-/** Someone leaves (or their grace ended): the others are told. */
-export function leave(room: RoomData, id: string): Outcome {
-  if (!room.members.some((m) => m.id === id)) return NOTHING;
-  return {
-    changes: [{ op: "remove", id }],
-    notices: [{ to: { allBut: id }, message: { type: "peer-left", id } }],
-  };
+/** Someone leaves (or their grace ended): the others are told; a host is found if none is left. */
+export function leave(room: RoomData, id: string, policy: RoomPolicy): Outcome {
+  const out = nothing();
+  if (!room.members.some((m) => m.id === id)) return out;
+  out.changes.push({ op: "remove", id });
+  out.events.push({ to: { allBut: id }, message: { type: "peer-left", id } });
+  const rest = room.members.filter((m) => m.id !== id);
+  if (rest.length === 0) {
+    // Nobody left to let the lobby in: turn it away, and the room starts afresh.
+    for (const w of room.waiting) {
+      out.changes.push({ op: "unknock", id: w.id });
+      out.events.push({ kind: "deny", id: w.id, message: "Cannot join: everyone has left" });
+    }
+    out.changes.push({ op: "settings", settings: freshSettings(policy) });
+  } else handOver(rest, policy, out);
+  return out;
+}
+
+/** In an open room, when the last host is gone, the one present longest hosts. */
+function handOver(rest: readonly Member[], policy: RoomPolicy, out: Outcome): void {
+  if (policy.hosts !== "open" || rest.some((m) => m.role === "host")) return;
+  const next: Member = { ...rest[0], role: "host" };
+  out.changes.push({ op: "update", member: next });
+  out.events.push({ to: { all: true }, message: { type: "role", id: next.id, role: "host" } });
 }
 
 /** Someone's microphone, camera or screen changed: the others are told. */
 export function setState(room: RoomData, id: string, state: MediaState): Outcome {
+  const out = nothing();
   const member = room.members.find((m) => m.id === id);
-  if (!member) return NOTHING;
-  return {
-    changes: [{ op: "update", member: { ...member, state } }],
-    notices: [{ to: { allBut: id }, message: { type: "peer-state", id, state } }],
+  if (!member) return out;
+  out.changes.push({ op: "update", member: { ...member, state } });
+  out.events.push({ to: { allBut: id }, message: { type: "peer-state", id, state } });
+  return out;
+}
+
+/** A waiting guest left before anyone let them in. */
+export function cancelKnock(room: RoomData, id: string): Outcome {
+  const out = nothing();
+  if (!room.waiting.some((w) => w.id === id)) return out;
+  out.changes.push({ op: "unknock", id });
+  out.events.push({ to: { hosts: true }, message: { type: "knock-cancelled", id } });
+  return out;
+}
+
+/** A host's action, or why it cannot be done. */
+export function moderate(
+  room: RoomData,
+  by: string,
+  action: ModerateAction,
+  to: string | undefined,
+  policy: RoomPolicy,
+): Refusal | (Outcome & { ok: true }) {
+  const host = room.members.find((m) => m.id === by);
+  if (policy.hosts === "off" || host?.role !== "host") {
+    return refuse(ErrorCode.Forbidden, `Cannot ${action}: only a host can`);
+  }
+  const out = nothing();
+  const done = () => ({ ok: true as const, ...out });
+  const member = room.members.find((m) => m.id === to);
+  const waiting = room.waiting.find((w) => w.id === to);
+  const unknown = () =>
+    refuse(ErrorCode.UnknownPeer, `Cannot ${action}: no such peer in this room`);
+  const settings = (change: Partial<RoomSettings>) => {
+    const next = { ...room.settings, ...change };
+    out.changes.push({ op: "settings", settings: next });
+    out.events.push({ to: { all: true }, message: { type: "room-settings", ...next } });
+    return next;
   };
+  switch (action) {
+    case "mute":
+    case "stop-video":
+      if (!member) return unknown();
+      out.events.push({ to: { only: member.id }, message: { type: "moderated", action, by } });
+      return done();
+    case "mute-all":
+      for (const m of room.members) {
+        if (m.id !== by) {
+          out.events.push({
+            to: { only: m.id },
+            message: { type: "moderated", action: "mute", by },
+          });
+        }
+      }
+      return done();
+    case "remove":
+      if (!member) return unknown();
+      out.changes.push({ op: "remove", id: member.id });
+      // "removed" reaches them before the others hear that they left.
+      out.events.push({ kind: "kick", id: member.id, by });
+      out.events.push({
+        to: { allBut: member.id },
+        message: { type: "peer-left", id: member.id },
+      });
+      handOver(room.members.filter((m) => m.id !== member.id), policy, out);
+      return done();
+    case "promote":
+      if (!member) return unknown();
+      if (member.role !== "host") {
+        out.changes.push({ op: "update", member: { ...member, role: "host" } });
+        out.events.push({
+          to: { all: true },
+          message: { type: "role", id: member.id, role: "host" },
+        });
+      }
+      return done();
+    case "lock":
+    case "unlock":
+      settings({ locked: action === "lock" });
+      return done();
+    case "lobby-on":
+      settings({ lobby: true });
+      return done();
+    case "lobby-off": {
+      settings({ lobby: false });
+      // Nobody waits for a lobby that is gone: in as far as there is room.
+      const seated = [...room.members];
+      for (const w of room.waiting) {
+        if (seated.length < policy.maxPeers) admitOne(w, seated, out);
+        else denyOne(w, "Cannot join: room is full", out);
+      }
+      return done();
+    }
+    case "admit":
+      if (!waiting) return unknown();
+      if (room.members.length >= policy.maxPeers) {
+        return refuse(ErrorCode.RoomFull, `Cannot admit: room is full (${policy.maxPeers} peers)`);
+      }
+      admitOne(waiting, [...room.members], out);
+      return done();
+    case "deny":
+      if (!waiting) return unknown();
+      denyOne(waiting, "Cannot join: a host turned you away", out);
+      return done();
+    case "end":
+      for (const m of room.members) out.changes.push({ op: "remove", id: m.id });
+      for (const w of room.waiting) out.changes.push({ op: "unknock", id: w.id });
+      out.changes.push({ op: "settings", settings: freshSettings(policy) });
+      out.events.push({ kind: "end", by });
+      return done();
+  }
+}
+
+/** Lets a waiting guest in; `seated` is everyone in before them (it grows by them). */
+function admitOne(w: Waiting, seated: Member[], out: Outcome): void {
+  const member: Member = { id: w.id, name: w.name, state: { ...INITIAL_STATE }, role: "guest" };
+  out.changes.push({ op: "unknock", id: w.id }, { op: "add", member });
+  out.events.push(
+    { kind: "admit", id: w.id, member, peers: [...seated] },
+    { to: { hosts: true }, message: { type: "knock-cancelled", id: w.id } },
+    { to: { allBut: w.id }, message: { type: "peer-joined", peer: member } },
+  );
+  seated.push(member);
+}
+
+function denyOne(w: Waiting, message: string, out: Outcome): void {
+  out.changes.push({ op: "unknock", id: w.id });
+  out.events.push({ kind: "deny", id: w.id, message });
+  out.events.push({ to: { hosts: true }, message: { type: "knock-cancelled", id: w.id } });
 }
 
 /** The room after `changes` (a new object; the old one is untouched). */
 export function applyChanges(room: RoomData, changes: readonly Change[]): RoomData {
-  let members = room.members;
+  let { members, settings, waiting } = room;
   for (const change of changes) {
     switch (change.op) {
       case "add":
@@ -101,12 +336,16 @@ export function applyChanges(room: RoomData, changes: readonly Change[]): RoomDa
       case "update":
         members = members.map((m) => (m.id === change.member.id ? change.member : m));
         break;
+      case "settings":
+        settings = change.settings;
+        break;
+      case "knock":
+        waiting = [...waiting, change.knock];
+        break;
+      case "unknock":
+        waiting = waiting.filter((w) => w.id !== change.id);
+        break;
     }
   }
-  return { ...room, members };
-}
-
-/** Whether a seat with this id hears a notice. */
-export function hears(to: Audience, id: string): boolean {
-  return "all" in to || ("allBut" in to ? to.allBut !== id : to.only === id);
+  return { members, settings, waiting };
 }

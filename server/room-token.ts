@@ -1,14 +1,18 @@
 /**
  * Room access tokens: JWTs signed HS256 with ROOM_TOKEN_SECRET, minted by the
  * host site's backend. Claims: `room` (or "*"), optional `name` (overrides the
- * name the client asked for), `exp` (required), optional `nbf`. Verified with
- * WebCrypto, whose HMAC verify compares in constant time.
+ * name the client asked for), optional `role` ("host" makes its holder a
+ * host; anything else, or none, a guest), `exp` (required), optional `nbf`.
+ * Verified with WebCrypto, whose HMAC verify compares in constant time.
  */
+import type { Role } from "../protocol/messages.ts";
 import { checkName } from "../protocol/parse-client-message.ts";
 
 export interface RoomTokenClaims {
   room: string;
   name?: string;
+  /** "host" makes the holder a host. */
+  role?: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
   /** Not before, seconds since the epoch. */
@@ -63,7 +67,10 @@ export async function mintRoomToken(claims: RoomTokenClaims, key: CryptoKey): Pr
   return `${head}.${body}.${base64UrlEncode(new Uint8Array(sig))}`;
 }
 
-export type TokenCheck = { ok: true; name?: string } | { ok: false; reason: string };
+export type TokenCheck = { ok: true; name?: string; role: Role } | {
+  ok: false;
+  reason: string;
+};
 
 /** Checks a token for `room` at `nowSeconds`; the reason completes "Cannot join: …". */
 export async function verifyRoomToken(
@@ -94,8 +101,9 @@ export async function verifyRoomToken(
   if (claims.room !== room && claims.room !== "*") {
     return { ok: false, reason: "the room token is for another room" };
   }
-  if (claims.name === undefined) return { ok: true };
+  const role: Role = claims.role === "host" ? "host" : "guest";
+  if (claims.name === undefined) return { ok: true, role };
   const checked = checkName(claims.name);
   if ("error" in checked) return { ok: false, reason: `the room token's ${checked.error}` };
-  return { ok: true, name: checked.name };
+  return { ok: true, name: checked.name, role };
 }

@@ -73,6 +73,8 @@ function createRegistry(
   const options: RegistryOptions = {
     maxPeers: config.maxPeers,
     resumeGraceMs: config.resumeGraceMs,
+    hosts: !config.hosts ? "off" : config.roomTokenSecret ? "tokens" : "open",
+    lobby: config.lobby,
     onDeliver: (type) => metrics.countRelayed(type),
   };
   return config.redisUrl

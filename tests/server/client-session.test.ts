@@ -16,12 +16,17 @@ Deno.test("join: ids are server-assigned and distinct; others see peer-joined", 
       id: ja.id,
       name: "Ana",
       state: { audio: false, video: false, screen: false },
+      role: "host", // the first in an open room hosts
     }]);
+    assert.equal(ja.role, "host");
+    assert.equal(jb.role, "guest");
+    assert.deepEqual(jb.settings, { locked: false, lobby: false });
     const pj = await a.next("peer-joined");
     assert.deepEqual(pj.peer, {
       id: jb.id,
       name: "Bo",
       state: { audio: false, video: false, screen: false },
+      role: "guest",
     });
     await b.nothing("peer-joined");
   }));

@@ -14,9 +14,18 @@ const key = () => importTokenSecret(SECRET);
 Deno.test("verifyRoomToken: valid, wildcard, name override", async () => {
   const k = await key();
   const t = await mintRoomToken({ room: "team", exp: now() + 60 }, k);
-  assert.deepEqual(await verifyRoomToken(t, k, "team"), { ok: true });
+  assert.deepEqual(await verifyRoomToken(t, k, "team"), { ok: true, role: "guest" });
   const any = await mintRoomToken({ room: "*", name: "  Ana  ", exp: now() + 60 }, k);
-  assert.deepEqual(await verifyRoomToken(any, k, "other"), { ok: true, name: "Ana" });
+  assert.deepEqual(await verifyRoomToken(any, k, "other"), {
+    ok: true,
+    name: "Ana",
+    role: "guest",
+  });
+  // The role claim: "host" hosts; anything else is a guest.
+  const host = await mintRoomToken({ room: "team", role: "host", exp: now() + 60 }, k);
+  assert.deepEqual(await verifyRoomToken(host, k, "team"), { ok: true, role: "host" });
+  const odd = await mintRoomToken({ room: "team", role: "admin", exp: now() + 60 }, k);
+  assert.deepEqual(await verifyRoomToken(odd, k, "team"), { ok: true, role: "guest" });
 });
 
 Deno.test("verifyRoomToken: every bad token is refused with its reason", async () => {
@@ -128,6 +137,8 @@ Deno.test("mint-token script prints a token the server accepts", async () => {
       "team",
       "--name",
       "Ana",
+      "--role",
+      "host",
       "--ttl",
       "60",
     ],
@@ -135,7 +146,11 @@ Deno.test("mint-token script prints a token the server accepts", async () => {
   }).output();
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   const token = new TextDecoder().decode(out.stdout).trim();
-  assert.deepEqual(await verifyRoomToken(token, await key(), "team"), { ok: true, name: "Ana" });
+  assert.deepEqual(await verifyRoomToken(token, await key(), "team"), {
+    ok: true,
+    name: "Ana",
+    role: "host",
+  });
   const bad = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
