@@ -19,12 +19,7 @@ import { ClusterPresence, parseRoomView, storedMember } from "./cluster-presence
 import type { Logger } from "./logger.ts";
 import { randomId } from "./random-id.ts";
 import { createRedisClient } from "./redis-connection.ts";
-import {
-  type AdmitPayload,
-  audience,
-  type FeedSeat,
-  RoomFeeds,
-} from "./redis-room-feed.ts";
+import { type AdmitPayload, audience, type FeedSeat, RoomFeeds } from "./redis-room-feed.ts";
 import { type Reply, ScriptRunner } from "./redis-script-runner.ts";
 import { EventKind } from "./redis-scripts.ts";
 import {
