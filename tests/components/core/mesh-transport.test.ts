@@ -10,6 +10,7 @@ const peer = (id: string, name = id.toUpperCase()): PeerInfo => ({
   id,
   name,
   state: { audio: true, video: true, screen: false },
+  role: "guest",
 });
 
 /** A mesh with fake links, recording what it sends and reports. */

@@ -221,6 +221,8 @@ function fakeSession() {
       peers,
       iceServers: [],
       resumed,
+      role: "guest",
+      settings: { locked: false, lobby: false },
     });
   return { session, signaling, links, joined };
 }
@@ -229,6 +231,7 @@ const info = (id: string, name: string): PeerInfo => ({
   id,
   name,
   state: { audio: true, video: false, screen: false },
+  role: "guest",
 });
 
 describe("RoomSession (on fakes)", () => {
