@@ -3,8 +3,23 @@
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { chromeLauncher } from "@web/test-runner-chrome";
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import chromiumArgs from "./tests/shared/chromium-args.json" with { type: "json" };
+
+/**
+ * The Deno executable itself, not node_modules/.bin/deno: that is a Node
+ * launcher which does not pass signals on, so stopping it would orphan the
+ * server (and keep the runner's output pipe open). A `deno` on the PATH
+ * serves when the npm package is absent.
+ */
+function denoExecutable() {
+  try {
+    return createRequire(import.meta.url)("deno/install_api.cjs").runInstall();
+  } catch {
+    return "deno";
+  }
+}
 
 /** Starts the real signaling server on a free port; tests read it from /__signaling. */
 function signalingServerPlugin() {
@@ -13,7 +28,7 @@ function signalingServerPlugin() {
   return {
     name: "signaling-server",
     async serverStart() {
-      child = spawn("node_modules/.bin/deno", [
+      child = spawn(denoExecutable(), [
         "run",
         "--allow-net",
         "--allow-read",
