@@ -1,9 +1,16 @@
-import { LIMITS, type PeerInfo, type ServerMessage } from "../../protocol/messages.ts";
+import {
+  type Knock,
+  LIMITS,
+  type ModerateAction,
+  type PeerInfo,
+  type Role,
+  type RoomSettings,
+  type ServerMessage,
+} from "../../protocol/messages.ts";
 import { charCount, hasVisibleText } from "../../protocol/text-rules.ts";
 import { Emitter } from "./emitter.ts";
 import { type DeviceChoice, LocalMedia } from "./local-media.ts";
 import type { MediaTransport, TransportContext } from "./media-transport.ts";
-import { MeshTransport } from "./mesh-transport.ts";
 import { mark } from "./perf-mark.ts";
 import type { PeerLink } from "./peer-link.ts";
 import { ClientErrorCode, type RoomErrorDetail } from "./room-error.ts";
@@ -18,7 +25,20 @@ import type { SpeakingDetector } from "./speaking-detector.ts";
 
 export type { ChatEntry, Participant };
 
-export type RoomStatus = "idle" | "connecting" | "joined" | "reconnecting" | "left" | "failed";
+/**
+ * `waiting`: in the lobby until a host lets us in. `removed` and `ended`: a
+ * host removed us, or ended the meeting (no reconnecting after either).
+ */
+export type RoomStatus =
+  | "idle"
+  | "connecting"
+  | "waiting"
+  | "joined"
+  | "reconnecting"
+  | "left"
+  | "failed"
+  | "removed"
+  | "ended";
 
 /** What the session uses of a signaling client (tests hand in fakes). */
 export type Signaling = Pick<
@@ -39,8 +59,8 @@ export interface RoomSessionOptions {
   mediaDevices?: MediaDevices;
   /** Makes the signaling client for each join (default: a SignalingClient). */
   createSignaling?: (options: SignalingOptions) => Signaling;
-  /** Makes the media transport (default: the mesh). */
-  createTransport?: (context: TransportContext) => MediaTransport;
+  /** Makes the media transport (default: the mesh, loaded as a chunk). */
+  createTransport?: (context: TransportContext) => MediaTransport | Promise<MediaTransport>;
 }
 
 export interface RoomSessionEvents extends Record<string, unknown> {
@@ -52,6 +72,16 @@ export interface RoomSessionEvents extends Record<string, unknown> {
   chat: ChatEntry;
   "screen-share": boolean;
   error: RoomErrorDetail;
+  /** Someone's role changed (our own too). */
+  role: { participant: Participant; role: Role };
+  /** A host turned our microphone or camera off. */
+  moderated: { action: "mute" | "stop-video"; by: Participant | null };
+  /** A host removed us, or ended the meeting. */
+  removed: { by: Participant | null };
+  "room-ended": { by: Participant | null };
+  /** Someone knocks (we host and the lobby is on). */
+  knock: Knock;
+  settings: RoomSettings;
 }
 
 const LOCAL_ID = "local";
@@ -66,10 +96,18 @@ const LOCAL_ID = "local";
 export class RoomSession extends Emitter<RoomSessionEvents> {
   status: RoomStatus = "idle";
   readonly media: LocalMedia;
-  /** How media travels: the mesh, or whatever `createTransport` made. */
-  readonly transport: MediaTransport;
+  /**
+   * How media travels: the mesh, or whatever `createTransport` made. It is a
+   * chunk of its own (the pre-join screen does not need it), so it is null
+   * until `prepare()` or `join()` has loaded it.
+   */
+  transport: MediaTransport | null = null;
   /** The latest error, shown until the next successful step. */
   error: RoomErrorDetail | null = null;
+  /** The room's lock and lobby. */
+  settings: RoomSettings = { locked: false, lobby: false };
+  /** Who waits in the lobby (for hosts): a new array whenever it changes. */
+  waiting: readonly Knock[] = [];
   readonly #options: RoomSessionOptions;
   readonly #roster = new Roster();
   /** The own screen share, loaded (as a chunk) on first use. */
@@ -85,18 +123,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    */
   #speaking: Promise<SpeakingDetector> | null = null;
   readonly #unsubscribe: Array<() => void> = [];
+  #transportLoad: Promise<MediaTransport | null> | null = null;
+  /** What signaling said before the transport was ready (messages, state changes), in order. */
+  #held: Array<() => void> = [];
 
   constructor(options: RoomSessionOptions) {
     super();
     this.#options = options;
     this.#name = options.name;
     this.media = new LocalMedia(options.mediaDevices);
-    const context: TransportContext = {
-      camera: this.media.stream,
-      send: (to, data) => this.#signaling?.send({ type: "signal", to, data }),
-      iceTransportPolicy: options.iceTransportPolicy ?? "all",
-    };
-    this.transport = options.createTransport?.(context) ?? new MeshTransport(context);
     this.#roster.set({
       id: LOCAL_ID,
       name: options.name,
@@ -106,18 +141,51 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       screen: null,
       connection: "self",
       speaking: false,
+      role: "guest",
     });
-    const t = this.transport;
     this.#unsubscribe.push(
       this.#roster.on("change", () => this.#changed()),
       this.media.on("track", ({ kind, track }) => {
-        t.replaceTrack(kind, track);
+        // Before the transport exists there is no link to update: links start with the current tracks.
+        this.transport?.replaceTrack(kind, track);
         // The only moment the analyser needs rebuilding: a new (or no) microphone track.
         if (kind === "audio") this.#watchSpeaking(LOCAL_ID, this.media.stream);
       }),
       this.media.on("change", () => this.#localStateChanged()),
       this.media.on("devices", () => this.#changed()),
       this.media.on("error", (e) => this.#error(e)),
+    );
+  }
+
+  /**
+   * Loads the media transport ahead of `join()` (the element calls it once
+   * the pre-join screen is idle), so joining never waits for the chunk.
+   */
+  prepare(): Promise<MediaTransport | null> {
+    return this.#transportLoad ??= this.#loadTransport();
+  }
+
+  async #loadTransport(): Promise<MediaTransport | null> {
+    const context: TransportContext = {
+      camera: this.media.stream,
+      send: (to, data) => this.#signaling?.send({ type: "signal", to, data }),
+      iceTransportPolicy: this.#options.iceTransportPolicy ?? "all",
+    };
+    let t: MediaTransport;
+    try {
+      t = await (this.#options.createTransport?.(context) ??
+        import("./mesh-transport.ts").then((m) => new m.MeshTransport(context)));
+    } catch (e) {
+      this.#transportLoad = null; // the next join tries again
+      this.#error({
+        code: ClientErrorCode.ConnectionFailed,
+        message: `Cannot start the call: ${(e as Error)?.message ?? e}`,
+      });
+      this.#signaling?.leave();
+      if (this.#signaling) this.#end("failed");
+      return null;
+    }
+    this.#unsubscribe.push(
       t.on("admit", (peer) => this.#admit(peer)),
       t.on("rename", ({ from, to, state }) => {
         const p = this.#roster.get(from);
@@ -149,6 +217,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         });
       }),
     );
+    this.transport = t;
+    for (const run of this.#held.splice(0)) run();
+    return t;
   }
 
   get self(): Participant {
@@ -157,6 +228,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   get selfId(): string | null {
     return this.#signaling?.id ?? null;
+  }
+
+  /** Our role: hosts moderate. */
+  get role(): Role {
+    return this.self.role;
   }
 
   get name(): string {
@@ -215,6 +291,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.#setStatus("connecting");
     mark("join-start");
     const media = this.startMedia();
+    void this.prepare();
     const options: SignalingOptions = {
       url: this.#options.server,
       room: this.#options.room,
@@ -225,26 +302,51 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const signaling = this.#options.createSignaling?.(options) ?? new SignalingClient(options);
     this.#signaling = signaling;
     this.#offSignaling = [
-      signaling.on("message", (m) => this.#onMessage(m)),
-      signaling.on("state", (s) => {
-        if (s !== "idle") this.#setStatus(s);
-      }),
-      signaling.on("error", (e) => this.#error(e)),
+      signaling.on("message", (m) => this.#inOrder(() => this.#onMessage(m))),
+      signaling.on("state", (s) =>
+        this.#inOrder(() => {
+          // "connecting" goes on while we wait in the lobby; "left" follows a removal.
+          if (s === "idle" || (s === "connecting" && this.status === "waiting")) return;
+          this.#setStatus(s);
+        })),
+      signaling.on("error", (e) => this.#inOrder(() => this.#error(e))),
     ];
     signaling.connect();
     await media;
   }
 
-  /** Leaves: tells the others, closes every connection; local media stays for a rejoin. */
+  /** Runs what signaling said now, or once the transport is ready (a join does not wait for it). */
+  #inOrder(run: () => void): void {
+    if (this.transport) run();
+    else this.#held.push(run);
+  }
+
+  /** Leaves (or stops waiting in the lobby): tells the others, closes every connection; local media stays for a rejoin. */
   leave(): void {
-    if (this.status === "idle" || this.status === "left") return;
-    this.#screen?.stop();
+    if (["idle", "left", "removed", "ended"].includes(this.status)) return;
     this.#signaling?.leave();
+    this.#end("left");
+  }
+
+  /** Everything a meeting held goes, whatever ended it. */
+  #end(status: RoomStatus): void {
+    this.#screen?.stop();
     for (const off of this.#offSignaling.splice(0)) off();
     this.#signaling = null;
-    this.transport.close();
+    this.#held = [];
+    this.transport?.close();
     for (const p of this.participants) if (!p.local) this.#removePeer(p.id);
-    this.#setStatus("left");
+    this.waiting = [];
+    this.#roster.update(LOCAL_ID, { role: "guest" });
+    this.#setStatus(status);
+  }
+
+  /**
+   * A host's action: mute, stop-video, remove, promote, admit and deny need
+   * the person's id. The server refuses it (an error) unless we host.
+   */
+  moderate(action: ModerateAction, to?: string): boolean {
+    return this.#signaling?.send({ type: "moderate", action, ...(to ? { to } : {}) }) ?? false;
   }
 
   /** Leaves and releases everything, camera included. The session is done. */
@@ -300,7 +402,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** For tests and diagnostics: the mesh's link to a peer. */
   linkTo(id: string): PeerLink | undefined {
-    return (this.transport as { linkTo?: (id: string) => unknown }).linkTo?.(id) as
+    return (this.transport as { linkTo?: (id: string) => unknown } | null)?.linkTo?.(id) as
       | PeerLink
       | undefined;
   }
@@ -316,6 +418,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     switch (msg.type) {
       case "joined":
         mark("joined");
+        this.settings = msg.settings;
+        this.waiting = msg.waiting ?? [];
+        this.#roster.update(LOCAL_ID, { role: msg.role });
         if (msg.resumed) {
           // Our seat, back: the live connections stay; whoever left meanwhile is gone.
           const here = new Set(msg.peers.map((p) => p.id));
@@ -323,7 +428,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
             if (id !== LOCAL_ID && !here.has(id)) this.#removePeer(id);
           }
         }
-        this.transport.joined({
+        this.transport?.joined({
           id: msg.id,
           peers: msg.peers,
           iceServers: msg.iceServers,
@@ -335,10 +440,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         this.#changed();
         return;
       case "peer-joined":
-        this.transport.peerJoined(msg.peer);
+        this.transport?.peerJoined(msg.peer);
         return;
       case "signal":
-        this.transport.signal(msg.from, msg.data);
+        this.transport?.signal(msg.from, msg.data);
         return;
       case "peer-state":
         this.#roster.update(msg.id, { state: msg.state });
@@ -362,6 +467,45 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         // A peer that left a moment ago: nothing to tell the user.
         if (msg.code !== "unknown-peer") this.#error({ code: msg.code, message: msg.message });
         return;
+      case "waiting":
+        this.#setStatus("waiting");
+        return;
+      case "role": {
+        const id = msg.id === this.selfId ? LOCAL_ID : msg.id;
+        this.#roster.update(id, { role: msg.role });
+        const participant = this.#roster.get(id);
+        if (participant) this.emit("role", { participant, role: msg.role });
+        if (id === LOCAL_ID && msg.role !== "host") this.waiting = [];
+        return;
+      }
+      case "moderated":
+        // As in Zoom: off now, and ours to turn on again.
+        if (msg.action === "mute") this.toggleAudio(false);
+        else void this.toggleVideo(false);
+        this.emit("moderated", { action: msg.action, by: this.#roster.get(msg.by) ?? null });
+        return;
+      case "removed":
+        this.emit("removed", { by: this.#roster.get(msg.by) ?? null });
+        this.#end("removed");
+        return;
+      case "room-ended":
+        this.emit("room-ended", { by: this.#roster.get(msg.by) ?? null });
+        this.#end("ended");
+        return;
+      case "room-settings":
+        this.settings = { locked: msg.locked, lobby: msg.lobby };
+        this.emit("settings", this.settings);
+        this.#changed();
+        return;
+      case "knock":
+        this.waiting = [...this.waiting.filter((k) => k.id !== msg.peer.id), msg.peer];
+        this.emit("knock", msg.peer);
+        this.#changed();
+        return;
+      case "knock-cancelled":
+        this.waiting = this.waiting.filter((k) => k.id !== msg.id);
+        this.#changed();
+        return;
     }
   }
 
@@ -376,13 +520,14 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       screen: null,
       connection: "new",
       speaking: false,
+      role: peer.role,
     };
     this.#roster.set(p);
     this.emit("peer-joined", p);
   }
 
   #removePeer(id: string): void {
-    this.transport.peerLeft(id);
+    this.transport?.peerLeft(id);
     this.#unwatchSpeaking(id);
     const p = this.#roster.remove(id);
     if (p) this.emit("peer-left", p);
@@ -391,7 +536,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   // ---- local state ----
 
   #screenChanged(stream: MediaStream | null): void {
-    this.transport.setScreen(stream);
+    this.transport?.setScreen(stream);
     this.#roster.update(LOCAL_ID, { screen: stream });
     this.emit("screen-share", stream !== null);
     this.#localStateChanged();

@@ -1,4 +1,4 @@
-import type { MediaState } from "../../protocol/messages.ts";
+import type { MediaState, Role } from "../../protocol/messages.ts";
 import { Emitter } from "./emitter.ts";
 
 /** Everything a view needs to draw one participant. Never changed in place: replaced. */
@@ -13,6 +13,8 @@ export interface Participant {
   readonly screen: MediaStream | null;
   readonly connection: RTCPeerConnectionState | "self";
   readonly speaking: boolean;
+  /** A host moderates; a guest takes part. */
+  readonly role: Role;
 }
 
 export interface ChatEntry {

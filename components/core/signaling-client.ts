@@ -53,6 +53,8 @@ const FATAL_JOIN_ERRORS: readonly string[] = [
   ErrorCode.RoomFull,
   ErrorCode.BadRoom,
   ErrorCode.BadName,
+  ErrorCode.RoomLocked,
+  ErrorCode.Denied,
 ];
 
 /**
@@ -188,6 +190,10 @@ export class SignalingClient extends Emitter<SignalingEvents> {
 
   #onClose(code: number, reason: string): void {
     if (this.state === SignalingState.Left || this.state === SignalingState.Failed) return;
+    // Removed, or the meeting ended: a host decided; coming back is not ours to do.
+    if (code === CloseCode.Removed || code === CloseCode.RoomEnded) {
+      return this.#shutdown(SignalingState.Left);
+    }
     if (code === CloseCode.TryAgainLater && !this.id) {
       // Refused at the door (server or address full): say so rather than spin.
       return this.#fail({

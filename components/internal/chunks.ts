@@ -6,6 +6,7 @@
  */
 let chatPanel: Promise<unknown> | undefined;
 let screenShareButton: Promise<unknown> | undefined;
+let hostTools: Promise<typeof import("../video-room/host-tools.ts")> | undefined;
 
 /** The chat panel: defines `<chat-panel>` when it resolves. */
 export function loadChatPanel(): Promise<unknown> {
@@ -15,6 +16,11 @@ export function loadChatPanel(): Promise<unknown> {
 /** The screen share button: defines `<screen-share-button>` (the call's control bar loads it on join). */
 export function loadScreenShareButton(): Promise<unknown> {
   return screenShareButton ??= import("../screen-share-button/screen-share-button.ts");
+}
+
+/** The host tools (menus, the lobby's knocks, confirmations): loaded once someone hosts. */
+export function loadHostTools(): Promise<typeof import("../video-room/host-tools.ts")> {
+  return hostTools ??= import("../video-room/host-tools.ts");
 }
 
 /** Runs `load` once the page is idle, so chunks never compete with the join itself. */

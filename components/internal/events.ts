@@ -1,6 +1,6 @@
 import type { RoomErrorDetail } from "../core/room-error.ts";
 import type { RoomStatus } from "../core/room-session.ts";
-import type { MediaState } from "../../protocol/messages.ts";
+import type { Knock, MediaState, Role } from "../../protocol/messages.ts";
 
 /** A participant as events and the `peers` property describe it. */
 export interface PeerSummary {
@@ -8,6 +8,8 @@ export interface PeerSummary {
   name: string;
   state: MediaState;
   connection: RTCPeerConnectionState | "self";
+  /** `host` or `guest`. */
+  role: Role;
 }
 
 export interface ChatMessageDetail {
@@ -31,6 +33,12 @@ export interface VideoRoomEventMap {
   "screen-share-stopped": CustomEvent<Record<string, never>>;
   "room-state": CustomEvent<{ state: RoomStatus; previous: RoomStatus }>;
   "room-error": CustomEvent<RoomErrorDetail>;
+  "role-changed": CustomEvent<{ peer: PeerSummary; role: Role }>;
+  moderated: CustomEvent<{ action: "mute" | "stop-video"; by: PeerSummary | null }>;
+  removed: CustomEvent<{ by: PeerSummary | null }>;
+  "room-ended": CustomEvent<{ by: PeerSummary | null }>;
+  knock: CustomEvent<{ peer: Knock }>;
+  "room-settings-changed": CustomEvent<{ locked: boolean; lobby: boolean }>;
   /** From `<chat-panel>`: the user submitted a message. */
   "chat-send": CustomEvent<{ text: string }>;
   /** From `<screen-share-button>`: the user asked to start or stop sharing. */

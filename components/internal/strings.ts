@@ -1,3 +1,5 @@
+import type { HostStringKey } from "./host-strings.ts";
+
 /**
  * Every visible string. A host page replaces any of them through the
  * `strings` property to translate the UI. `{name}` and `{n}` are filled in.
@@ -36,10 +38,17 @@ export const DEFAULT_STRINGS = {
   participants: "Participants",
   dismiss: "Dismiss",
   settings: "Settings",
+  waitingRoom: "Waiting for the host to let you in…",
+  removed: "You were removed from the meeting.",
+  ended: "The host ended the meeting.",
+  mutedBy: "{name} muted your microphone",
+  videoStoppedBy: "{name} turned off your camera",
+  aHost: "A host",
 } as const;
 
 export type StringKey = keyof typeof DEFAULT_STRINGS;
-export type RoomStrings = { [K in StringKey]: string };
+/** Every replaceable text: these, and the host tools' (host-strings.ts, loaded with them). */
+export type RoomStrings = { [K in StringKey | HostStringKey]: string };
 
 /** Looks up a string with the host's overrides, filling `{name}` / `{n}`. */
 export function t(

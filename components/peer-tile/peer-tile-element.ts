@@ -23,6 +23,8 @@ export function initials(name: string): string {
  * @csspart indicator - The muted-microphone and camera-off icons.
  * @csspart status - The connection state badge (connecting, connection lost).
  *
+ * @slot actions - Controls shown in the tile's top corner (e.g. a host's menu for this person).
+ *
  * @cssprop --peer-tile-background - Tile background behind the avatar.
  * @cssprop --peer-tile-color - Text color.
  * @cssprop --peer-tile-radius - Corner radius.
@@ -135,6 +137,7 @@ export class PeerTile extends LitElement {
             <button @click=${this.#play}>${t(s, "playSound", { name: this.name })}</button>
           `
           : nothing}
+        <div class="actions"><slot name="actions"></slot></div>
       </div>
     `;
   }

@@ -106,4 +106,9 @@ export const peerTileStyles = css`
     outline: 2px solid #fff;
     outline-offset: 2px;
   }
+  .actions {
+    position: absolute;
+    top: 6px;
+    right: 6px;
+  }
 `;

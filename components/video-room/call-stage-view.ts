@@ -15,11 +15,15 @@ export interface CallStageView {
   chat: readonly ChatEntry[] | null;
   joined: boolean;
   onChatSend(e: CustomEvent<{ text: string }>): void;
+  /** Controls in a tile's corner (a host's menu), by participant. */
+  tileActions?: (p: Participant) => unknown;
+  /** Shown above the tiles (the lobby's knocks, for hosts). */
+  above?: unknown;
 }
 
 function tileView(
   { participant: p, screen }: LayoutTile<Participant>,
-  strings: CallStageView["strings"],
+  v: CallStageView,
   part = "tile",
 ) {
   return html`
@@ -29,30 +33,31 @@ function tileView(
       data-peer=${p.id}
       .name=${p.name}
       .stream=${screen ? p.screen : p.stream}
-      .strings=${strings}
+      .strings=${v.strings}
       ?local=${p.local}
       ?screen=${screen}
       ?audio-muted=${!p.state.audio}
       ?video-off=${!p.state.video}
       ?speaking=${!screen && p.speaking}
       connection=${p.connection}
-    ></peer-tile>
+    >${!screen && !p.local && v.tileActions ? v.tileActions(p) : nothing}</peer-tile>
   `;
 }
 
 export function callStageView(v: CallStageView) {
   const { layout, strings } = v;
   return html`
+    ${v.above ?? nothing}
     <div class="main">
       <div part="stage" class=${layout.featured ? "with-screen" : ""}>
-        ${layout.featured ? tileView(layout.featured, strings, "screen") : nothing}
+        ${layout.featured ? tileView(layout.featured, v, "screen") : nothing}
         <div
           part="grid"
           data-cols=${layout.columns}
           aria-label=${t(strings, "participants")}
           role="list"
         >
-          ${layout.grid.map((x) => tileView(x, strings))}
+          ${layout.grid.map((x) => tileView(x, v))}
         </div>
       </div>
       ${v.chat

@@ -25,6 +25,8 @@ export interface ControlBarView extends MediaTogglesView {
   onScreenToggle(e: CustomEvent<{ sharing: boolean }>): void;
   onChat(): void;
   onLeave(): void;
+  /** More controls before Leave (a host's room menu). */
+  extra?: unknown;
 }
 
 /** A mic/camera toggle: labelled, aria-pressed, red when off. */
@@ -96,6 +98,7 @@ export function controlBarView(v: ControlBarView) {
         ${icons.chat}<span>${t(s, "chat")}</span>
         ${v.unread ? html`<span part="badge" aria-hidden="true">${v.unread}</span>` : nothing}
       </button>
+      ${v.extra ?? nothing}
       <button part="control leave" type="button" @click=${v.onLeave}>
         ${icons.leave}<span>${t(s, "leave")}</span>
       </button>

@@ -1,14 +1,25 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
-import { ROOM_PATTERN } from "../../protocol/messages.ts";
+import {
+  type Knock,
+  type ModerateAction,
+  type Role,
+  ROOM_PATTERN,
+} from "../../protocol/messages.ts";
 import type { RoomErrorDetail } from "../core/room-error.ts";
 import type { Participant, RoomSession, RoomStatus } from "../core/room-session.ts";
 import "../peer-tile/peer-tile.ts";
-import { loadChatPanel, loadScreenShareButton } from "../internal/chunks.ts";
+import {
+  loadChatPanel,
+  loadHostTools,
+  loadScreenShareButton,
+  whenIdle,
+} from "../internal/chunks.ts";
 import { fire, type PeerSummary } from "../internal/events.ts";
 import { RoomController } from "../internal/room-controller.ts";
 import { type RoomStrings, t } from "../internal/strings.ts";
 import { callStageView } from "./call-stage-view.ts";
 import { controlBarView } from "./control-bar-view.ts";
+import type { Confirming, HostToolsView } from "./host-tools.ts";
 import { prejoinView } from "./prejoin-view.ts";
 import { layoutTiles } from "./tile-layout.ts";
 import { videoRoomStyles } from "./video-room.styles.ts";
@@ -22,8 +33,10 @@ export function resolveServerUrl(server: string | null | undefined, base: string
 }
 
 function summary(p: Participant): PeerSummary {
-  return { id: p.id, name: p.name, state: { ...p.state }, connection: p.connection };
+  return { id: p.id, name: p.name, state: { ...p.state }, connection: p.connection, role: p.role };
 }
+
+type HostTools = typeof import("./host-tools.ts");
 
 /**
  * @tagname video-room
@@ -40,6 +53,12 @@ function summary(p: Participant): PeerSummary {
  * @fires screen-share-stopped - This page stopped sharing (also from the browser's own bar).
  * @fires room-state - The state changed; `detail: {state, previous}`.
  * @fires room-error - Something failed; `detail: {code, message}`.
+ * @fires role-changed - Someone's role changed, this page's own too; `detail: {peer, role}`.
+ * @fires moderated - A host turned this page's microphone or camera off; `detail: {action, by}`.
+ * @fires removed - A host removed this page from the meeting; `detail: {by}`.
+ * @fires room-ended - A host ended the meeting; `detail: {by}`.
+ * @fires knock - Someone waits in the lobby (fired on hosts' pages); `detail: {peer}`.
+ * @fires room-settings-changed - The room was locked or unlocked, or its lobby turned on or off; `detail: {locked, lobby}`.
  *
  * @csspart base - The whole room.
  * @csspart banner - Connection and error notices.
@@ -54,6 +73,10 @@ function summary(p: Participant): PeerSummary {
  * @csspart control - Each control button (mic, camera, chat).
  * @csspart leave - The leave button.
  * @csspart badge - The unread-messages badge.
+ * @csspart notice - A notice that a host muted you or turned your camera off.
+ * @csspart host-menu - A host's menu buttons (on tiles and in the control bar).
+ * @csspart knocks - The lobby's knocks, with Admit and Deny (hosts).
+ * @csspart confirm - The confirmation before removing someone or ending the meeting.
  *
  * @cssprop --video-room-background - Room background.
  * @cssprop --video-room-color - Text color.
@@ -82,6 +105,10 @@ export class VideoRoom extends LitElement {
     _draftName: { state: true },
     _dismissed: { state: true },
     _settingsOpen: { state: true },
+    _notice: { state: true },
+    _hostTools: { state: true },
+    _menu: { state: true },
+    _confirm: { state: true },
   };
 
   /** The room to join (1–64 of A–Z, a–z, 0–9, `_`, `-`). Required. */
@@ -108,6 +135,14 @@ export class VideoRoom extends LitElement {
   declare _dismissed: RoomErrorDetail | null;
   /** @internal */
   declare _settingsOpen: boolean;
+  /** @internal */
+  declare _notice: string | null;
+  /** @internal */
+  declare _hostTools: HostTools | null;
+  /** @internal */
+  declare _menu: string | null;
+  /** @internal */
+  declare _confirm: Confirming | null;
 
   readonly #room = new RoomController(this, (session) => this.#forward(session));
 
@@ -124,9 +159,16 @@ export class VideoRoom extends LitElement {
     this._draftName = "";
     this._dismissed = null;
     this._settingsOpen = false;
+    this._notice = null;
+    this._hostTools = null;
+    this._menu = null;
+    this._confirm = null;
   }
 
-  /** `idle` (pre-join), `connecting`, `joined`, `reconnecting`, `left` or `failed`. */
+  /**
+   * `idle` (pre-join), `connecting`, `waiting` (in the lobby), `joined`,
+   * `reconnecting`, `left`, `failed`, `removed` (by a host) or `ended` (by a host).
+   */
   get state(): RoomStatus {
     return this.#room.session?.status ?? "idle";
   }
@@ -183,13 +225,100 @@ export class VideoRoom extends LitElement {
     return this.#room.session?.sendChat(text) ?? false;
   }
 
+  /**
+   * This page's role in the meeting: `host` (may moderate) or `guest`.
+   * It shadows the ARIA `role` property of HTMLElement; setting it still sets
+   * the ARIA `role` attribute, so a page's markup keeps working.
+   */
+  override get role(): Role {
+    return this.#room.session?.role ?? "guest";
+  }
+  override set role(value: string | null) {
+    if (value === null) this.removeAttribute("role");
+    else this.setAttribute("role", value);
+  }
+
+  /** Whether the room is locked: guests cannot join. */
+  get locked(): boolean {
+    return this.#room.session?.settings.locked ?? false;
+  }
+
+  /** Whether the room's lobby is on: guests wait until a host admits them. */
+  get lobby(): boolean {
+    return this.#room.session?.settings.lobby ?? false;
+  }
+
+  /** Who waits in the lobby (hosts only): `[{id, name}]`. */
+  get waiting(): readonly Knock[] {
+    return this.#room.session?.waiting ?? [];
+  }
+
+  // Hosts' actions. The server refuses them (a room-error "forbidden") for guests.
+  /** Turns someone's microphone off; they may turn it on again. */
+  mute(id: string): void {
+    this.#moderate("mute", id);
+  }
+  /** Turns everyone else's microphone off. */
+  muteAll(): void {
+    this.#moderate("mute-all");
+  }
+  /** Turns someone's camera off; they may turn it on again. */
+  stopVideo(id: string): void {
+    this.#moderate("stop-video", id);
+  }
+  /**
+   * `remove(id)` removes someone from the meeting (they cannot resume their
+   * seat). Called with no argument it is the DOM's `Element.remove()`, so
+   * ordinary page code that takes the element off the page keeps working.
+   */
+  override remove(...args: [] | [id: string]): void {
+    if (args.length === 0) return super.remove();
+    this.#moderate("remove", args[0]);
+  }
+  /** Locks the room: guests cannot join. */
+  lock(): void {
+    this.#moderate("lock");
+  }
+  unlock(): void {
+    this.#moderate("unlock");
+  }
+  /** Turns the lobby on (guests wait to be admitted) or off (everyone waiting is let in). */
+  setLobby(on: boolean): void {
+    this.#moderate(on ? "lobby-on" : "lobby-off");
+  }
+  /** Lets someone waiting in the lobby in. */
+  admit(id: string): void {
+    this.#moderate("admit", id);
+  }
+  /** Turns someone waiting in the lobby away. */
+  deny(id: string): void {
+    this.#moderate("deny", id);
+  }
+  /** Makes someone a host. */
+  promote(id: string): void {
+    this.#moderate("promote", id);
+  }
+  /** Ends the meeting for everyone. */
+  endForAll(): void {
+    this.#moderate("end");
+  }
+
+  #moderate(action: ModerateAction, to?: string): void {
+    this.#room.session?.moderate(action, to);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Defer so attributes set right after creation are seen.
     queueMicrotask(() => {
       if (!this.isConnected || this.#room.session) return;
       if (this.autojoin) void this.join();
-      else void this.#session()?.startMedia(); // the pre-join preview
+      else {
+        const session = this.#session();
+        void session?.startMedia(); // the pre-join preview
+        // The call's own code, fetched while the visitor looks at the preview.
+        if (session) whenIdle(() => session.prepare());
+      }
     });
   }
 
@@ -202,10 +331,18 @@ export class VideoRoom extends LitElement {
     if (wasIn && this.autojoin) queueMicrotask(() => void this.join());
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
     // Through the CSSOM, not a style attribute: pages with a strict CSP allow this.
     const grid = this.renderRoot.querySelector<HTMLElement>("[part=grid]");
     grid?.style.setProperty("--cols", grid.dataset.cols ?? "1");
+    // A menu that opens takes the focus to its first item; a confirmation opens as a modal.
+    if (changed.has("_menu") && this._menu) {
+      this.renderRoot.querySelector<HTMLElement>("[role=menu] [role=menuitem]")?.focus();
+    }
+    // Whoever hosts (from the start, or once made host) gets the tools.
+    if (this.#room.session?.role === "host") void this.#loadHostTools();
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>("dialog[part=confirm]");
+    if (dialog && !dialog.open) dialog.showModal();
   }
 
   #session(): RoomSession | null {
@@ -251,7 +388,65 @@ export class VideoRoom extends LitElement {
         (on) => fire(this, on ? "screen-share-started" : "screen-share-stopped", {}),
       ),
       session.on("error", (e) => fire(this, "room-error", { ...e })),
+      session.on(
+        "role",
+        ({ participant, role }) => fire(this, "role-changed", { peer: summary(participant), role }),
+      ),
+      session.on("moderated", ({ action, by }) => {
+        const name = by?.name ?? t(this.strings, "aHost");
+        this._notice = t(this.strings, action === "mute" ? "mutedBy" : "videoStoppedBy", { name });
+        fire(this, "moderated", { action, by: by ? summary(by) : null });
+      }),
+      session.on("removed", ({ by }) => fire(this, "removed", { by: by ? summary(by) : null })),
+      session.on(
+        "room-ended",
+        ({ by }) => fire(this, "room-ended", { by: by ? summary(by) : null }),
+      ),
+      session.on("knock", (peer) => fire(this, "knock", { peer })),
+      session.on("settings", (s) => fire(this, "room-settings-changed", { ...s })),
     ];
+  }
+
+  async #loadHostTools(): Promise<void> {
+    if (this._hostTools) return;
+    const tools = await loadHostTools();
+    // Their styles join the element's (adopted, so a strict CSP allows them).
+    const root = this.renderRoot as ShadowRoot;
+    const sheet = tools.hostToolsStyles.styleSheet;
+    if (sheet && !root.adoptedStyleSheets.includes(sheet)) {
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    }
+    this._hostTools = tools;
+  }
+
+  /** The host tools' view of this element, when they are loaded and we host. */
+  #hostView(session: RoomSession): HostToolsView | null {
+    if (!this._hostTools || session.role !== "host") return null;
+    return {
+      session,
+      strings: this.strings,
+      openMenu: this._menu,
+      onMenu: (id, refocus = true) => {
+        const closing = this._menu;
+        this._menu = id;
+        // Closed from inside: focus goes back to the button that opened it.
+        if (!id && closing && refocus) {
+          void this.updateComplete.then(() =>
+            this.renderRoot.querySelector<HTMLElement>(`[data-menu="${closing}"]`)?.focus()
+          );
+        }
+      },
+      act: (action, to, name) => {
+        if (action === "remove" || action === "end") this._confirm = { action, to, name };
+        else this.#moderate(action, to);
+      },
+      confirming: this._confirm,
+      onConfirm: (yes) => {
+        const c = this._confirm;
+        this._confirm = null;
+        if (yes && c) this.#moderate(c.action, c.to);
+      },
+    };
   }
 
   // ---- rendering ----
@@ -276,8 +471,15 @@ export class VideoRoom extends LitElement {
     } else if (state === "left") body = this.#renderMessage(t(s, "left"), t(s, "rejoin"));
     else if (state === "failed") {
       body = this.#renderMessage(session.error?.message ?? t(s, "failed"), t(s, "retry"));
+    } else if (state === "waiting") {
+      body = this.#renderMessage(t(s, "waitingRoom"), t(s, "leave"), () => this.leave());
+    } else if (state === "removed" || state === "ended") {
+      // No way back in from here: a host decided.
+      body = this.#renderMessage(t(s, state));
     } else {
       const joined = state === "joined";
+      const host = this.#hostView(session);
+      const tools = this._hostTools;
       body = html`${
         callStageView({
           layout: layoutTiles(session.participants),
@@ -285,6 +487,9 @@ export class VideoRoom extends LitElement {
           chat: this._chatOpen ? session.chat : null,
           joined,
           onChatSend: this.#onChatSend,
+          ...(host && tools
+            ? { tileActions: (p) => tools.tileMenu(host, p), above: tools.knockList(host) }
+            : {}),
         })
       }${
         controlBarView({
@@ -299,8 +504,9 @@ export class VideoRoom extends LitElement {
           onScreenToggle: this.#onScreenToggle,
           onChat: this.#toggleChat,
           onLeave: () => this.leave(),
+          ...(host && tools ? { extra: tools.roomMenu(host) } : {}),
         })
-      }`;
+      }${host && tools ? tools.confirmDialog(host) : nothing}`;
     }
     return html`<div part="base">${this.#renderBanner(session)}${body}</div>`;
   }
@@ -310,6 +516,14 @@ export class VideoRoom extends LitElement {
     const state = this.state;
     if (state === "connecting" || state === "reconnecting") {
       return html`<div part="banner" role="status">${t(s, state)}</div>`;
+    }
+    if (this._notice && state === "joined") {
+      return html`
+        <div part="banner notice" role="status">
+          <span>${this._notice}</span>
+          <button type="button" @click=${() => (this._notice = null)}>${t(s, "dismiss")}</button>
+        </div>
+      `;
     }
     const error = session?.error;
     if (error && error !== this._dismissed && state !== "failed") {
@@ -326,11 +540,13 @@ export class VideoRoom extends LitElement {
     return nothing;
   }
 
-  #renderMessage(text: string, action: string) {
+  #renderMessage(text: string, action?: string, onAction = this.#rejoin) {
     return html`
       <div class="screen-message" role="status">
         <p>${text}</p>
-        <div><button class="primary" type="button" @click=${this.#rejoin}>${action}</button></div>
+        ${action
+          ? html`<div><button class="primary" type="button" @click=${onAction}>${action}</button></div>`
+          : nothing}
       </div>
     `;
   }

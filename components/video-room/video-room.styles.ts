@@ -167,7 +167,7 @@ export const videoRoomStyles = css`
     line-height: 20px;
     text-align: center;
   }
-  [part="banner"] {
+  [part~="banner"] {
     padding: 8px 12px;
     border-radius: 8px;
     background: var(--_panel);
@@ -179,7 +179,10 @@ export const videoRoomStyles = css`
   [part="banner"].error {
     border-left: 4px solid var(--_danger);
   }
-  [part="banner"] button {
+  [part~="notice"] {
+    border-left: 4px solid var(--_accent);
+  }
+  [part~="banner"] button {
     background: none;
     border: 0;
     color: inherit;

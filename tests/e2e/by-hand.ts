@@ -16,6 +16,22 @@ export async function press(page: Page, name: string): Promise<void> {
   await button(page, name).setTimeout(10000).click();
 }
 
+/** Opens the menu behind the button `menu` and clicks its item `item`, as a person does. */
+export async function choose(page: Page, menu: string, item: string): Promise<void> {
+  await press(page, menu);
+  await page.locator(`::-p-aria([name="${item}"][role="menuitem"])`).setTimeout(10000).click();
+}
+
+/**
+ * Clicks the button `name` of the open modal dialog (a confirmation): the
+ * modal makes the rest of the page inert, so only the dialog's buttons are
+ * found, as a screen reader finds them.
+ */
+export async function answer(page: Page, question: string, name: string): Promise<void> {
+  await page.locator(`::-p-aria([name="${question}"][role="dialog"])`).setTimeout(10000).wait();
+  await press(page, name);
+}
+
 /** Clicks into the text field with this label and types, key by key. */
 export async function typeInto(page: Page, label: string, text: string): Promise<void> {
   await page.locator(`::-p-aria([name="${label}"][role="textbox"])`).setTimeout(10000).click();
@@ -91,11 +107,11 @@ export function shownChat(page: Page): Promise<{ name: string; text: string; htm
   });
 }
 
-/** Text shown in the room outside the tiles: notices, the left/failed screen. */
+/** Text shown in the room outside the tiles: notices, knocks, the waiting/left/failed screens. */
 export function shownText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const root = document.querySelector("video-room")?.shadowRoot;
-    return [...(root?.querySelectorAll('[part="banner"], .screen-message') ?? [])]
+    return [...(root?.querySelectorAll('[part~="banner"], [part="knocks"], .screen-message') ?? [])]
       .map((e) => e.textContent?.replace(/\s+/g, " ").trim()).join(" | ");
   });
 }

@@ -11,6 +11,7 @@ const person = (id: string, name = id): Participant => ({
   screen: null,
   connection: "new",
   speaking: false,
+  role: "guest",
 });
 
 describe("Roster", () => {

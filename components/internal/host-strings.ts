@@ -1,0 +1,42 @@
+/**
+ * The texts of the host tools, which load as a chunk with them. Replaceable
+ * through `strings` like every other text (see strings.ts).
+ */
+import type { RoomStrings } from "./strings.ts";
+
+export const HOST_STRINGS = {
+  moreActions: "More actions for {name}",
+  mute: "Mute",
+  stopVideo: "Stop video",
+  remove: "Remove",
+  makeHost: "Make host",
+  hostMenu: "Host controls",
+  lock: "Lock the room",
+  unlock: "Unlock the room",
+  lobbyOn: "Turn the lobby on",
+  lobbyOff: "Turn the lobby off",
+  muteAll: "Mute everyone",
+  endForAll: "End for all",
+  waitingToJoin: "Waiting to join",
+  wantsToJoin: "{name} wants to join",
+  admit: "Admit",
+  admitName: "Admit {name}",
+  deny: "Deny",
+  denyName: "Deny {name}",
+  admitAll: "Admit all",
+  confirmRemove: "Remove {name} from the meeting?",
+  confirmEnd: "End the meeting for everyone?",
+  cancel: "Cancel",
+} as const;
+
+export type HostStringKey = keyof typeof HOST_STRINGS;
+
+/** Looks up a host-tools string with the host page's overrides, filling `{name}`. */
+export function th(
+  overrides: Partial<RoomStrings> | undefined,
+  key: HostStringKey,
+  values: Record<string, string> = {},
+): string {
+  const text = overrides?.[key] ?? HOST_STRINGS[key];
+  return text.replace(/\{(\w+)\}/g, (m, k) => values[k] ?? m);
+}
