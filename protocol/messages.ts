@@ -13,6 +13,9 @@ export const LIMITS = {
   chatMax: 2000,
   idMax: 64,
   tokenMax: 4096,
+  /** Reactions per person: a burst of this many, then `reactionsPerSecond`. */
+  reactionBurst: 5,
+  reactionsPerSecond: 1,
 } as const;
 
 /** Room names: 1–64 of A–Z, a–z, 0–9, `_` and `-`. */
@@ -79,7 +82,13 @@ export interface PeerInfo {
   name: string;
   state: MediaState;
   role: Role;
+  /** A raised hand: when it went up (the server's clock, ms), so everyone sees one order. */
+  hand?: number;
 }
+
+/** The reactions one can send: they float on the sender's tile for a moment. */
+export const REACTIONS = ["👍", "👏", "😂", "❤️", "🎉", "😮"] as const;
+export type Reaction = (typeof REACTIONS)[number];
 
 /** A room's settings, which hosts change. */
 export interface RoomSettings {
@@ -108,6 +117,7 @@ export const ModerateActions = [
   "admit",
   "deny",
   "promote",
+  "lower-hand",
   "end",
 ] as const;
 export type ModerateAction = (typeof ModerateActions)[number];
@@ -118,6 +128,7 @@ export const MODERATE_TARGETED: readonly ModerateAction[] = [
   "admit",
   "deny",
   "promote",
+  "lower-hand",
 ];
 
 /** An opaque JSON object: a session description or an ICE candidate. */
@@ -162,13 +173,25 @@ export interface ModerateMessage {
   /** The person acted on, for the actions that need one. */
   to?: string;
 }
+/** Raises or lowers one's own hand. */
+export interface HandMessage {
+  type: "hand";
+  raised: boolean;
+}
+/** A quick reaction, shown on the sender's tile for everyone. */
+export interface ReactMessage {
+  type: "react";
+  emoji: Reaction;
+}
 export type ClientMessage =
   | JoinMessage
   | SignalMessage
   | ChatMessage
   | StateMessage
   | LeaveMessage
-  | ModerateMessage;
+  | ModerateMessage
+  | HandMessage
+  | ReactMessage;
 
 // ---- server → client ----------------------------------------------------
 
@@ -186,6 +209,8 @@ export interface JoinedMessage {
   settings: RoomSettings;
   /** For hosts: who is waiting in the lobby. */
   waiting?: Knock[];
+  /** The joiner's own raised hand (a resumed seat keeps it): when it went up. */
+  hand?: number;
 }
 export interface PeerJoinedMessage {
   type: "peer-joined";
@@ -258,7 +283,22 @@ export interface RoomEndedMessage {
   type: "room-ended";
   by: string;
 }
+/** Someone's hand went up (`at`: when, the server's clock) or down. To everyone, them too. */
+export interface HandChangedMessage {
+  type: "hand";
+  id: string;
+  raised: boolean;
+  at?: number;
+}
+/** Someone reacted. To everyone, the sender too. */
+export interface ReactionMessage {
+  type: "reaction";
+  id: string;
+  emoji: Reaction;
+}
 export type ServerMessage =
+  | HandChangedMessage
+  | ReactionMessage
   | JoinedMessage
   | PeerJoinedMessage
   | RelayedSignalMessage

@@ -6,6 +6,8 @@ import {
   MODERATE_TARGETED,
   type ModerateAction,
   ModerateActions,
+  type Reaction,
+  REACTIONS,
   ROOM_PATTERN,
   type SignalData,
 } from "./messages.ts";
@@ -169,6 +171,21 @@ export function parseClientMessage(text: string): ParseResult {
         return fail(ErrorCode.BadMessage, `Cannot moderate: ${action} needs "to", a peer id`);
       }
       return { ok: true, message: { type: "moderate", action, to } };
+    }
+    case "hand":
+      if (typeof raw.raised !== "boolean") {
+        return fail(ErrorCode.BadMessage, "Cannot raise or lower a hand: raised must be a boolean");
+      }
+      return { ok: true, message: { type: "hand", raised: raw.raised } };
+    case "react": {
+      const emoji = raw.emoji as Reaction;
+      if (!(REACTIONS as readonly unknown[]).includes(emoji)) {
+        return fail(
+          ErrorCode.BadMessage,
+          `Cannot react: emoji must be one of ${REACTIONS.join(" ")}`,
+        );
+      }
+      return { ok: true, message: { type: "react", emoji } };
     }
     default:
       return fail(

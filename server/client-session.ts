@@ -3,6 +3,7 @@ import {
   CloseCode,
   ErrorCode,
   type JoinMessage,
+  LIMITS,
   type Role,
   type ServerMessage,
 } from "../protocol/messages.ts";
@@ -52,6 +53,7 @@ const RATE_NOTICE_MS = 1000;
 export class ClientSession implements SeatSink {
   seat: Seat | null = null;
   readonly #bucket: TokenBucket;
+  readonly #reactions: TokenBucket;
   #droppedSinceNotice = 0;
   /** Set while a join awaits token checks or TURN credentials; later frames wait here. */
   #backlog: Array<string | Uint8Array> | null = null;
@@ -65,6 +67,7 @@ export class ClientSession implements SeatSink {
 
   constructor(readonly socket: ClientSocket, readonly deps: SessionDeps) {
     this.#bucket = new TokenBucket(deps.config.rateBurst, deps.config.ratePerSecond);
+    this.#reactions = new TokenBucket(LIMITS.reactionBurst, LIMITS.reactionsPerSecond);
   }
 
   // ---- SeatSink ----
@@ -181,6 +184,17 @@ export class ClientSession implements SeatSink {
         return this.#outcome(registry.chat(seat, msg.text), "send chat");
       case "state":
         return this.#outcome(registry.setState(seat, msg.state), "share state");
+      case "hand":
+        return this.#outcome(registry.setHand(seat, msg.raised), "raise or lower a hand");
+      case "react":
+        // Its own, tighter limit: a burst of reactions must not flood everyone's screen.
+        if (!this.#reactions.take()) {
+          return this.#error(
+            ErrorCode.RateLimited,
+            "Cannot react: too many reactions; wait a moment",
+          );
+        }
+        return this.#outcome(registry.react(seat, msg.emoji), "react");
       case "leave":
         this.seat = null;
         this.#settle(registry.leave(seat));
@@ -283,7 +297,7 @@ export class ClientSession implements SeatSink {
   /** Takes the seat and sends `joined` with fresh TURN credentials. */
   async #seated(admission: Admission, resumed: boolean): Promise<void> {
     const { registry, config, logger, turn } = this.deps;
-    const { seat, peers, settings, waiting } = admission;
+    const { seat, peers, settings, waiting, hand } = admission;
     if (this.socket.readyState !== OPEN) {
       // Gone while the store answered: a resumed seat waits out its grace again.
       if (resumed) registry.detach(seat, this);
@@ -306,6 +320,7 @@ export class ClientSession implements SeatSink {
       role: seat.role,
       settings,
       ...(seat.role === "host" ? { waiting } : {}),
+      ...(hand !== undefined ? { hand } : {}),
     });
     logger.debug(resumed ? "resumed" : "joined", { room: seat.room, peer: seat.id });
   }

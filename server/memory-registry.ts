@@ -3,6 +3,7 @@ import {
   ErrorCode,
   type MediaState,
   type ModerateAction,
+  type Reaction,
   type Role,
   type ServerMessage,
   type SignalData,
@@ -113,6 +114,20 @@ export class MemoryRegistry implements RoomRegistry {
     return Promise.resolve(undefined);
   }
 
+  setHand(seat: Seat, raised: boolean): Promise<undefined> {
+    const here = this.#rooms.get(seat.room);
+    if (here) this.#apply(here, rules.setHand(here.data, seat.id, raised, Date.now()));
+    return Promise.resolve(undefined);
+  }
+
+  react(from: Seat, emoji: Reaction): Promise<undefined> {
+    const here = this.#rooms.get(from.room);
+    if (here) {
+      this.#notify(here, { to: { all: true }, message: { type: "reaction", id: from.id, emoji } });
+    }
+    return Promise.resolve(undefined);
+  }
+
   moderate(seat: Seat, action: ModerateAction, to?: string): Promise<Refusal | undefined> {
     const here = this.#rooms.get(seat.room);
     if (!here) return Promise.resolve(undefined);
@@ -181,6 +196,7 @@ export class MemoryRegistry implements RoomRegistry {
       peers: members.filter((m) => m.id !== seat.id),
       settings,
       waiting: seat.role === "host" ? waiting.map(({ id, name }) => ({ id, name })) : [],
+      ...(me?.hand !== undefined ? { hand: me.hand } : {}),
     };
   }
 

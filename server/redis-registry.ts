@@ -12,6 +12,7 @@ import {
   INITIAL_STATE,
   type MediaState,
   type ModerateAction,
+  type Reaction,
   type Role,
   type SignalData,
 } from "../protocol/messages.ts";
@@ -262,6 +263,26 @@ export class RedisRegistry implements RoomRegistry {
     }
   }
 
+  async setHand(seat: Seat, raised: boolean): Promise<ErrorCode | undefined> {
+    try {
+      await this.#change(seat.room, (data) => rules.setHand(data, seat.id, raised, Date.now()));
+      return undefined;
+    } catch (err) {
+      this.#presence.failed("hand", err);
+      return ErrorCode.Unavailable;
+    }
+  }
+
+  react(from: Seat, emoji: Reaction): Promise<ErrorCode | undefined> {
+    return this.#relay(
+      from.room,
+      EventKind.Chat,
+      audience.all,
+      "",
+      JSON.stringify({ type: "reaction", id: from.id, emoji }),
+    );
+  }
+
   async moderate(
     seat: Seat,
     action: ModerateAction,
@@ -439,6 +460,7 @@ export class RedisRegistry implements RoomRegistry {
       peers: room.members.filter((m) => m.id !== seat.id),
       settings: room.settings,
       waiting: seat.role === "host" ? room.waiting.map(({ id, name }) => ({ id, name })) : [],
+      ...(me?.hand !== undefined ? { hand: me.hand } : {}),
     };
   }
 

@@ -208,8 +208,18 @@ export class RoomFeeds {
       for (const [id, peer] of now) {
         const was = local.members.get(id);
         if (!was) told.push({ type: "peer-joined", peer });
-        else if (JSON.stringify(was.state) !== JSON.stringify(peer.state)) {
-          told.push({ type: "peer-state", id, state: peer.state });
+        else {
+          if (JSON.stringify(was.state) !== JSON.stringify(peer.state)) {
+            told.push({ type: "peer-state", id, state: peer.state });
+          }
+          if (was.hand !== peer.hand) {
+            told.push({
+              type: "hand",
+              id,
+              raised: peer.hand !== undefined,
+              ...(peer.hand !== undefined ? { at: peer.hand } : {}),
+            });
+          }
         }
       }
       const texts = told.map((msg) => ({
@@ -364,6 +374,13 @@ export class RoomFeeds {
       case "peer-state": {
         const member = local.members.get(news.id);
         if (member) local.members.set(news.id, { ...member, state: news.state });
+        return;
+      }
+      case "hand": {
+        const member = local.members.get(news.id);
+        if (!member) return;
+        const { hand: _, ...rest } = member;
+        local.members.set(news.id, news.raised ? { ...rest, hand: news.at } : rest);
         return;
       }
       case "role": {

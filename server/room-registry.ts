@@ -10,6 +10,7 @@ import type {
   MediaState,
   ModerateAction,
   PeerInfo,
+  Reaction,
   Role,
   RoomSettings,
   ServerMessage,
@@ -48,6 +49,8 @@ export interface Admission {
   settings: RoomSettings;
   /** Who waits in the lobby (told to hosts). */
   waiting: Knock[];
+  /** The seat's own raised hand, when it is up (a resumed seat keeps it). */
+  hand?: number;
 }
 
 /** What a join got: a seat, a place in the lobby, or a refusal with its reason. */
@@ -104,6 +107,10 @@ export interface RoomRegistry {
   chat(from: Seat, text: string): Promise<ErrorCode | undefined>;
   /** Records the seat's media state and tells the others. */
   setState(seat: Seat, state: MediaState): Promise<ErrorCode | undefined>;
+  /** Raises or lowers the seat's hand and tells everyone. */
+  setHand(seat: Seat, raised: boolean): Promise<ErrorCode | undefined>;
+  /** A reaction to the whole room, the sender included (rate-limited by the session). */
+  react(from: Seat, emoji: Reaction): Promise<ErrorCode | undefined>;
   /** A host's action (mute, remove, lock, admit…), or why it was refused. */
   moderate(
     seat: Seat,

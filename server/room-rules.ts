@@ -197,6 +197,24 @@ export function setState(room: RoomData, id: string, state: MediaState): Outcome
   return out;
 }
 
+/**
+ * Someone's hand went up (at `now`, the server's clock) or down: everyone
+ * hears it, them too, so all show one order. Raising a raised hand changes
+ * nothing: it keeps its place in the queue.
+ */
+export function setHand(room: RoomData, id: string, raised: boolean, now: number): Outcome {
+  const out = nothing();
+  const member = room.members.find((m) => m.id === id);
+  if (!member || raised === (member.hand !== undefined)) return out;
+  const { hand: _, ...rest } = member;
+  out.changes.push({ op: "update", member: raised ? { ...rest, hand: now } : rest });
+  out.events.push({
+    to: { all: true },
+    message: { type: "hand", id, raised, ...(raised ? { at: now } : {}) },
+  });
+  return out;
+}
+
 /** A waiting guest left before anyone let them in. */
 export function cancelKnock(room: RoomData, id: string): Outcome {
   const out = nothing();
@@ -267,6 +285,13 @@ export function moderate(
         });
       }
       return done();
+    case "lower-hand": {
+      if (!member) return unknown();
+      const lowered = setHand(room, member.id, false, 0);
+      out.changes.push(...lowered.changes);
+      out.events.push(...lowered.events);
+      return done();
+    }
     case "lock":
     case "unlock":
       settings({ locked: action === "lock" });

@@ -109,3 +109,18 @@ Deno.test("chat of nothing visible is refused; too-long tokens say so", () => {
   assert.ok(!r.ok);
   assert.equal(r.message, "Cannot join: token must be a string of at most 4096 characters");
 });
+
+Deno.test("hand and react: shapes, and only the six reactions", () => {
+  assert.equal(code('{"type":"hand","raised":true}'), "ok");
+  assert.equal(code('{"type":"hand","raised":false}'), "ok");
+  assert.equal(code('{"type":"hand"}'), "bad-message");
+  assert.equal(code('{"type":"hand","raised":"true"}'), "bad-message");
+  for (const emoji of ["👍", "👏", "😂", "❤️", "🎉", "😮"]) {
+    assert.equal(code(JSON.stringify({ type: "react", emoji })), "ok", emoji);
+  }
+  for (const emoji of ["❤", "👍🏽", "x", "", null, 1, ["👍"]]) {
+    assert.equal(code(JSON.stringify({ type: "react", emoji })), "bad-message", String(emoji));
+  }
+  const r = parseClientMessage('{"type":"react","emoji":"👍","from":"forged"}');
+  assert.deepEqual(r, { ok: true, message: { type: "react", emoji: "👍" } });
+});

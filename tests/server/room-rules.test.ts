@@ -274,3 +274,37 @@ Deno.test("state, audiences", () => {
   assert.ok(rules.hears({ allBut: "a" }, { id: "b" }));
   assert.ok(!rules.hears({ only: "a" }, { id: "b" }));
 });
+
+Deno.test("hands: up at a time, heard by all; up again keeps its place; down drops it", () => {
+  const r0 = room([member("a", "host"), member("b")]);
+  const up = rules.setHand(r0, "b", true, 1000);
+  assert.deepEqual(noticesOf(up), [{
+    to: { all: true },
+    message: { type: "hand", id: "b", raised: true, at: 1000 },
+  }]);
+  const r1 = rules.applyChanges(r0, up.changes);
+  assert.equal(r1.members.find((m) => m.id === "b")!.hand, 1000);
+  assert.deepEqual(rules.setHand(r1, "b", true, 2000), { changes: [], events: [] });
+  const down = rules.setHand(r1, "b", false, 3000);
+  assert.deepEqual(noticesOf(down).map((n) => n.message), [
+    { type: "hand", id: "b", raised: false },
+  ]);
+  const r2 = rules.applyChanges(r1, down.changes);
+  assert.ok(!("hand" in r2.members.find((m) => m.id === "b")!));
+  assert.deepEqual(rules.setHand(r2, "b", false, 4000), { changes: [], events: [] });
+  assert.deepEqual(rules.setHand(r2, "nobody", true, 4000), { changes: [], events: [] });
+});
+
+Deno.test("hands: a host lowers someone's hand; a guest may not; the target must be seated", () => {
+  const r = rules.applyChanges(
+    room([member("a", "host"), member("b"), member("c")]),
+    rules.setHand(room([member("a", "host"), member("b"), member("c")]), "b", true, 5).changes,
+  );
+  const lowered = rules.moderate(r, "a", "lower-hand", "b", OPEN);
+  assert.ok(lowered.ok);
+  assert.deepEqual(typesOf(lowered), ["hand"]);
+  const refused = rules.moderate(r, "c", "lower-hand", "b", OPEN);
+  assert.ok(!refused.ok && refused.code === "forbidden");
+  const unknown = rules.moderate(r, "a", "lower-hand", "zed", OPEN);
+  assert.ok(!unknown.ok && unknown.code === "unknown-peer");
+});
