@@ -31,6 +31,13 @@ export interface MediaTransportEvents extends Record<string, unknown> {
   trouble: { peer?: string; why: string };
 }
 
+/**
+ * How large a peer is on screen, so the transport asks for no more video
+ * than shows: `large` (featured, or a big grid tile), `small` (a filmstrip or
+ * a crowded grid), `hidden` (on another page).
+ */
+export type TileSize = "large" | "small" | "hidden";
+
 /** What signaling told us when the room was (re)joined. */
 export interface JoinedRoom {
   /** Our id in the room. */
@@ -53,6 +60,13 @@ export interface MediaTransport extends Emitter<MediaTransportEvents> {
   replaceTrack(kind: "audio" | "video", track: MediaStreamTrack | null): void;
   /** The own screen share started (a stream) or ended (null). */
   setScreen(stream: MediaStream | null): void;
+  /** How large each peer shows (peers not listed: `hidden`). */
+  setView(sizes: ReadonlyMap<string, TileSize>): void;
+  /**
+   * The peer connections media travels on, with the peers each one carries
+   * (for connection quality from getStats): in the mesh one per peer.
+   */
+  connections(): Array<{ peers: string[]; pc: RTCPeerConnection }>;
   /** Closes every connection; the transport may be joined again afterwards. */
   close(): void;
 }

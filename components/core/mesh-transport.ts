@@ -4,6 +4,7 @@ import type {
   JoinedRoom,
   MediaTransport,
   MediaTransportEvents,
+  TileSize,
   TransportContext,
 } from "./media-transport.ts";
 import { type LinkSignal, PeerLink, type PeerLinkOptions } from "./peer-link.ts";
@@ -11,7 +12,14 @@ import { type LinkSignal, PeerLink, type PeerLinkOptions } from "./peer-link.ts"
 /** What the mesh uses of a PeerLink (tests hand in fakes). */
 export type MeshLink = Pick<
   PeerLink,
-  "signal" | "replaceTrack" | "setVideoQuality" | "addScreen" | "removeScreen" | "close" | "on"
+  | "signal"
+  | "replaceTrack"
+  | "setVideoQuality"
+  | "addScreen"
+  | "removeScreen"
+  | "close"
+  | "on"
+  | "pc"
 >;
 
 export interface MeshTransportOptions extends TransportContext {
@@ -28,6 +36,8 @@ interface MeshSignal extends LinkSignal {
   rebind?: string;
   /** The answer: my own previous id if I re-paired, or null. */
   rebound?: string | null;
+  /** How large the sender of this shows our video: we send no more than that needs. */
+  view?: TileSize;
 }
 
 interface Pending {
@@ -58,6 +68,10 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
   #orphanTimer: ReturnType<typeof setTimeout> | undefined;
   #iceServers: readonly IceServer[] = [];
   #screen: MediaStream | null = null;
+  /** How large each peer shows us (what they told us), and how large we show them (told). */
+  readonly #theirView = new Map<string, TileSize>();
+  readonly #toldView = new Map<string, TileSize>();
+  #myView: ReadonlyMap<string, TileSize> = new Map();
 
   constructor(options: MeshTransportOptions) {
     super();
@@ -94,6 +108,8 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
 
   peerLeft(id: string): void {
     this.#known.delete(id);
+    this.#theirView.delete(id);
+    this.#toldView.delete(id);
     this.#links.get(id)?.close();
     this.#links.delete(id);
     clearTimeout(this.#pending.get(id)?.timer);
@@ -104,6 +120,14 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
     const s = data as MeshSignal;
     if (s.rebind !== undefined) return this.#onRebind(from, s.rebind);
     if (s.rebound !== undefined) return this.#onRebound(from, s.rebound);
+    if (s.view !== undefined) {
+      if (!this.#known.has(from)) return;
+      if (s.view === "large" || s.view === "small" || s.view === "hidden") {
+        this.#theirView.set(from, s.view);
+        this.#adaptVideo();
+      }
+      return;
+    }
     if (!this.#links.has(from)) {
       const pending = this.#pending.get(from);
       if (pending) this.#admit(pending.peer, false);
@@ -125,8 +149,27 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
     }
   }
 
+  setView(sizes: ReadonlyMap<string, TileSize>): void {
+    this.#myView = sizes;
+    for (const id of this.#links.keys()) this.#tellView(id);
+  }
+
+  connections(): Array<{ peers: string[]; pc: RTCPeerConnection }> {
+    return [...this.#links].map(([id, link]) => ({ peers: [id], pc: link.pc }));
+  }
+
+  /** Tells a peer how large we show them, when that changed (or the link is new). */
+  #tellView(id: string): void {
+    const size = this.#myView.get(id) ?? "hidden";
+    if (this.#toldView.get(id) === size) return;
+    this.#toldView.set(id, size);
+    this.#options.send(id, { view: size });
+  }
+
   close(): void {
     clearTimeout(this.#orphanTimer);
+    this.#theirView.clear();
+    this.#toldView.clear();
     for (const link of this.#allLinks()) link.close();
     this.#links.clear();
     this.#orphans.clear();
@@ -222,13 +265,19 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
 
   /**
    * Smaller video as the mesh grows: each link encodes separately, so CPU and
-   * upload grow with every peer. 720p for one peer, then steps down.
+   * upload grow with every peer. 720p for one peer, then steps down. A peer
+   * that shows us small gets less; one that does not show us at all (another
+   * page) gets no video until it does.
    */
   #adaptVideo(): void {
-    const links = this.#allLinks();
-    const n = links.length;
+    const n = this.#allLinks().length;
     const [bitrate, scale] = n <= 1 ? [1_500_000, 1] : n <= 3 ? [700_000, 1.5] : [400_000, 2];
-    for (const link of links) void link.setVideoQuality(bitrate, scale);
+    for (const [id, link] of [...this.#links, ...this.#orphans]) {
+      const view = this.#theirView.get(id) ?? "large";
+      if (view === "small") {
+        void link.setVideoQuality(Math.min(bitrate, 250_000), Math.max(scale, 2.5));
+      } else void link.setVideoQuality(bitrate, scale, view !== "hidden");
+    }
   }
 
   #allLinks(): MeshLink[] {

@@ -129,7 +129,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
    * Caps the camera video this link sends: in a mesh every sender encodes once
    * per peer, so bigger rooms need smaller video. No renegotiation.
    */
-  async setVideoQuality(maxBitrate: number, scaleResolutionDownBy: number): Promise<void> {
+  async setVideoQuality(
+    maxBitrate: number,
+    scaleResolutionDownBy: number,
+    active = true,
+  ): Promise<void> {
     const sender = (this.#video ?? this.#findTransceiver("video"))?.sender;
     if (!sender || this.#closed) return;
     const params = sender.getParameters();
@@ -137,6 +141,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     for (const e of params.encodings) {
       e.maxBitrate = maxBitrate;
       e.scaleResolutionDownBy = scaleResolutionDownBy;
+      e.active = active;
     }
     await sender.setParameters(params).catch(() => {});
   }

@@ -3,6 +3,8 @@ import {
   LIMITS,
   type ModerateAction,
   type PeerInfo,
+  type Reaction,
+  REACTIONS,
   type Role,
   type RoomSettings,
   type ServerMessage,
@@ -10,7 +12,8 @@ import {
 import { charCount, hasVisibleText } from "../../protocol/text-rules.ts";
 import { Emitter } from "./emitter.ts";
 import { type DeviceChoice, LocalMedia } from "./local-media.ts";
-import type { MediaTransport, TransportContext } from "./media-transport.ts";
+import type { Quality, QualityMonitor } from "./connection-quality.ts";
+import type { MediaTransport, TileSize, TransportContext } from "./media-transport.ts";
 import { mark } from "./perf-mark.ts";
 import type { PeerLink } from "./peer-link.ts";
 import { ClientErrorCode, type RoomErrorDetail } from "./room-error.ts";
@@ -21,9 +24,14 @@ import {
   SignalingClient,
   type SignalingOptions,
 } from "./signaling-client.ts";
-import type { SpeakingDetector } from "./speaking-detector.ts";
+import { SpeakerTracking } from "./speaker-tracking.ts";
 
-export type { ChatEntry, Participant };
+export type { ChatEntry, Participant, Quality, TileSize };
+
+/** How long a reaction shows on its sender's tile. */
+export const REACTION_MS = 3000;
+/** How long the own uplink must stay poor before we say the connection is unstable. */
+const UNSTABLE_AFTER_MS = 5000;
 
 /**
  * `waiting`: in the lobby until a host lets us in. `removed` and `ended`: a
@@ -81,6 +89,14 @@ export interface RoomSessionEvents extends Record<string, unknown> {
   "room-ended": { by: Participant | null };
   /** Someone knocks (we host and the lobby is on). */
   knock: Knock;
+  /** Someone's hand went up or down (our own too). */
+  hand: { participant: Participant; raised: boolean };
+  /** Someone reacted (we too). */
+  reaction: { participant: Participant; emoji: Reaction };
+  /** The stage changed hands: who has spoken long enough to hold it (null: nobody). */
+  "active-speaker": Participant | null;
+  /** Our uplink has been poor for a while (true), or is fine again (false). */
+  unstable: boolean;
   settings: RoomSettings;
 }
 
@@ -108,6 +124,15 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   settings: RoomSettings = { locked: false, lobby: false };
   /** Who waits in the lobby (for hosts): a new array whenever it changes. */
   waiting: readonly Knock[] = [];
+  /**
+   * The one the speaker view features: the last other person to hold the
+   * stage (we never feature ourselves), or null.
+   */
+  stageSpeaker: string | null = null;
+  /** Whether our uplink has been poor for a while (the "unstable" notice). */
+  unstable = false;
+  /** Lower our raised hand once we have spoken long enough to hold the stage. */
+  lowerHandWhenSpeaking = true;
   readonly #options: RoomSessionOptions;
   readonly #roster = new Roster();
   /** The own screen share, loaded (as a chunk) on first use. */
@@ -116,12 +141,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   #offSignaling: Array<() => void> = [];
   #mediaStarted: Promise<unknown> | null = null;
   #name: string;
-  /**
-   * Speaking detection, loaded as a chunk: a call works without it, so it
-   * never delays the join. Every use goes through this promise, so calls
-   * keep their order.
-   */
-  #speaking: Promise<SpeakingDetector> | null = null;
+  readonly #speakers = new SpeakerTracking(
+    (id, speaking) => this.#roster.update(id, { speaking }),
+    (id) => this.#onStage(id),
+  );
+  /** Connection quality, a chunk started on join. */
+  #quality: Promise<QualityMonitor | null> | null = null;
+  #poorSince = 0;
+  /** How large each peer shows here (the view tells us; the quality monitor reads it). */
+  #sizes: ReadonlyMap<string, TileSize> = new Map();
+  #reactionSeq = 0;
   readonly #unsubscribe: Array<() => void> = [];
   #transportLoad: Promise<MediaTransport | null> | null = null;
   /** What signaling said before the transport was ready (messages, state changes), in order. */
@@ -142,6 +171,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       connection: "self",
       speaking: false,
       role: "guest",
+      hand: null,
+      reaction: null,
+      quality: null,
     });
     this.#unsubscribe.push(
       this.#roster.on("change", () => this.#changed()),
@@ -149,7 +181,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         // Before the transport exists there is no link to update: links start with the current tracks.
         this.transport?.replaceTrack(kind, track);
         // The only moment the analyser needs rebuilding: a new (or no) microphone track.
-        if (kind === "audio") this.#watchSpeaking(LOCAL_ID, this.media.stream);
+        if (kind === "audio") this.#speakers.watch(LOCAL_ID, this.media.stream);
       }),
       this.media.on("change", () => this.#localStateChanged()),
       this.media.on("devices", () => this.#changed()),
@@ -191,8 +223,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         const p = this.#roster.get(from);
         if (!p) return;
         this.#roster.rename(from, to, state ? { state } : {});
-        this.#unwatchSpeaking(from);
-        if (p.stream) this.#watchSpeaking(to, p.stream);
+        this.#speakers.rename(from, to, p.stream);
       }),
       t.on("drop", (id) => this.#removePeer(id)),
       t.on("stream", ({ peer, role, stream }) => {
@@ -200,7 +231,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         if (role === "screen") this.#roster.update(peer, { screen: stream });
         else {
           this.#roster.update(peer, { stream });
-          this.#watchSpeaking(peer, stream);
+          this.#speakers.watch(peer, stream);
         }
       }),
       t.on("stream-ended", ({ peer, role, stream }) => {
@@ -337,8 +368,37 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.transport?.close();
     for (const p of this.participants) if (!p.local) this.#removePeer(p.id);
     this.waiting = [];
-    this.#roster.update(LOCAL_ID, { role: "guest" });
+    void this.#quality?.then((m) => m?.stop());
+    this.#quality = null;
+    this.#poorSince = 0;
+    this.unstable = false;
+    this.stageSpeaker = null;
+    this.#roster.update(LOCAL_ID, { role: "guest", hand: null, reaction: null, quality: null });
     this.#setStatus(status);
+  }
+
+  /** Raises our hand: everyone sees it, in the order hands went up. */
+  raiseHand(): boolean {
+    return this.#signaling?.send({ type: "hand", raised: true }) ?? false;
+  }
+
+  lowerHand(): boolean {
+    return this.#signaling?.send({ type: "hand", raised: false }) ?? false;
+  }
+
+  /** A reaction on our tile for everyone (false: unknown emoji, or not in a room). */
+  react(emoji: Reaction): boolean {
+    if (!(REACTIONS as readonly string[]).includes(emoji)) return false;
+    return this.#signaling?.send({ type: "react", emoji }) ?? false;
+  }
+
+  /**
+   * Tells the transport how large each peer shows (peers left out: not shown),
+   * so it asks for no more video than that; the view calls it when it changes.
+   */
+  setView(sizes: ReadonlyMap<string, TileSize>): void {
+    this.#sizes = sizes;
+    this.transport?.setView(sizes);
   }
 
   /**
@@ -353,7 +413,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   close(): void {
     this.leave();
     this.media.stop();
-    void this.#speaking?.then((d) => d.close());
+    this.#speakers.close();
     for (const off of this.#unsubscribe.splice(0)) off();
     this.removeAllListeners();
   }
@@ -420,7 +480,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         mark("joined");
         this.settings = msg.settings;
         this.waiting = msg.waiting ?? [];
-        this.#roster.update(LOCAL_ID, { role: msg.role });
+        this.#roster.update(LOCAL_ID, { role: msg.role, hand: msg.hand ?? null });
+        this.#watchQuality();
         if (msg.resumed) {
           // Our seat, back: the live connections stay; whoever left meanwhile is gone.
           const here = new Set(msg.peers.map((p) => p.id));
@@ -506,6 +567,27 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         this.waiting = this.waiting.filter((k) => k.id !== msg.id);
         this.#changed();
         return;
+      case "hand": {
+        const id = msg.id === this.selfId ? LOCAL_ID : msg.id;
+        if (!this.#roster.has(id)) return;
+        this.#roster.update(id, { hand: msg.raised ? msg.at ?? Date.now() : null });
+        this.emit("hand", { participant: this.#roster.get(id)!, raised: msg.raised });
+        return;
+      }
+      case "reaction": {
+        const id = msg.id === this.selfId ? LOCAL_ID : msg.id;
+        if (!this.#roster.has(id)) return;
+        // A number of its own, so the same emoji twice shows twice.
+        const reaction = { emoji: msg.emoji, n: ++this.#reactionSeq };
+        this.#roster.update(id, { reaction });
+        setTimeout(() => {
+          if (this.#roster.get(id)?.reaction === reaction) {
+            this.#roster.update(id, { reaction: null });
+          }
+        }, REACTION_MS);
+        this.emit("reaction", { participant: this.#roster.get(id)!, emoji: msg.emoji });
+        return;
+      }
     }
   }
 
@@ -521,6 +603,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       connection: "new",
       speaking: false,
       role: peer.role,
+      hand: peer.hand ?? null,
+      reaction: null,
+      quality: null,
     };
     this.#roster.set(p);
     this.emit("peer-joined", p);
@@ -528,7 +613,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   #removePeer(id: string): void {
     this.transport?.peerLeft(id);
-    this.#unwatchSpeaking(id);
+    this.#speakers.forget(id);
     const p = this.#roster.remove(id);
     if (p) this.emit("peer-left", p);
   }
@@ -558,15 +643,40 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.#signaling?.send({ type: "state", state: { ...this.self.state } });
   }
 
-  #watchSpeaking(id: string, stream: MediaStream): void {
-    this.#speaking ??= import("./speaking-detector.ts").then(({ SpeakingDetector }) =>
-      new SpeakingDetector((key, speaking) => this.#roster.update(key, { speaking }))
-    );
-    void this.#speaking.then((d) => d.watch(id, stream));
+  #onStage(id: string | null): void {
+    const p = id === null ? null : this.#roster.get(id) ?? null;
+    if (p && !p.local) this.stageSpeaker = p.id;
+    // Spoken long enough to hold the stage: the question was asked, as the hand meant.
+    if (p?.local && p.hand !== null && this.lowerHandWhenSpeaking) this.lowerHand();
+    this.emit("active-speaker", p);
+    this.#changed();
   }
 
-  #unwatchSpeaking(id: string): void {
-    void this.#speaking?.then((d) => d.unwatch(id));
+  /** Rates connections every 2 s while joined (a chunk, loaded on join). */
+  #watchQuality(): void {
+    this.#quality ??= import("./connection-quality.ts").then(({ QualityMonitor }) => {
+      const t = this.transport;
+      if (!t || !this.#signaling) return null;
+      return new QualityMonitor({
+        transport: t,
+        videoFrom: (peer) =>
+          (this.#roster.get(peer)?.state.video ?? false) && this.#sizes.get(peer) !== "hidden",
+        videoOut: () => this.media.videoEnabled,
+        onRate: (peer, quality) => {
+          if (peer !== null) return this.#roster.update(peer, { quality });
+          this.#roster.update(LOCAL_ID, { quality });
+          const now = performance.now();
+          if (quality !== "poor") this.#poorSince = 0;
+          else this.#poorSince ||= now;
+          const unstable = this.#poorSince > 0 && now - this.#poorSince >= UNSTABLE_AFTER_MS;
+          if (unstable !== this.unstable) {
+            this.unstable = unstable;
+            this.emit("unstable", unstable);
+            this.#changed();
+          }
+        },
+      });
+    }, () => null);
   }
 
   #setStatus(status: RoomStatus): void {

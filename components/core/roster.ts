@@ -1,4 +1,5 @@
-import type { MediaState, Role } from "../../protocol/messages.ts";
+import type { MediaState, Reaction, Role } from "../../protocol/messages.ts";
+import type { Quality } from "./connection-quality.ts";
 import { Emitter } from "./emitter.ts";
 
 /** Everything a view needs to draw one participant. Never changed in place: replaced. */
@@ -15,6 +16,12 @@ export interface Participant {
   readonly speaking: boolean;
   /** A host moderates; a guest takes part. */
   readonly role: Role;
+  /** A raised hand: when it went up (the server's clock), for the order; null when down. */
+  readonly hand: number | null;
+  /** The reaction showing on their tile now (`n` tells two alike apart). */
+  readonly reaction: { readonly emoji: Reaction; readonly n: number } | null;
+  /** How well their media arrives (ours: how well our uplink does); null until measured. */
+  readonly quality: Quality | null;
 }
 
 export interface ChatEntry {

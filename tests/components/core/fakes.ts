@@ -62,9 +62,11 @@ export class FakeSignaling extends Emitter<SignalingEvents> {
 export class FakeLink extends Emitter<PeerLinkEvents> {
   readonly signals: LinkSignal[] = [];
   readonly tracks: Array<[string, MediaStreamTrack | null]> = [];
-  quality: [number, number] | null = null;
+  quality: [number, number, boolean] | null = null;
   screen: MediaStream | null = null;
   closed = false;
+  /** Never connected: the quality monitor skips it. */
+  readonly pc = { connectionState: "new" } as RTCPeerConnection;
 
   constructor(readonly options: PeerLinkOptions) {
     super();
@@ -80,8 +82,8 @@ export class FakeLink extends Emitter<PeerLinkEvents> {
     return Promise.resolve();
   }
 
-  setVideoQuality(bitrate: number, scale: number): Promise<void> {
-    this.quality = [bitrate, scale];
+  setVideoQuality(bitrate: number, scale: number, active = true): Promise<void> {
+    this.quality = [bitrate, scale, active];
     return Promise.resolve();
   }
 

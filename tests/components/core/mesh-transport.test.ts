@@ -177,11 +177,42 @@ describe("MeshTransport", () => {
     const { transport, links } = mesh();
     transport.joined({ id: "me", peers: [peer("a")], iceServers: [], resumed: false });
     links[0].fire("state", "connected");
-    expect(links[0].quality).to.deep.equal([1_500_000, 1]);
+    expect(links[0].quality).to.deep.equal([1_500_000, 1, true]);
     transport.peerJoined(peer("b"));
     transport.signal("b", { description: { type: "offer", sdp: "v=0" } });
     links[1].fire("state", "connected");
-    expect(links.map((l) => l.quality)).to.deep.equal([[700_000, 1.5], [700_000, 1.5]]);
+    expect(links.map((l) => l.quality)).to.deep.equal([[700_000, 1.5, true], [
+      700_000,
+      1.5,
+      true,
+    ]]);
+  });
+
+  it("each peer gets the video its view needs: less for a small tile, none when hidden", () => {
+    const { transport, links } = mesh();
+    transport.joined({ id: "me", peers: [peer("a"), peer("b")], iceServers: [], resumed: false });
+    for (const l of links) l.fire("state", "connected");
+    transport.signal("a", { view: "small" });
+    transport.signal("b", { view: "hidden" });
+    expect(links[0].quality).to.deep.equal([250_000, 2.5, true]);
+    expect(links[1].quality).to.deep.equal([700_000, 1.5, false]);
+    transport.signal("b", { view: "large" });
+    expect(links[1].quality).to.deep.equal([700_000, 1.5, true]);
+    // Nonsense and strangers change nothing.
+    transport.signal("a", { view: "huge" });
+    transport.signal("zed", { view: "hidden" });
+    expect(links[0].quality).to.deep.equal([250_000, 2.5, true]);
+  });
+
+  it("tells each peer how large it shows them, once per change", () => {
+    const { transport, sent } = mesh();
+    transport.joined({ id: "me", peers: [peer("a"), peer("b")], iceServers: [], resumed: false });
+    const views = () => sent.filter((s) => "view" in s.data).map((s) => [s.to, s.data.view]);
+    transport.setView(new Map([["a", "large"], ["b", "small"]]));
+    expect(views()).to.deep.equal([["a", "large"], ["b", "small"]]);
+    transport.setView(new Map([["a", "large"]])); // b went to another page
+    expect(views()).to.deep.equal([["a", "large"], ["b", "small"], ["b", "hidden"]]);
+    expect(transport.connections().map((c) => c.peers)).to.deep.equal([["a"], ["b"]]);
   });
 
   it("a screen share rides every link, those made later too; tracks are swapped on all", () => {

@@ -12,6 +12,9 @@ const person = (id: string, name = id): Participant => ({
   connection: "new",
   speaking: false,
   role: "guest",
+  hand: null,
+  reaction: null,
+  quality: null,
 });
 
 describe("Roster", () => {
