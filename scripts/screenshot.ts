@@ -3,6 +3,9 @@
  * headless Chromium with fake cameras. Also handy to look at the UI after a
  * change, or at another page on its own:
  *   deno run -A scripts/screenshot.ts [out.png] [--page=/embed.html]
+ * With --meeting, four people meet instead, and docs/screenshots/ gets the
+ * grid, the speaker view, the participants panel, and a raised hand with a
+ * reaction.
  */
 import {
   clickControl,
@@ -12,14 +15,54 @@ import {
   tiles,
   until,
 } from "../tests/e2e/harness.ts";
+import { choose, press, shownTiles } from "../tests/e2e/by-hand.ts";
 
 const out = Deno.args.find((a) => !a.startsWith("--")) ?? "docs/screenshot.png";
 const page = Deno.args.find((a) => a.startsWith("--page="))?.slice("--page=".length);
 const server = await startServerProcess();
 const browser = await launchBrowser();
+
+/** Four people; Ana's screen in each state worth showing. */
+async function meeting(): Promise<void> {
+  const room = `demo-${crypto.randomUUID().slice(0, 6)}`;
+  const people = [];
+  for (const name of ["Ana", "Bo", "Cleo", "Dan"]) {
+    people.push(await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`));
+  }
+  const [ana, bo, cleo] = people;
+  await until(
+    async () => (await tiles(ana.page)).filter((t) => t.playing).length === 4,
+    "four videos at Ana",
+    30000,
+  );
+  await Deno.mkdir("docs/screenshots", { recursive: true });
+  const shoot = async (name: string) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await ana.page.screenshot({ path: `docs/screenshots/${name}.png` });
+    console.log(`wrote docs/screenshots/${name}.png`);
+  };
+  await shoot("grid");
+  await press(bo.page, "Raise hand");
+  await choose(cleo.page, "Reactions", "React with 🎉");
+  await until(
+    async () => (await shownTiles(ana.page)).some((t) => t.reaction === "🎉"),
+    "the reaction",
+  );
+  await new Promise((r) => setTimeout(r, 400)); // floated up a little
+  await ana.page.screenshot({ path: "docs/screenshots/hand-and-reaction.png" });
+  console.log("wrote docs/screenshots/hand-and-reaction.png");
+  await choose(ana.page, "More options", "Speaker view");
+  await shoot("speaker-view");
+  await press(cleo.page, "Raise hand");
+  await press(ana.page, "Participants, 4");
+  await shoot("participants");
+}
+
 try {
   let shot;
-  if (page) {
+  if (Deno.args.includes("--meeting")) {
+    await meeting();
+  } else if (page) {
     shot = await openPeer(browser, `${server.origin}${page}`);
     await new Promise((r) => setTimeout(r, 2500)); // camera preview starts
   } else {
@@ -40,8 +83,10 @@ try {
     await new Promise((r) => setTimeout(r, 1500)); // let the fake cameras move a little
     shot = ana;
   }
-  await shot.page.screenshot({ path: out });
-  console.log(`wrote ${out}`);
+  if (shot) {
+    await shot.page.screenshot({ path: out });
+    console.log(`wrote ${out}`);
+  }
 } finally {
   await browser.close();
   await server.stop();

@@ -1,6 +1,6 @@
 import type { RoomErrorDetail } from "../core/room-error.ts";
 import type { RoomStatus } from "../core/room-session.ts";
-import type { Knock, MediaState, Role } from "../../protocol/messages.ts";
+import type { Knock, MediaState, Reaction, Role } from "../../protocol/messages.ts";
 
 /** A participant as events and the `peers` property describe it. */
 export interface PeerSummary {
@@ -10,6 +10,8 @@ export interface PeerSummary {
   connection: RTCPeerConnectionState | "self";
   /** `host` or `guest`. */
   role: Role;
+  /** When their hand went up (server time, ms), or null. */
+  hand: number | null;
 }
 
 export interface ChatMessageDetail {
@@ -39,6 +41,14 @@ export interface VideoRoomEventMap {
   "room-ended": CustomEvent<{ by: PeerSummary | null }>;
   knock: CustomEvent<{ peer: Knock }>;
   "room-settings-changed": CustomEvent<{ locked: boolean; lobby: boolean }>;
+  /** `layout`: the view shown; `mode`: what was chosen (`auto` decides by the room). */
+  "layout-changed": CustomEvent<
+    { layout: "grid" | "speaker"; mode: "grid" | "speaker" | "auto" }
+  >;
+  "active-speaker-changed": CustomEvent<{ peer: PeerSummary | null }>;
+  "hand-raised": CustomEvent<{ peer: PeerSummary }>;
+  "hand-lowered": CustomEvent<{ peer: PeerSummary }>;
+  reaction: CustomEvent<{ peer: PeerSummary; emoji: Reaction }>;
   /** From `<chat-panel>`: the user submitted a message. */
   "chat-send": CustomEvent<{ text: string }>;
   /** From `<screen-share-button>`: the user asked to start or stop sharing. */

@@ -5,11 +5,11 @@
 import type { RoomStrings } from "./strings.ts";
 
 export const HOST_STRINGS = {
-  moreActions: "More actions for {name}",
   mute: "Mute",
   stopVideo: "Stop video",
   remove: "Remove",
   makeHost: "Make host",
+  lowerHand: "Lower hand",
   hostMenu: "Host controls",
   lock: "Lock the room",
   unlock: "Unlock the room",

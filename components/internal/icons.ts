@@ -1,7 +1,7 @@
 import { svg, type SVGTemplateResult } from "lit";
 
 /** 24×24 stroke icons, drawn small on purpose: the bundle has a size budget. */
-const icon = (d: SVGTemplateResult) =>
+export const icon = (d: SVGTemplateResult) =>
   svg`
     <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2"
       stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${d}</svg>
@@ -35,6 +35,12 @@ export const icons = {
     <path d="M4 7h9M19 7h1M4 17h1M11 17h9" />
     <circle cx="16" cy="7" r="3" />
     <circle cx="8" cy="17" r="3" />
+  `),
+  // After Lucide's "hand" (ISC licence).
+  hand: icon(svg`
+    <path d="M18 11V6a2 2 0 0 0-4 0M14 10V4a2 2 0 0 0-4 0v6M10 10.5V6a2 2 0 0 0-4 0v8" />
+    <path
+      d="M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.9-6-2.3l-3.6-3.6a2 2 0 0 1 2.8-2.8L7 15" />
   `),
   leave: icon(svg`
     <path d="M10 17l-5-5 5-5M5 12h11M14 4h5v16h-5" />

@@ -1,4 +1,5 @@
 import type { HostStringKey } from "./host-strings.ts";
+import type { MeetingStringKey } from "./meeting-strings.ts";
 
 /**
  * Every visible string. A host page replaces any of them through the
@@ -44,11 +45,22 @@ export const DEFAULT_STRINGS = {
   mutedBy: "{name} muted your microphone",
   videoStoppedBy: "{name} turned off your camera",
   aHost: "A host",
+  handRaised: "Hand raised",
+  qualityGood: "Good connection",
+  qualityFair: "Fair connection",
+  qualityPoor: "Poor connection",
+  unstable: "Your connection is unstable",
+  previousPage: "Previous page",
+  nextPage: "Next page",
+  pageOf: "Page {n} of {total}",
 } as const;
 
 export type StringKey = keyof typeof DEFAULT_STRINGS;
-/** Every replaceable text: these, and the host tools' (host-strings.ts, loaded with them). */
-export type RoomStrings = { [K in StringKey | HostStringKey]: string };
+/**
+ * Every replaceable text: these, the host tools' (host-strings.ts) and the
+ * meeting tools' (meeting-strings.ts), each loaded with its chunk.
+ */
+export type RoomStrings = { [K in StringKey | HostStringKey | MeetingStringKey]: string };
 
 /** Looks up a string with the host's overrides, filling `{name}` / `{n}`. */
 export function t(

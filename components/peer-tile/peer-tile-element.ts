@@ -13,14 +13,17 @@ export function initials(name: string): string {
 
 /**
  * @tagname peer-tile
- * @summary One participant of a call: video, name, mute and camera-off indicators,
- * an initials avatar when video is off, a speaking highlight and connection state.
+ * @summary One participant of a call: video, name, mute, camera-off and raised-hand
+ * indicators, an initials avatar when video is off, a speaking highlight, connection
+ * state and quality, and reactions floating up.
  *
  * @csspart base - The tile's frame.
  * @csspart video - The `<video>` element.
  * @csspart avatar - The initials shown when there is no video.
  * @csspart label - The name bar at the bottom.
- * @csspart indicator - The muted-microphone and camera-off icons.
+ * @csspart indicator - The muted-microphone, camera-off and raised-hand icons.
+ * @csspart quality - The connection quality bars (good, fair, poor).
+ * @csspart reaction - A reaction floating up from the tile.
  * @csspart status - The connection state badge (connecting, connection lost).
  *
  * @slot actions - Controls shown in the tile's top corner (e.g. a host's menu for this person).
@@ -33,6 +36,7 @@ export function initials(name: string): string {
  * @cssprop --peer-tile-muted-color - Color of the muted indicators.
  * @cssprop --peer-tile-accent - Color of the "click to hear" button.
  * @cssprop --peer-tile-fit - `object-fit` of camera video (cover).
+ * @cssprop --peer-tile-hand-color - Background of the raised-hand indicator.
  */
 export class PeerTile extends LitElement {
   static override styles = peerTileStyles;
@@ -45,6 +49,9 @@ export class PeerTile extends LitElement {
     videoOff: { type: Boolean, attribute: "video-off", reflect: true },
     speaking: { type: Boolean, reflect: true },
     connection: { type: String, reflect: true },
+    hand: { type: Boolean, reflect: true },
+    quality: { type: String, reflect: true },
+    reaction: { attribute: false },
     strings: { attribute: false },
     _needsClick: { state: true },
   };
@@ -65,6 +72,12 @@ export class PeerTile extends LitElement {
   declare speaking: boolean;
   /** The WebRTC connection state (`new`, `connecting`, `connected`, `disconnected`, `failed`, or `self`). */
   declare connection: string;
+  /** Shows the raised-hand indicator. */
+  declare hand: boolean;
+  /** Connection quality: `good`, `fair` or `poor` (bars); empty shows none. */
+  declare quality: string;
+  /** A reaction to float up from the tile; a new object (`n` differs) floats again. */
+  declare reaction: { emoji: string; n: number } | null;
   /** Replacement texts (see the README). */
   declare strings: Partial<RoomStrings> | undefined;
   /** @internal */
@@ -79,8 +92,11 @@ export class PeerTile extends LitElement {
       this.audioMuted =
       this.videoOff =
       this.speaking =
+      this.hand =
         false;
     this.connection = "new";
+    this.quality = "";
+    this.reaction = null;
     this._needsClick = false;
   }
 
@@ -130,8 +146,35 @@ export class PeerTile extends LitElement {
                 .camOff}</span>
             `
             : nothing}
+          ${!this.screen && this.hand
+            ? html`
+              <span part="indicator" class="hand" role="img" aria-label=${t(
+                s,
+                "handRaised",
+              )}>${icons.hand}</span>
+            `
+            : nothing}
+          ${!this.screen && (this.quality === "good" || this.quality === "fair" ||
+              this.quality === "poor")
+            ? html`
+              <span part="quality" class=${this.quality} role="img"
+                aria-label=${t(
+                  s,
+                  this.quality === "good"
+                    ? "qualityGood"
+                    : this.quality === "fair"
+                    ? "qualityFair"
+                    : "qualityPoor",
+                )}><i></i><i></i><i></i></span>
+            `
+            : nothing}
           <span class="name">${label}</span>
         </div>
+        ${this.reaction
+          ? html`
+            <span part="reaction" aria-hidden="true">${this.reaction.emoji}</span>
+          `
+          : nothing}
         ${this._needsClick
           ? html`
             <button @click=${this.#play}>${t(s, "playSound", { name: this.name })}</button>
@@ -146,6 +189,16 @@ export class PeerTile extends LitElement {
     const video = this.#video;
     if (!video) return;
     if (changed.has("stream")) video.srcObject = this.stream;
+    if (changed.has("reaction") && this.reaction) {
+      // Floats up and fades: restarted for every new reaction, even the same emoji.
+      const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+      this.renderRoot.querySelector("[part=reaction]")?.animate([
+        { opacity: 0, transform: "translateY(0) scale(.6)" },
+        { opacity: 1, transform: still ? "none" : "translateY(-20%) scale(1)", offset: 0.15 },
+        { opacity: 1, offset: 0.8 },
+        { opacity: 0, transform: still ? "none" : "translateY(-60%)" },
+      ], { duration: 3000, easing: "ease-out", fill: "forwards" });
+    }
     if (this.stream && (changed.has("stream") || changed.has("local") || changed.has("screen"))) {
       void this.#play();
     }

@@ -111,4 +111,46 @@ export const peerTileStyles = css`
     top: 6px;
     right: 6px;
   }
+  .hand {
+    padding: 1px;
+    border-radius: 4px;
+    background: var(--peer-tile-hand-color, #f5b400);
+    color: #161a23;
+  }
+  [part="quality"] {
+    display: inline-flex;
+    align-items: flex-end;
+    gap: 1px;
+    height: 12px;
+  }
+  [part="quality"] i {
+    width: 3px;
+    height: 40%;
+    background: currentColor;
+    opacity: 0.35;
+  }
+  [part="quality"] i:nth-child(2) {
+    height: 70%;
+  }
+  [part="quality"] i:nth-child(3) {
+    height: 100%;
+  }
+  .good i,
+  .fair i:not(:last-child),
+  .poor i:first-child {
+    opacity: 1;
+  }
+  .fair {
+    color: #f5b400;
+  }
+  .poor {
+    color: var(--peer-tile-muted-color, #ff6b6b);
+  }
+  [part="reaction"] {
+    position: absolute;
+    bottom: 18%;
+    font-size: clamp(28px, 22cqmin, 72px);
+    opacity: 0;
+    pointer-events: none;
+  }
 `;

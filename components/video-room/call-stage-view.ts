@@ -1,7 +1,8 @@
 /**
- * The call screen's stage: the featured tile (a shared screen), the grid of
- * tiles as the layout function placed them, and the chat panel when open.
- * Templates only.
+ * The call screen's stage: the featured tile (a shared screen, the pinned
+ * person, the speaker), the grid or filmstrip of tiles as the layout
+ * function placed them with a page switcher, and the side panel (chat or
+ * participants) when open. Templates only.
  */
 import { html, nothing } from "lit";
 import type { ChatEntry, Participant } from "../core/room-session.ts";
@@ -19,6 +20,9 @@ export interface CallStageView {
   tileActions?: (p: Participant) => unknown;
   /** Shown above the tiles (the lobby's knocks, for hosts). */
   above?: unknown;
+  /** The participants panel, when open (instead of the chat). */
+  side?: unknown;
+  onPage(page: number): void;
 }
 
 function tileView(
@@ -39,28 +43,51 @@ function tileView(
       ?audio-muted=${!p.state.audio}
       ?video-off=${!p.state.video}
       ?speaking=${!screen && p.speaking}
+      ?hand=${!screen && p.hand !== null}
+      quality=${screen ? "" : p.quality ?? ""}
+      .reaction=${screen ? null : p.reaction}
       connection=${p.connection}
     >${!screen && !p.local && v.tileActions ? v.tileActions(p) : nothing}</peer-tile>
   `;
 }
 
+/** Previous and next page, when the tiles do not fit on one. */
+function pager(v: CallStageView) {
+  const { page, pages } = v.layout;
+  if (pages < 2) return nothing;
+  const s = v.strings;
+  return html`
+    <div part="pager">
+      <button type="button" aria-label=${t(
+        s,
+        "previousPage",
+      )} ?disabled=${page === 0} @click=${() => v.onPage(page - 1)}>‹</button>
+      <span>${t(s, "pageOf", { n: page + 1, total: pages })}</span>
+      <button type="button" aria-label=${t(s, "nextPage")} ?disabled=${page === pages - 1}
+        @click=${() => v.onPage(page + 1)}>›</button>
+    </div>
+  `;
+}
+
 export function callStageView(v: CallStageView) {
   const { layout, strings } = v;
+  const f = layout.featured;
   return html`
     ${v.above ?? nothing}
     <div class="main">
-      <div part="stage" class=${layout.featured ? "with-screen" : ""}>
-        ${layout.featured ? tileView(layout.featured, v, "screen") : nothing}
+      <div part="stage" class="${layout.view} ${f ? "with-featured" : ""}">
+        ${f ? tileView(f, v, f.screen ? "screen" : "tile featured") : nothing}
         <div
-          part="grid"
+          part=${layout.view === "speaker" ? "grid filmstrip" : "grid"}
           data-cols=${layout.columns}
           aria-label=${t(strings, "participants")}
           role="list"
         >
           ${layout.grid.map((x) => tileView(x, v))}
         </div>
+        ${pager(v)}
       </div>
-      ${v.chat
+      ${v.side ?? nothing}${v.chat
         ? html`
           <chat-panel
             part="chat"

@@ -1,19 +1,13 @@
 /**
- * The room's buttons: microphone and camera (also on the pre-join screen),
- * and in the call the screen share, chat and leave. Real buttons with labels
- * and aria-pressed; templates only, the element owns the state.
+ * The call's control bar: microphone and camera, screen share, chat, the
+ * meeting tools' controls, and leave. Real buttons with labels and
+ * aria-pressed; templates only, the call screen owns the state.
  */
 import { html, nothing } from "lit";
 import type { RoomSession } from "../core/room-session.ts";
 import { icons } from "../internal/icons.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
-
-export interface MediaTogglesView {
-  session: RoomSession | null;
-  strings: Partial<RoomStrings> | undefined;
-  onAudio(): void;
-  onVideo(): void;
-}
+import { t } from "../internal/strings.ts";
+import { mediaToggles, type MediaTogglesView } from "./media-toggles-view.ts";
 
 export interface ControlBarView extends MediaTogglesView {
   session: RoomSession;
@@ -27,51 +21,6 @@ export interface ControlBarView extends MediaTogglesView {
   onLeave(): void;
   /** More controls before Leave (a host's room menu). */
   extra?: unknown;
-}
-
-/** A mic/camera toggle: labelled, aria-pressed, red when off. */
-function toggle(
-  strings: Partial<RoomStrings> | undefined,
-  label: "microphone" | "camera",
-  on: boolean,
-  icon: unknown,
-  onClick: () => void,
-  disabled = false,
-) {
-  const text = t(strings, label);
-  return html`
-    <button
-      part="control"
-      type="button"
-      class=${on ? "" : "off"}
-      aria-pressed=${on ? "true" : "false"}
-      aria-label=${text}
-      title=${text}
-      ?disabled=${disabled}
-      @click=${onClick}
-    >${icon}</button>
-  `;
-}
-
-export function mediaToggles(v: MediaTogglesView) {
-  const state = v.session?.self.state;
-  return html`
-    ${toggle(
-      v.strings,
-      "microphone",
-      !!state?.audio,
-      state?.audio ? icons.mic : icons.micOff,
-      v.onAudio,
-      !v.session?.has("audio"),
-    )}
-    ${toggle(
-      v.strings,
-      "camera",
-      !!state?.video,
-      state?.video ? icons.cam : icons.camOff,
-      v.onVideo,
-    )}
-  `;
 }
 
 export function controlBarView(v: ControlBarView) {

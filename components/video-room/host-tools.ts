@@ -1,15 +1,17 @@
 /**
- * What only hosts see: a menu on each other person's tile (mute, stop video,
- * make host, remove), the room menu (lock, lobby, mute everyone, end for
- * all), the lobby's knocks with Admit and Deny, and the confirmation asked
- * before removing someone or ending the meeting. A chunk: guests never load
- * it. Templates only; <video-room> holds the state.
+ * What only hosts see: their items on each other person's tile menu (mute,
+ * stop video, lower hand, make host, remove), the room menu's items (lock,
+ * lobby, mute everyone, end for all), the lobby's knocks with Admit and
+ * Deny, and the confirmation asked before removing someone or ending the
+ * meeting. A chunk: guests never load it. Templates only; <video-room> holds
+ * the state, and the meeting tools draw the menus.
  */
 import { css, html, nothing } from "lit";
 import type { Knock, ModerateAction } from "../../protocol/messages.ts";
 import type { Participant, RoomSession } from "../core/room-session.ts";
 import { th } from "../internal/host-strings.ts";
 import type { RoomStrings } from "../internal/strings.ts";
+import type { MenuItem } from "./meeting-tools.ts";
 
 /** An action that needs a yes first. */
 export interface Confirming {
@@ -21,103 +23,44 @@ export interface Confirming {
 export interface HostToolsView {
   session: RoomSession;
   strings: Partial<RoomStrings> | undefined;
-  /** The open menu: a participant's id, "room", or null. */
-  openMenu: string | null;
-  /** Opens a menu, or closes it (focus back to its button unless `refocus` is false). */
-  onMenu(id: string | null, refocus?: boolean): void;
   /** Does it (or asks first, for remove and end). */
   act(action: ModerateAction, to?: string, name?: string): void;
   confirming: Confirming | null;
   onConfirm(yes: boolean): void;
 }
 
-/** Arrow keys move through a menu's items; Escape closes it. */
-function menuKeys(v: HostToolsView) {
-  return (e: KeyboardEvent) => {
-    const items = [
-      ...(e.currentTarget as HTMLElement).querySelectorAll<HTMLButtonElement>("[role=menuitem]"),
-    ];
-    const at = items.indexOf(e.target as HTMLButtonElement);
-    if (e.key === "Escape") {
-      e.preventDefault();
-      v.onMenu(null);
-    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      items[(at + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length]?.focus();
-    }
-  };
-}
-
-function menu(
-  v: HostToolsView,
-  id: string,
-  label: string,
-  trigger: unknown,
-  items: Array<[string, () => void, string?]>,
-) {
-  const open = v.openMenu === id;
-  // Focus leaving the menu (a click elsewhere, Tab away) closes it.
-  const leave = (e: FocusEvent) => {
-    const to = e.relatedTarget as Node | null;
-    if (open && !(to && (e.currentTarget as Node).contains(to))) v.onMenu(null, false);
-  };
-  return html`
-    <div class="menu" @focusout=${leave}>
-      <button
-        part="control host-menu"
-        type="button"
-        aria-haspopup="menu"
-        aria-expanded=${open ? "true" : "false"}
-        aria-label=${label}
-        title=${label}
-        data-menu=${id}
-        @click=${() => v.onMenu(open ? null : id)}
-      >${trigger}</button>
-      ${open
-        ? html`
-          <div role="menu" aria-label=${label} @keydown=${menuKeys(v)}>
-            ${items.map(([text, run, cls]) =>
-              html`
-                <button role="menuitem" type="button" class=${cls ?? ""} @click=${() => {
-                  v.onMenu(null);
-                  run();
-                }}>${text}</button>
-              `
-            )}
-          </div>
-        `
-        : nothing}
-    </div>
-  `;
-}
-
-/** The menu on another person's tile. */
-export function tileMenu(v: HostToolsView, p: Participant) {
+/** A host's items on another person's tile menu (after Pin). */
+export function hostTileItems(v: HostToolsView, p: Participant): MenuItem[] {
   const s = v.strings;
-  return html`
-    <div slot="actions">
-      ${menu(v, p.id, th(s, "moreActions", { name: p.name }), "⋮", [
-        [th(s, "mute"), () => v.act("mute", p.id)],
-        [th(s, "stopVideo"), () => v.act("stop-video", p.id)],
-        ...(p.role !== "host"
-          ? [[th(s, "makeHost"), () => v.act("promote", p.id)] as [string, () => void]]
-          : []),
-        [th(s, "remove"), () => v.act("remove", p.id, p.name), "danger"],
-      ])}
-    </div>
-  `;
+  return [
+    { text: th(s, "mute"), run: () => v.act("mute", p.id) },
+    { text: th(s, "stopVideo"), run: () => v.act("stop-video", p.id) },
+    ...(p.hand !== null
+      ? [{ text: th(s, "lowerHand"), run: () => v.act("lower-hand", p.id) }]
+      : []),
+    ...(p.role !== "host" ? [{ text: th(s, "makeHost"), run: () => v.act("promote", p.id) }] : []),
+    { text: th(s, "remove"), run: () => v.act("remove", p.id, p.name), cls: "danger" },
+  ];
 }
 
-/** The room menu in the control bar. */
-export function roomMenu(v: HostToolsView) {
+/** The name of the room menu's button. */
+export function hostMenuLabel(s: Partial<RoomStrings> | undefined): string {
+  return th(s, "hostMenu");
+}
+
+/** The room menu's items (the "Host controls" button in the control bar). */
+export function roomMenuItems(v: HostToolsView): MenuItem[] {
   const s = v.strings;
   const { locked, lobby } = v.session.settings;
-  return menu(v, "room", th(s, "hostMenu"), html`<span>${th(s, "hostMenu")}</span>`, [
-    [th(s, locked ? "unlock" : "lock"), () => v.act(locked ? "unlock" : "lock")],
-    [th(s, lobby ? "lobbyOff" : "lobbyOn"), () => v.act(lobby ? "lobby-off" : "lobby-on")],
-    [th(s, "muteAll"), () => v.act("mute-all")],
-    [th(s, "endForAll"), () => v.act("end"), "danger"],
-  ]);
+  return [
+    { text: th(s, locked ? "unlock" : "lock"), run: () => v.act(locked ? "unlock" : "lock") },
+    {
+      text: th(s, lobby ? "lobbyOff" : "lobbyOn"),
+      run: () => v.act(lobby ? "lobby-off" : "lobby-on"),
+    },
+    { text: th(s, "muteAll"), run: () => v.act("mute-all") },
+    { text: th(s, "endForAll"), run: () => v.act("end"), cls: "danger" },
+  ];
 }
 
 /** Who waits in the lobby, with Admit and Deny (and Admit all). */
@@ -177,49 +120,6 @@ export function confirmDialog(v: HostToolsView) {
 }
 
 export const hostToolsStyles = css`
-  .menu {
-    position: relative;
-  }
-  [part~="host-menu"] {
-    min-width: 32px;
-    justify-content: center;
-  }
-  [slot="actions"] [part~="host-menu"] {
-    padding: 2px 8px;
-    background: rgb(0 0 0 / 55%);
-    color: #fff;
-  }
-  [role="menu"] {
-    position: absolute;
-    right: 0;
-    z-index: 2;
-    display: grid;
-    min-width: 180px;
-    padding: 4px;
-    border-radius: 8px;
-    background: var(--_panel);
-    color: var(--_fg);
-    box-shadow: 0 6px 24px rgb(0 0 0 / 30%);
-  }
-  [part="controls"] [role="menu"] {
-    bottom: calc(100% + 6px);
-  }
-  [role="menuitem"] {
-    padding: 8px 10px;
-    border: 0;
-    border-radius: 6px;
-    background: none;
-    color: inherit;
-    text-align: left;
-    cursor: pointer;
-  }
-  [role="menuitem"]:hover,
-  [role="menuitem"]:focus-visible {
-    background: var(--_control);
-  }
-  .danger {
-    color: var(--_danger);
-  }
   .primary.danger {
     background: var(--_danger);
     color: #fff;

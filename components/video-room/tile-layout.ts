@@ -1,7 +1,8 @@
 /**
  * What goes where on the call screen, as a pure function of who is there:
- * the featured tile (a shared screen, the pinned person), the grid, and its
- * columns. No DOM: unit-tested on its own.
+ * the view (grid or speaker), the featured tile, the tiles of the current
+ * page, and how large each person shows (for the media transport). No DOM:
+ * unit-tested on its own.
  */
 
 /** What the layout needs to know of a participant. */
@@ -12,6 +13,16 @@ export interface LayoutParticipant {
   readonly screen: MediaStream | null;
 }
 
+/** `auto`: the grid for up to AUTO_GRID_MAX people with nobody sharing, else the speaker view. */
+export const LAYOUTS = ["grid", "speaker", "auto"] as const;
+export type LayoutMode = (typeof LAYOUTS)[number];
+export type LayoutView = "grid" | "speaker";
+
+export const AUTO_GRID_MAX = 4;
+/** Tiles per page of the grid, and of the speaker view's filmstrip. */
+export const GRID_PAGE = 9;
+export const STRIP_PAGE = 6;
+
 /** One tile: a participant's camera, or their screen. */
 export interface LayoutTile<P extends LayoutParticipant = LayoutParticipant> {
   /** Stable across renders, for keyed rendering: `<id>` or `<id>:screen`. */
@@ -21,11 +32,27 @@ export interface LayoutTile<P extends LayoutParticipant = LayoutParticipant> {
 }
 
 export interface TileLayout<P extends LayoutParticipant = LayoutParticipant> {
-  /** Shown large above the grid, or null for a plain grid. */
+  view: LayoutView;
+  /** Shown large: a shared screen, the pinned person, or (speaker view) the speaker. */
   featured: LayoutTile<P> | null;
+  /** The tiles of this page: the grid, or the speaker view's filmstrip. */
   grid: LayoutTile<P>[];
-  /** Columns of the grid: as square as the count allows. */
+  /** Columns of the grid: as square as the count allows (the filmstrip: one row). */
   columns: number;
+  /** This page (0-based, clamped to the pages there are) and how many there are. */
+  page: number;
+  pages: number;
+  /** How large each person's camera shows; those on other pages are absent. */
+  sizes: Map<string, "large" | "small">;
+}
+
+export interface LayoutOptions {
+  mode?: LayoutMode;
+  /** Featured (unless someone shares a screen); a pin is the viewer's own. */
+  pinned?: string | null;
+  /** Who holds the stage (the dominant speaker): featured in the speaker view. */
+  speaker?: string | null;
+  page?: number;
 }
 
 const tile = <P extends LayoutParticipant>(participant: P, screen: boolean): LayoutTile<P> => ({
@@ -35,22 +62,49 @@ const tile = <P extends LayoutParticipant>(participant: P, screen: boolean): Lay
 });
 
 /**
- * Everyone's camera in the grid, in the order given (self first). A shared
- * screen is featured, someone else's before one's own (you know what you
- * share); further screens join the grid. Without a screen, a pinned person
- * is featured.
+ * Everyone's camera in the order given (self first). A shared screen is
+ * featured, someone else's before one's own (you know what you share);
+ * further screens join the tiles. Else the pinned person is featured, and in
+ * the speaker view the speaker (never oneself, unless alone), else the first
+ * other person.
  */
 export function layoutTiles<P extends LayoutParticipant>(
   participants: readonly P[],
-  options: { pinned?: string | null } = {},
+  options: LayoutOptions = {},
 ): TileLayout<P> {
   const sharing = participants.filter((p) => p.screen);
   const screen = sharing.find((p) => !p.local) ?? sharing[0];
-  const pinned = screen ? undefined : participants.find((p) => p.id === options.pinned);
-  const featured = screen ? tile(screen, true) : pinned ? tile(pinned, false) : null;
-  const grid = [
-    ...participants.filter((p) => p !== pinned).map((p) => tile(p, false)),
+  const mode = options.mode ?? "auto";
+  const view: LayoutView = mode === "auto"
+    ? (participants.length > AUTO_GRID_MAX || screen ? "speaker" : "grid")
+    : mode;
+  const find = (id: string | null | undefined) =>
+    id == null ? undefined : participants.find((p) => p.id === id);
+  const person = screen ? undefined : find(options.pinned) ??
+    (view === "speaker"
+      ? find(options.speaker) ?? participants.find((p) => !p.local) ?? participants[0]
+      : undefined);
+  const featured = screen ? tile(screen, true) : person ? tile(person, false) : null;
+  const rest = [
+    ...participants.filter((p) => p !== person).map((p) => tile(p, false)),
     ...sharing.filter((p) => p !== screen).map((p) => tile(p, true)),
   ];
-  return { featured, grid, columns: Math.max(1, Math.ceil(Math.sqrt(grid.length))) };
+  const perPage = view === "grid" ? GRID_PAGE : STRIP_PAGE;
+  const pages = Math.max(1, Math.ceil(rest.length / perPage));
+  const page = Math.min(Math.max(0, Math.floor(options.page ?? 0)), pages - 1);
+  const grid = rest.slice(page * perPage, (page + 1) * perPage);
+  // A grid of a few is big enough to deserve full video; a filmstrip never is.
+  const big = view === "grid" && grid.length <= AUTO_GRID_MAX && !featured;
+  const sizes = new Map<string, "large" | "small">();
+  for (const t of grid) if (!t.screen) sizes.set(t.participant.id, big ? "large" : "small");
+  if (person) sizes.set(person.id, "large");
+  return {
+    view,
+    featured,
+    grid,
+    columns: view === "grid" ? Math.max(1, Math.ceil(Math.sqrt(grid.length))) : grid.length || 1,
+    page,
+    pages,
+    sizes,
+  };
 }

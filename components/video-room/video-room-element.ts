@@ -2,26 +2,20 @@ import { html, LitElement, nothing, type PropertyValues } from "lit";
 import {
   type Knock,
   type ModerateAction,
+  type Reaction,
   type Role,
   ROOM_PATTERN,
 } from "../../protocol/messages.ts";
 import type { RoomErrorDetail } from "../core/room-error.ts";
 import type { Participant, RoomSession, RoomStatus } from "../core/room-session.ts";
 import "../peer-tile/peer-tile.ts";
-import {
-  loadChatPanel,
-  loadHostTools,
-  loadScreenShareButton,
-  whenIdle,
-} from "../internal/chunks.ts";
+import { loadCallScreen, loadScreenShareButton, whenIdle } from "../internal/chunks.ts";
 import { fire, type PeerSummary } from "../internal/events.ts";
 import { RoomController } from "../internal/room-controller.ts";
 import { type RoomStrings, t } from "../internal/strings.ts";
-import { callStageView } from "./call-stage-view.ts";
-import { controlBarView } from "./control-bar-view.ts";
-import type { Confirming, HostToolsView } from "./host-tools.ts";
+import type { CallScreen } from "./call-screen.ts";
 import { prejoinView } from "./prejoin-view.ts";
-import { layoutTiles } from "./tile-layout.ts";
+import type { LayoutMode } from "./tile-layout.ts";
 import { videoRoomStyles } from "./video-room.styles.ts";
 
 /** The signaling URL: the `server` attribute resolved against the page, or `/ws` here. */
@@ -32,11 +26,17 @@ export function resolveServerUrl(server: string | null | undefined, base: string
   return url.href;
 }
 
-function summary(p: Participant): PeerSummary {
-  return { id: p.id, name: p.name, state: { ...p.state }, connection: p.connection, role: p.role };
+/** A participant as events describe them; oneself under the id the room knows. */
+function summary(p: Participant, selfId?: string | null): PeerSummary {
+  return {
+    id: p.local ? selfId ?? p.id : p.id,
+    name: p.name,
+    state: { ...p.state },
+    connection: p.connection,
+    role: p.role,
+    hand: p.hand,
+  };
 }
-
-type HostTools = typeof import("./host-tools.ts");
 
 /**
  * @tagname video-room
@@ -59,6 +59,11 @@ type HostTools = typeof import("./host-tools.ts");
  * @fires room-ended - A host ended the meeting; `detail: {by}`.
  * @fires knock - Someone waits in the lobby (fired on hosts' pages); `detail: {peer}`.
  * @fires room-settings-changed - The room was locked or unlocked, or its lobby turned on or off; `detail: {locked, lobby}`.
+ * @fires layout-changed - The view changed between grid and speaker (a choice in the menu, or `auto` deciding); `detail: {layout, mode}`.
+ * @fires active-speaker-changed - Someone took the stage by speaking; `detail: {peer}` (null: nobody).
+ * @fires hand-raised - Someone raised a hand (this page too); `detail: {peer}`.
+ * @fires hand-lowered - Someone's hand went down; `detail: {peer}`.
+ * @fires reaction - Someone reacted (this page too); `detail: {peer, emoji}`.
  *
  * @csspart base - The whole room.
  * @csspart banner - Connection and error notices.
@@ -68,13 +73,18 @@ type HostTools = typeof import("./host-tools.ts");
  * @csspart grid - The grid of participant tiles.
  * @csspart tile - Each participant tile (`<peer-tile>`).
  * @csspart screen - The large tile of a shared screen.
+ * @csspart featured - The large tile of the pinned person or the speaker.
+ * @csspart filmstrip - The row of small tiles in the speaker view (also part `grid`).
+ * @csspart pager - Previous and next page, when the tiles take more than one.
+ * @csspart participants - The participants panel.
+ * @csspart chat-notice - The preview of a new message while the chat is closed.
  * @csspart chat - The `<chat-panel>`.
  * @csspart controls - The control bar.
  * @csspart control - Each control button (mic, camera, chat).
  * @csspart leave - The leave button.
  * @csspart badge - The unread-messages badge.
  * @csspart notice - A notice that a host muted you or turned your camera off.
- * @csspart host-menu - A host's menu buttons (on tiles and in the control bar).
+ * @csspart menu-button - Buttons that open a menu (on tiles; Reactions, More and Host controls).
  * @csspart knocks - The lobby's knocks, with Admit and Deny (hosts).
  * @csspart confirm - The confirmation before removing someone or ending the meeting.
  *
@@ -99,6 +109,8 @@ export class VideoRoom extends LitElement {
     autojoin: { type: Boolean },
     token: { type: String },
     iceTransportPolicy: { type: String, attribute: "ice-transport-policy" },
+    layout: { type: String },
+    keepHandRaised: { type: Boolean, attribute: "keep-hand-raised" },
     strings: { attribute: false },
     _chatOpen: { state: true },
     _unread: { state: true },
@@ -106,9 +118,8 @@ export class VideoRoom extends LitElement {
     _dismissed: { state: true },
     _settingsOpen: { state: true },
     _notice: { state: true },
-    _hostTools: { state: true },
-    _menu: { state: true },
-    _confirm: { state: true },
+    _pinned: { state: true },
+    _call: { state: true },
   };
 
   /** The room to join (1–64 of A–Z, a–z, 0–9, `_`, `-`). Required. */
@@ -123,6 +134,13 @@ export class VideoRoom extends LitElement {
   declare token: string;
   /** `relay` sends media only through TURN (hides client IPs); default `all`. */
   declare iceTransportPolicy: RTCIceTransportPolicy;
+  /**
+   * `grid`, `speaker` (the speaker large, the others in a filmstrip) or `auto`
+   * (the grid for up to 4 people with nobody sharing, else the speaker view).
+   */
+  declare layout: LayoutMode;
+  /** Keep a raised hand up while speaking (by default it goes down once you hold the stage). */
+  declare keepHandRaised: boolean;
   /** Replacement texts, e.g. for translation: `{ join: "Beitreten" }`. */
   declare strings: Partial<RoomStrings> | undefined;
   /** @internal */
@@ -138,11 +156,9 @@ export class VideoRoom extends LitElement {
   /** @internal */
   declare _notice: string | null;
   /** @internal */
-  declare _hostTools: HostTools | null;
-  /** @internal */
-  declare _menu: string | null;
-  /** @internal */
-  declare _confirm: Confirming | null;
+  declare _pinned: string | null;
+  /** @internal The call screen (a chunk), once loaded for this session. */
+  declare _call: CallScreen | null;
 
   readonly #room = new RoomController(this, (session) => this.#forward(session));
 
@@ -160,9 +176,10 @@ export class VideoRoom extends LitElement {
     this._dismissed = null;
     this._settingsOpen = false;
     this._notice = null;
-    this._hostTools = null;
-    this._menu = null;
-    this._confirm = null;
+    this.layout = "auto";
+    this.keepHandRaised = false;
+    this._pinned = null;
+    this._call = null;
   }
 
   /**
@@ -175,7 +192,7 @@ export class VideoRoom extends LitElement {
 
   /** The other participants. */
   get peers(): PeerSummary[] {
-    return (this.#room.session?.participants ?? []).filter((p) => !p.local).map(summary);
+    return (this.#room.session?.participants ?? []).filter((p) => !p.local).map((p) => summary(p));
   }
 
   /** Own camera and microphone, once started. */
@@ -190,6 +207,7 @@ export class VideoRoom extends LitElement {
     if (!session) return;
     this.name = name;
     void loadScreenShareButton(); // the call's control bar needs it soon
+    void loadCallScreen();
     await session.join(name);
   }
 
@@ -307,6 +325,25 @@ export class VideoRoom extends LitElement {
     this.#room.session?.moderate(action, to);
   }
 
+  /** Features someone for this viewer only (unless a screen is shared). */
+  pin(id: string): void {
+    this._pinned = id;
+  }
+  unpin(): void {
+    this._pinned = null;
+  }
+  /** Raises this page's hand: everyone sees it on the tile and in the list, in order. */
+  raiseHand(): void {
+    this.#room.session?.raiseHand();
+  }
+  lowerHand(): void {
+    this.#room.session?.lowerHand();
+  }
+  /** Floats a reaction (👍 👏 😂 ❤️ 🎉 😮) on this page's tile for everyone. */
+  react(emoji: Reaction): void {
+    this.#room.session?.react(emoji);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Defer so attributes set right after creation are seen.
@@ -317,7 +354,12 @@ export class VideoRoom extends LitElement {
         const session = this.#session();
         void session?.startMedia(); // the pre-join preview
         // The call's own code, fetched while the visitor looks at the preview.
-        if (session) whenIdle(() => session.prepare());
+        if (session) {
+          whenIdle(() => {
+            void session.prepare();
+            void loadCallScreen();
+          });
+        }
       }
     });
   }
@@ -331,18 +373,21 @@ export class VideoRoom extends LitElement {
     if (wasIn && this.autojoin) queueMicrotask(() => void this.join());
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    // Through the CSSOM, not a style attribute: pages with a strict CSP allow this.
-    const grid = this.renderRoot.querySelector<HTMLElement>("[part=grid]");
-    grid?.style.setProperty("--cols", grid.dataset.cols ?? "1");
-    // A menu that opens takes the focus to its first item; a confirmation opens as a modal.
-    if (changed.has("_menu") && this._menu) {
-      this.renderRoot.querySelector<HTMLElement>("[role=menu] [role=menuitem]")?.focus();
+  protected override updated(): void {
+    const session = this.#room.session;
+    if (session) session.lowerHandWhenSpeaking = !this.keepHandRaised;
+    // One call screen per session, from when the call starts.
+    if (this._call && this._call.session !== session) {
+      this._call.dispose();
+      this._call = null;
     }
-    // Whoever hosts (from the start, or once made host) gets the tools.
-    if (this.#room.session?.role === "host") void this.#loadHostTools();
-    const dialog = this.renderRoot.querySelector<HTMLDialogElement>("dialog[part=confirm]");
-    if (dialog && !dialog.open) dialog.showModal();
+    if (session && !this._call && (this.state === "joined" || this.state === "reconnecting")) {
+      void loadCallScreen().then(({ CallScreen }) => {
+        if (this.#room.session === session && !this._call) {
+          this._call = new CallScreen(this, session);
+        }
+      });
+    }
   }
 
   #session(): RoomSession | null {
@@ -377,12 +422,30 @@ export class VideoRoom extends LitElement {
         if (state === "left") fire(this, "room-left", { room: this.room });
         previous = state;
       }),
-      session.on("peer-joined", (p) => fire(this, "peer-joined", { peer: summary(p) })),
-      session.on("peer-left", (p) => fire(this, "peer-left", { peer: summary(p) })),
+      session.on(
+        "peer-joined",
+        (p) => fire(this, "peer-joined", { peer: summary(p, session.selfId) }),
+      ),
+      session.on("peer-left", (p) => fire(this, "peer-left", { peer: summary(p, session.selfId) })),
       session.on("chat", (m) => {
         if (!this._chatOpen && !m.local) this._unread++;
         fire(this, "chat-message", { ...m });
       }),
+      session.on("hand", ({ participant, raised }) => {
+        fire(this, raised ? "hand-raised" : "hand-lowered", {
+          peer: summary(participant, session.selfId),
+        });
+      }),
+      session.on(
+        "reaction",
+        ({ participant, emoji }) =>
+          fire(this, "reaction", { peer: summary(participant, session.selfId), emoji }),
+      ),
+      session.on(
+        "active-speaker",
+        (p) =>
+          fire(this, "active-speaker-changed", { peer: p ? summary(p, session.selfId) : null }),
+      ),
       session.on(
         "screen-share",
         (on) => fire(this, on ? "screen-share-started" : "screen-share-stopped", {}),
@@ -390,63 +453,25 @@ export class VideoRoom extends LitElement {
       session.on("error", (e) => fire(this, "room-error", { ...e })),
       session.on(
         "role",
-        ({ participant, role }) => fire(this, "role-changed", { peer: summary(participant), role }),
+        ({ participant, role }) =>
+          fire(this, "role-changed", { peer: summary(participant, session.selfId), role }),
       ),
       session.on("moderated", ({ action, by }) => {
         const name = by?.name ?? t(this.strings, "aHost");
         this._notice = t(this.strings, action === "mute" ? "mutedBy" : "videoStoppedBy", { name });
-        fire(this, "moderated", { action, by: by ? summary(by) : null });
+        fire(this, "moderated", { action, by: by ? summary(by, session.selfId) : null });
       }),
-      session.on("removed", ({ by }) => fire(this, "removed", { by: by ? summary(by) : null })),
+      session.on(
+        "removed",
+        ({ by }) => fire(this, "removed", { by: by ? summary(by, session.selfId) : null }),
+      ),
       session.on(
         "room-ended",
-        ({ by }) => fire(this, "room-ended", { by: by ? summary(by) : null }),
+        ({ by }) => fire(this, "room-ended", { by: by ? summary(by, session.selfId) : null }),
       ),
       session.on("knock", (peer) => fire(this, "knock", { peer })),
       session.on("settings", (s) => fire(this, "room-settings-changed", { ...s })),
     ];
-  }
-
-  async #loadHostTools(): Promise<void> {
-    if (this._hostTools) return;
-    const tools = await loadHostTools();
-    // Their styles join the element's (adopted, so a strict CSP allows them).
-    const root = this.renderRoot as ShadowRoot;
-    const sheet = tools.hostToolsStyles.styleSheet;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet)) {
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    }
-    this._hostTools = tools;
-  }
-
-  /** The host tools' view of this element, when they are loaded and we host. */
-  #hostView(session: RoomSession): HostToolsView | null {
-    if (!this._hostTools || session.role !== "host") return null;
-    return {
-      session,
-      strings: this.strings,
-      openMenu: this._menu,
-      onMenu: (id, refocus = true) => {
-        const closing = this._menu;
-        this._menu = id;
-        // Closed from inside: focus goes back to the button that opened it.
-        if (!id && closing && refocus) {
-          void this.updateComplete.then(() =>
-            this.renderRoot.querySelector<HTMLElement>(`[data-menu="${closing}"]`)?.focus()
-          );
-        }
-      },
-      act: (action, to, name) => {
-        if (action === "remove" || action === "end") this._confirm = { action, to, name };
-        else this.#moderate(action, to);
-      },
-      confirming: this._confirm,
-      onConfirm: (yes) => {
-        const c = this._confirm;
-        this._confirm = null;
-        if (yes && c) this.#moderate(c.action, c.to);
-      },
-    };
   }
 
   // ---- rendering ----
@@ -476,38 +501,7 @@ export class VideoRoom extends LitElement {
     } else if (state === "removed" || state === "ended") {
       // No way back in from here: a host decided.
       body = this.#renderMessage(t(s, state));
-    } else {
-      const joined = state === "joined";
-      const host = this.#hostView(session);
-      const tools = this._hostTools;
-      body = html`${
-        callStageView({
-          layout: layoutTiles(session.participants),
-          strings: s,
-          chat: this._chatOpen ? session.chat : null,
-          joined,
-          onChatSend: this.#onChatSend,
-          ...(host && tools
-            ? { tileActions: (p) => tools.tileMenu(host, p), above: tools.knockList(host) }
-            : {}),
-        })
-      }${
-        controlBarView({
-          session,
-          strings: s,
-          room: this.room,
-          joined,
-          chatOpen: this._chatOpen,
-          unread: this._unread,
-          onAudio: this.#toggleAudio,
-          onVideo: this.#toggleVideo,
-          onScreenToggle: this.#onScreenToggle,
-          onChat: this.#toggleChat,
-          onLeave: () => this.leave(),
-          ...(host && tools ? { extra: tools.roomMenu(host) } : {}),
-        })
-      }${host && tools ? tools.confirmDialog(host) : nothing}`;
-    }
+    } else body = this._call?.render() ?? nothing;
     return html`<div part="base">${this.#renderBanner(session)}${body}</div>`;
   }
 
@@ -516,6 +510,9 @@ export class VideoRoom extends LitElement {
     const state = this.state;
     if (state === "connecting" || state === "reconnecting") {
       return html`<div part="banner" role="status">${t(s, state)}</div>`;
+    }
+    if (session?.unstable && state === "joined") {
+      return html`<div part="banner notice" role="status">${t(s, "unstable")}</div>`;
     }
     if (this._notice && state === "joined") {
       return html`
@@ -558,24 +555,5 @@ export class VideoRoom extends LitElement {
     const session = this.#room.session;
     if (session?.status === "failed") this.#room.reset(); // start clean after a failure
     void this.join();
-  };
-
-  #toggleChat = async () => {
-    this._chatOpen = !this._chatOpen;
-    if (this._chatOpen) {
-      this._unread = 0;
-      await loadChatPanel(); // usually loaded already, at idle time
-      await this.updateComplete;
-      this.renderRoot.querySelector("chat-panel")?.focus();
-    }
-  };
-
-  #onChatSend = (e: CustomEvent<{ text: string }>) => {
-    if (!this.sendChat(e.detail.text)) e.preventDefault(); // keep the draft
-  };
-
-  #onScreenToggle = (e: CustomEvent<{ sharing: boolean }>) => {
-    if (e.detail.sharing) void this.startScreenShare();
-    else this.stopScreenShare();
   };
 }

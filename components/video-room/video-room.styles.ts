@@ -53,62 +53,6 @@ export const videoRoomStyles = css`
     gap: var(--_gap);
     padding: var(--_gap);
   }
-  .main {
-    flex: 1;
-    min-height: 0;
-    display: flex;
-    gap: var(--_gap);
-  }
-  [part="stage"] {
-    flex: 1;
-    min-width: 0;
-    display: flex;
-    flex-direction: column;
-    gap: var(--_gap);
-  }
-  [part="grid"] {
-    flex: 1;
-    min-height: 0;
-    display: grid;
-    grid-template-columns: repeat(var(--cols, 1), minmax(0, 1fr));
-    grid-auto-rows: minmax(0, 1fr);
-    gap: var(--_gap);
-    align-content: center;
-  }
-  [part="grid"] peer-tile {
-    aspect-ratio: auto;
-    max-height: 100%;
-  }
-  .with-screen [part="grid"] {
-    flex: 0 0 22%;
-    grid-template-columns: none;
-    grid-auto-flow: column;
-    grid-auto-columns: minmax(120px, 220px);
-    justify-content: center;
-    overflow-x: auto;
-  }
-  [part="screen"] {
-    flex: 1;
-    min-height: 0;
-    aspect-ratio: auto;
-  }
-  chat-panel {
-    flex: 0 0 min(320px, 40%);
-  }
-  @media (max-width: 640px) {
-    .main {
-      flex-direction: column;
-    }
-    chat-panel {
-      flex: 0 0 45%;
-    }
-  }
-  [part="controls"] {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: center;
-    gap: 8px;
-  }
   button,
   input {
     font: inherit;
@@ -130,13 +74,8 @@ export const videoRoomStyles = css`
     background: var(--_danger);
     color: #fff;
   }
-  [part~="control"][aria-pressed="true"].chat,
   [part~="control"][aria-expanded="true"] {
     background: var(--_accent);
-    color: #fff;
-  }
-  [part~="leave"] {
-    background: var(--_danger);
     color: #fff;
   }
   .primary {
@@ -153,19 +92,6 @@ export const videoRoomStyles = css`
   input:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
-  }
-  [part="badge"] {
-    position: absolute;
-    top: -6px;
-    right: -6px;
-    min-width: 20px;
-    padding: 0 5px;
-    border-radius: 10px;
-    background: var(--_danger);
-    color: #fff;
-    font-size: 12px;
-    line-height: 20px;
-    text-align: center;
   }
   [part~="banner"] {
     padding: 8px 12px;

@@ -4,7 +4,7 @@
  * clicked with the mouse, text typed on the keyboard. And what a person sees:
  * read from the rendered DOM, never from element properties.
  */
-import type { Page } from "puppeteer-core";
+import { Locator, type Page } from "puppeteer-core";
 
 /** A button found by its accessible name, as a person (or screen reader) finds it. */
 export function button(page: Page, name: string) {
@@ -19,7 +19,10 @@ export async function press(page: Page, name: string): Promise<void> {
 /** Opens the menu behind the button `menu` and clicks its item `item`, as a person does. */
 export async function choose(page: Page, menu: string, item: string): Promise<void> {
   await press(page, menu);
-  await page.locator(`::-p-aria([name="${item}"][role="menuitem"])`).setTimeout(10000).click();
+  await Locator.race([
+    page.locator(`::-p-aria([name="${item}"][role="menuitem"])`),
+    page.locator(`::-p-aria([name="${item}"][role="menuitemradio"])`),
+  ]).setTimeout(10000).click();
 }
 
 /**
@@ -65,8 +68,10 @@ export async function tabTo(page: Page, matches: (focused: string) => boolean, l
 export interface ShownTile {
   /** The visible name label, e.g. "Ana", "Ana (you)", "Ana's screen". */
   label: string;
-  /** Accessible names of the indicators shown, e.g. ["Microphone off"]. */
+  /** Accessible names of the indicators shown, e.g. ["Microphone off", "Good connection"]. */
   indicators: string[];
+  /** The reaction floating on the tile now, if any. */
+  reaction: string | null;
   /** The initials shown instead of video, or null when video shows. */
   avatar: string | null;
   /** Its video has a picture and its clock moves. */
@@ -84,15 +89,36 @@ export function shownTiles(page: Page): Promise<ShownTile[]> {
       const avatar = r.querySelector('[part="avatar"]');
       return {
         label: r.querySelector('[part="label"] .name')?.textContent?.trim() ?? "",
-        indicators: [...r.querySelectorAll('[part="indicator"]')].map((i) =>
+        indicators: [...r.querySelectorAll('[part="indicator"], [part="quality"]')].map((i) =>
           i.getAttribute("aria-label") ?? ""
         ),
+        reaction: r.querySelector('[part="reaction"]')?.textContent ?? null,
         avatar: avatar && avatar.getClientRects().length > 0 ? avatar.textContent!.trim() : null,
         playing: !!video && !video.hidden && video.videoWidth > 0 && video.currentTime > 0,
         screen: tile.hasAttribute("screen"),
       };
     });
   });
+}
+
+/** The label of the large (featured) tile on the page's call screen, or "" when none. */
+export function shownFeatured(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const tile = document.querySelector("video-room")?.shadowRoot
+      ?.querySelector('peer-tile[part~="featured"], peer-tile[part="screen"]');
+    return tile?.shadowRoot?.querySelector('[part="label"] .name')?.textContent?.trim() ?? "";
+  });
+}
+
+/** The participants panel as shown: one line of text per person, in order. */
+export function shownParticipants(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [
+      ...(document.querySelector("video-room")?.shadowRoot?.querySelectorAll(
+        '[part="participants"] li',
+      ) ?? []),
+    ].map((li) => li.textContent!.replace(/\s+/g, " ").trim())
+  );
 }
 
 /** The chat panel's messages as shown: name, text, and the text's markup. */

@@ -1,0 +1,98 @@
+import { css } from "lit";
+
+/** The call screen's styles: the stage, tiles, pager, side panels and the control bar. */
+export const callScreenStyles = css`
+  .main {
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    gap: var(--_gap);
+  }
+  [part="stage"] {
+    flex: 1;
+    min-width: 0;
+    display: flex;
+    flex-direction: column;
+    gap: var(--_gap);
+  }
+  [part~="grid"] {
+    flex: 1;
+    min-height: 0;
+    display: grid;
+    grid-template-columns: repeat(var(--cols, 1), minmax(0, 1fr));
+    grid-auto-rows: minmax(0, 1fr);
+    gap: var(--_gap);
+    align-content: center;
+  }
+  [part~="grid"] peer-tile {
+    aspect-ratio: auto;
+    max-height: 100%;
+  }
+  .with-featured [part~="grid"] {
+    flex: 0 0 22%;
+    grid-template-columns: none;
+    grid-auto-flow: column;
+    grid-auto-columns: minmax(120px, 220px);
+    justify-content: center;
+    overflow-x: auto;
+  }
+  [part="screen"],
+  [part~="featured"] {
+    flex: 1;
+    min-height: 0;
+    aspect-ratio: auto;
+  }
+  [part="pager"] {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    justify-content: center;
+    font-size: 0.9em;
+  }
+  [part="pager"] button {
+    padding: 2px 12px;
+    border: 0;
+    border-radius: 8px;
+    background: var(--_control);
+    color: inherit;
+    cursor: pointer;
+  }
+  chat-panel {
+    flex: 0 0 min(320px, 40%);
+  }
+  @media (max-width: 640px) {
+    .main {
+      flex-direction: column;
+    }
+    chat-panel {
+      flex: 0 0 45%;
+    }
+  }
+  [part="controls"] {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 8px;
+  }
+  [part~="control"][aria-pressed="true"].chat {
+    background: var(--_accent);
+    color: #fff;
+  }
+  [part~="leave"] {
+    background: var(--_danger);
+    color: #fff;
+  }
+  [part="badge"] {
+    position: absolute;
+    top: -6px;
+    right: -6px;
+    min-width: 20px;
+    padding: 0 5px;
+    border-radius: 10px;
+    background: var(--_danger);
+    color: #fff;
+    font-size: 12px;
+    line-height: 20px;
+    text-align: center;
+  }
+`;

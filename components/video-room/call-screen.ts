@@ -1,0 +1,356 @@
+/**
+ * The call screen of <video-room>: the stage (featured tile, grid or
+ * filmstrip, pages), the side panels (chat, participants), the control bar
+ * with the meeting tools, and for hosts their menus, the lobby's knocks and
+ * confirmations. A chunk: the pre-join screen does not need it, so it is
+ * fetched while that screen idles (or on join), and the element draws it
+ * from then on. One per session; it keeps the call's view state (page,
+ * panel, menus, picture-in-picture) and tells the session what shows.
+ */
+import { type CSSResult, html, nothing, type ReactiveController } from "lit";
+import type { ReactiveControllerHost } from "lit";
+import type { ChatEntry, Participant, RoomSession, TileSize } from "../core/room-session.ts";
+import { loadChatPanel, loadHostTools, loadPictureInPicture } from "../internal/chunks.ts";
+import { fire } from "../internal/events.ts";
+import { type RoomStrings, t } from "../internal/strings.ts";
+import { callScreenStyles } from "./call-screen.styles.ts";
+import { callStageView } from "./call-stage-view.ts";
+import { controlBarView } from "./control-bar-view.ts";
+import type { Confirming, HostToolsView } from "./host-tools.ts";
+import * as meeting from "./meeting-tools.ts";
+import type { PipView, PipWindow } from "./picture-in-picture.ts";
+import { type LayoutMode, LAYOUTS, layoutTiles, type TileLayout } from "./tile-layout.ts";
+
+type HostTools = typeof import("./host-tools.ts");
+
+/** How long a preview of a new chat message shows. */
+const CHAT_NOTICE_MS = 6000;
+
+/** What the call screen uses of its element. */
+export interface CallHost extends ReactiveControllerHost, HTMLElement {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly room: string;
+  readonly strings: Partial<RoomStrings> | undefined;
+  layout: LayoutMode;
+  /** Pinned for this viewer only (the host page's `pin()` sets it too). */
+  _pinned: string | null;
+  _chatOpen: boolean;
+  _unread: number;
+  /** A notice in the element's banner. */
+  _notice: string | null;
+  leave(): void;
+  toggleAudio(): boolean;
+  toggleVideo(): Promise<boolean>;
+  startScreenShare(): Promise<void>;
+  stopScreenShare(): void;
+  sendChat(text: string): boolean;
+}
+
+/** Adds a chunk's styles to the element's (adopted: a strict CSP allows them). */
+function adopt(host: CallHost, ...styles: CSSResult[]): void {
+  const root = host.renderRoot as ShadowRoot;
+  const sheets = styles.map((s) => s.styleSheet!).filter((s) =>
+    s && !root.adoptedStyleSheets.includes(s)
+  );
+  if (sheets.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
+}
+
+export class CallScreen implements ReactiveController {
+  #page = 0;
+  #peopleOpen = false;
+  #menu: string | null = null;
+  #confirm: Confirming | null = null;
+  #chatNotice: ChatEntry | null = null;
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  #pip: PipWindow | null = null;
+  #hostTools: HostTools | null = null;
+  /** The layout as last drawn, the view last announced, and the sizes last told. */
+  #laid: TileLayout<Participant> | null = null;
+  #lastView: string | undefined;
+  #lastMode: LayoutMode | undefined;
+  #toldSizes = "";
+  readonly #off: Array<() => void>;
+
+  constructor(readonly host: CallHost, readonly session: RoomSession) {
+    host.addController(this);
+    adopt(host, callScreenStyles, meeting.meetingToolsStyles);
+    this.#off = [
+      session.on("chat", (m) => {
+        if (host._chatOpen || m.local) return;
+        this.#chatNotice = m;
+        clearTimeout(this.#noticeTimer);
+        this.#noticeTimer = setTimeout(
+          () => this.#set(() => (this.#chatNotice = null)),
+          CHAT_NOTICE_MS,
+        );
+      }),
+      session.on("hand", ({ participant, raised }) => {
+        if (raised && !participant.local) meeting.playCue();
+      }),
+    ];
+  }
+
+  /** The session is over for this element (a new one, or it left the page). */
+  dispose(): void {
+    for (const off of this.#off.splice(0)) off();
+    clearTimeout(this.#noticeTimer);
+    this.#closePip();
+    this.host.removeController(this);
+  }
+
+  get #inCall(): boolean {
+    return this.session.status === "joined" || this.session.status === "reconnecting";
+  }
+
+  /** Changes view state and redraws. */
+  #set(change: () => void): void {
+    change();
+    this.host.requestUpdate();
+  }
+
+  hostUpdated(): void {
+    const { host, session } = this;
+    const root = host.renderRoot;
+    if (!this.#inCall) {
+      this.#closePip();
+      this.#menu = this.#confirm = null;
+      return;
+    }
+    const laid = this.#laid;
+    if (laid) {
+      // Tell the transport how large each person shows, so no one is sent more than shows.
+      const sizes = new Map<string, TileSize>(
+        [...laid.sizes].filter(([id]) => id !== session.self.id),
+      );
+      const key = JSON.stringify([...sizes]);
+      if (key !== this.#toldSizes) {
+        this.#toldSizes = key;
+        session.setView(sizes);
+      }
+      const mode = this.#mode();
+      // `auto` decided differently (someone joined, or shares): a remote change, so an event;
+      // never for the host page setting `layout`.
+      if (mode === this.#lastMode && this.#lastView && laid.view !== this.#lastView) {
+        fire(host, "layout-changed", { layout: laid.view, mode });
+      }
+      this.#lastMode = mode;
+      this.#lastView = laid.view;
+    }
+    if (this.#pip) {
+      const v = this.#pipView();
+      if (v) this.#pip.update(v);
+    }
+    // Through the CSSOM, not a style attribute: pages with a strict CSP allow this.
+    const grid = root.querySelector<HTMLElement>("[part~=grid]");
+    grid?.style.setProperty("--cols", grid.dataset.cols ?? "1");
+    // Whoever hosts (from the start, or once made host) gets the tools.
+    if (session.role === "host" && !this.#hostTools) {
+      void loadHostTools().then((tools) => {
+        adopt(host, tools.hostToolsStyles);
+        this.#set(() => (this.#hostTools = tools));
+      });
+    }
+    const dialog = root.querySelector<HTMLDialogElement>("dialog[part=confirm]");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  #mode(): LayoutMode {
+    const l = this.host.layout;
+    return (LAYOUTS as readonly string[]).includes(l) ? l : "auto";
+  }
+
+  #layout(): TileLayout<Participant> {
+    return layoutTiles(this.session.participants, {
+      mode: this.#mode(),
+      pinned: this.host._pinned,
+      speaker: this.session.stageSpeaker,
+      page: this.#page,
+    });
+  }
+
+  #onMenu = (id: string | null, refocus = true) => {
+    const closing = this.#menu;
+    this.#set(() => (this.#menu = id));
+    if (id === "more") void loadPictureInPicture(); // ready before a click asks for it
+    void this.host.updateComplete.then(() => {
+      const root = this.host.renderRoot;
+      // An opened menu takes the focus to its first item; closed from inside, back to its button.
+      if (id) root.querySelector<HTMLElement>("[role=menu] button")?.focus();
+      else if (closing && refocus) {
+        root.querySelector<HTMLElement>(`[data-menu="${closing}"]`)?.focus();
+      }
+    });
+  };
+
+  #meetingView(laid: TileLayout<Participant>): meeting.MeetingToolsView {
+    const { host, session } = this;
+    return {
+      session,
+      strings: host.strings,
+      openMenu: this.#menu,
+      onMenu: this.#onMenu,
+      pinned: host._pinned,
+      onPin: (id) => {
+        host._pinned = id;
+        this.#set(() => (this.#page = 0));
+      },
+      mode: this.#mode(),
+      view: laid.view,
+      onLayout: (mode) => {
+        host.layout = mode;
+        const layout = this.#layout().view;
+        [this.#lastMode, this.#lastView] = [mode, layout];
+        fire(host, "layout-changed", { layout, mode });
+      },
+      peopleOpen: this.#peopleOpen,
+      onPeople: () =>
+        this.#set(() => {
+          this.#peopleOpen = !this.#peopleOpen;
+          if (this.#peopleOpen) host._chatOpen = false;
+        }),
+      onPip: meeting.canPictureInPicture() ? () => void this.#togglePip() : null,
+      chatNotice: host._chatOpen ? null : this.#chatNotice,
+      onChatNotice: (open) => {
+        this.#set(() => (this.#chatNotice = null));
+        if (open && !host._chatOpen) void this.#toggleChat();
+      },
+    };
+  }
+
+  #hostView(): HostToolsView | null {
+    if (!this.#hostTools || this.session.role !== "host") return null;
+    return {
+      session: this.session,
+      strings: this.host.strings,
+      act: (action, to, name) => {
+        if (action === "remove" || action === "end") {
+          this.#set(() => (this.#confirm = { action, to, name }));
+        } else this.session.moderate(action, to);
+      },
+      confirming: this.#confirm,
+      onConfirm: (yes) => {
+        const c = this.#confirm;
+        this.#set(() => (this.#confirm = null));
+        if (yes && c) this.session.moderate(c.action, c.to);
+      },
+    };
+  }
+
+  #toggleChat = async () => {
+    const host = this.host;
+    host._chatOpen = !host._chatOpen;
+    if (host._chatOpen) {
+      host._unread = 0;
+      this.#set(() => (this.#peopleOpen = false));
+      await loadChatPanel(); // usually loaded already, at idle time
+      await host.updateComplete;
+      host.renderRoot.querySelector<HTMLElement>("chat-panel")?.focus();
+    }
+  };
+
+  // ---- picture-in-picture ----
+
+  /** What the window shows: the featured person (or the first other one). */
+  #pipView(): PipView | null {
+    if (!this.#inCall) return null;
+    const { host, session } = this;
+    const f = this.#laid?.featured;
+    const p = f?.participant ?? session.participants.find((x) => !x.local) ?? session.self;
+    return {
+      strings: host.strings,
+      stream: f?.screen ? p.screen : p.stream,
+      name: f?.screen ? t(host.strings, "screenOf", { name: p.name }) : p.name,
+      audio: session.self.state.audio,
+      video: session.self.state.video,
+      onAudio: () => void host.toggleAudio(),
+      onVideo: () => void host.toggleVideo(),
+      onLeave: () => host.leave(),
+    };
+  }
+
+  async #togglePip(): Promise<void> {
+    if (this.#pip) return this.#closePip();
+    const v = this.#pipView();
+    if (!v) return;
+    const root = this.host.renderRoot;
+    try {
+      const { openPictureInPicture } = await loadPictureInPicture();
+      const pip = await openPictureInPicture(
+        v,
+        () => {
+          const tile = root.querySelector("[part=screen], [part~=featured]") ??
+            root.querySelector("peer-tile:not([local])");
+          return tile?.shadowRoot?.querySelector("video") ?? null;
+        },
+        () => {
+          if (this.#pip === pip) this.#set(() => (this.#pip = null));
+        },
+      );
+      this.#set(() => (this.#pip = pip));
+    } catch (e) {
+      this.host._notice = meeting.pipFailed(this.host.strings, (e as Error)?.message ?? String(e));
+    }
+  }
+
+  #closePip(): void {
+    const pip = this.#pip;
+    this.#pip = null;
+    pip?.close();
+  }
+
+  // ---- drawing ----
+
+  render() {
+    const { host, session } = this;
+    const s = host.strings;
+    const joined = session.status === "joined";
+    const laid = this.#layout();
+    this.#laid = laid;
+    const mv = this.#meetingView(laid);
+    const hv = this.#hostView();
+    const tools = this.#hostTools;
+    return html`${
+      callStageView({
+        layout: laid,
+        strings: s,
+        chat: host._chatOpen ? session.chat : null,
+        joined,
+        onChatSend: (e) => {
+          if (!host.sendChat(e.detail.text)) e.preventDefault(); // keep the draft
+        },
+        onPage: (page) => this.#set(() => (this.#page = page)),
+        tileActions: (p) => meeting.tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
+        side: this.#peopleOpen ? meeting.participantsPanel(mv) : nothing,
+        above: hv && tools ? tools.knockList(hv) : nothing,
+      })
+    }${
+      controlBarView({
+        session,
+        strings: s,
+        room: host.room,
+        joined,
+        chatOpen: host._chatOpen,
+        unread: host._unread,
+        onAudio: () => void host.toggleAudio(),
+        onVideo: () => void host.toggleVideo(),
+        onScreenToggle: (e) => {
+          if (e.detail.sharing) void host.startScreenShare();
+          else host.stopScreenShare();
+        },
+        onChat: this.#toggleChat,
+        onLeave: () => host.leave(),
+        extra: html`${meeting.meetingControls(mv)}${
+          hv && tools
+            ? meeting.menu(
+              mv,
+              "room",
+              tools.hostMenuLabel(s),
+              html`<span>${tools.hostMenuLabel(s)}</span>`,
+              tools.roomMenuItems(hv),
+            )
+            : nothing
+        }`,
+      })
+    }${hv && tools ? tools.confirmDialog(hv) : nothing}${meeting.chatNotice(mv)}`;
+  }
+}

@@ -1,0 +1,217 @@
+/// <reference path="../mocha-globals.d.ts" />
+// The meeting tools in <video-room>, against the real signaling server:
+// hands, reactions, the participants panel, layouts, pins and chat previews.
+import { expect, fixture, html, oneEvent } from "@open-wc/testing";
+import "../../../components/video-room/video-room.ts";
+import type { VideoRoom } from "../../../components/video-room/video-room.ts";
+import type { PeerTile } from "../../../components/peer-tile/peer-tile.ts";
+import type { Participant } from "../../../components/core/room-session.ts";
+import { participantOrder } from "../../../components/video-room/meeting-tools.ts";
+import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+
+const root = (el: VideoRoom) => el.shadowRoot!;
+const tileOf = (el: VideoRoom, name: string) =>
+  [...root(el).querySelectorAll<PeerTile>("peer-tile")].find((t) => t.name === name && !t.screen);
+const button = (el: VideoRoom, label: string) =>
+  [...root(el).querySelectorAll<HTMLButtonElement>("button")].find((b) =>
+    (b.getAttribute("aria-label") ?? b.textContent!.trim()) === label
+  );
+const press = async (el: VideoRoom, label: string) => {
+  const b = await until(() => button(el, label), `a "${label}" button`);
+  b.click();
+  await el.updateComplete;
+};
+const choose = async (el: VideoRoom, menuLabel: string, item: string) => {
+  await press(el, menuLabel);
+  const found = await until(
+    () =>
+      [...root(el).querySelectorAll<HTMLButtonElement>("[role^=menuitem]")].find((b) =>
+        (b.getAttribute("aria-label") ?? b.textContent!.trim()) === item
+      ),
+    `the "${item}" item`,
+  );
+  found.click();
+  await el.updateComplete;
+};
+const listed = (el: VideoRoom) =>
+  [...root(el).querySelectorAll('[part="participants"] li')].map((li) =>
+    li.textContent!.replace(/\s+/g, " ").trim()
+  );
+
+async function meeting(names: string[]) {
+  const server = await signalingUrl();
+  const room = uniqueRoom("meet");
+  const wrap = await fixture<HTMLDivElement>(
+    html`<div style="display: grid; grid-template-columns: 1fr 1fr; width: 1200px"></div>`,
+  );
+  const join = async (name: string) => {
+    const el = document.createElement("video-room");
+    el.room = room;
+    el.name = name;
+    el.server = server;
+    el.autojoin = true;
+    wrap.append(el);
+    await until(() => el.state === "joined" && button(el, "Raise hand"), `${name} in the call`);
+    return el;
+  };
+  const people: VideoRoom[] = [];
+  for (const name of names) people.push(await join(name));
+  for (const el of people) {
+    await until(() => names.every((n) => tileOf(el, n)), "everyone on every screen");
+  }
+  return { people, join };
+}
+
+const person = (o: Partial<Participant>): Participant => ({
+  id: o.name!,
+  name: "",
+  local: false,
+  state: { audio: true, video: true, screen: false },
+  stream: null,
+  screen: null,
+  connection: "connected",
+  speaking: false,
+  role: "guest",
+  hand: null,
+  reaction: null,
+  quality: null,
+  ...o,
+});
+
+describe("participantOrder", () => {
+  it("self first, then raised hands in the order raised, then everyone else by name", () => {
+    const list = [
+      person({ name: "Zoe" }),
+      person({ name: "Bo", hand: 300 }),
+      person({ name: "Me", local: true }),
+      person({ name: "Ana" }),
+      person({ name: "Cleo", hand: 100 }),
+    ];
+    expect(participantOrder(list).map((p) => p.name)).to.deep.equal([
+      "Me",
+      "Cleo",
+      "Bo",
+      "Ana",
+      "Zoe",
+    ]);
+  });
+});
+
+describe("<video-room> meeting tools", () => {
+  it("a raised hand shows on the tile and in the list for everyone, in order; lowering clears it", async () => {
+    const { people: [ana, bo, cleo] } = await meeting(["Ana", "Bo", "Cleo"]);
+    const raised = oneEvent(ana, "hand-raised");
+    await press(cleo, "Raise hand");
+    expect((await raised).detail.peer.name).to.equal("Cleo");
+    await until(
+      () => button(cleo, "Raise hand")!.getAttribute("aria-pressed") === "true",
+      "Cleo's own button pressed",
+    );
+    await press(bo, "Raise hand");
+    await until(() => tileOf(ana, "Cleo")!.hand && tileOf(ana, "Bo")!.hand, "hands on Ana's tiles");
+    const indicator = tileOf(ana, "Cleo")!.shadowRoot!.querySelector('[aria-label="Hand raised"]');
+    expect(indicator).to.exist;
+    await press(ana, "Participants, 3");
+    await until(() => listed(ana).length === 3, "the list");
+    expect(listed(ana).map((l) => l.split(" ")[0])).to.deep.equal(["Ana", "Cleo", "Bo"]);
+    expect(listed(ana)[1]).to.contain("hand raised");
+    await expect(ana).to.be.accessible();
+    const lowered = oneEvent(ana, "hand-lowered");
+    await press(cleo, "Raise hand"); // pressed again: down
+    expect((await lowered).detail.peer.name).to.equal("Cleo");
+    await until(() => !tileOf(ana, "Cleo")!.hand, "Cleo's hand down at Ana");
+    for (const el of [ana, bo, cleo]) el.leave();
+  });
+
+  it("a reaction floats on the sender's tile at the others, and is gone after about 3 s", async () => {
+    const { people: [ana, bo] } = await meeting(["Ana", "Bo"]);
+    const reacted = oneEvent(ana, "reaction");
+    await choose(bo, "Reactions", "React with 🎉");
+    const { detail } = await reacted;
+    expect([detail.peer.name, detail.emoji]).to.deep.equal(["Bo", "🎉"]);
+    const shown = () =>
+      tileOf(ana, "Bo")!.shadowRoot!.querySelector('[part="reaction"]')?.textContent;
+    await until(() => shown() === "🎉", "🎉 on Bo's tile at Ana");
+    const at = performance.now();
+    await until(() => !shown(), "gone again", 6000);
+    expect(performance.now() - at).to.be.within(1500, 4500);
+    ana.leave();
+    bo.leave();
+  });
+
+  it("the participants count and list follow joins and leaves", async () => {
+    const { people: [ana, bo], join } = await meeting(["Ana", "Bo"]);
+    await press(ana, "Participants, 2");
+    const cleo = await join("Cleo");
+    await until(() => button(ana, "Participants, 3"), "the count at 3");
+    await until(() => listed(ana).length === 3, "Cleo listed");
+    cleo.leave();
+    await until(() => button(ana, "Participants, 2") && listed(ana).length === 2, "Cleo gone");
+    expect(listed(ana).map((l) => l.split(" ")[0])).to.deep.equal(["Ana", "Bo"]);
+    ana.leave();
+    bo.leave();
+  });
+
+  it("layouts: More switches grid and speaker view (layout-changed); a pin features someone", async () => {
+    const { people: [ana, bo, cleo] } = await meeting(["Ana", "Bo", "Cleo"]);
+    const stage = () => root(ana).querySelector('[part="stage"]')!;
+    expect(stage().classList.contains("grid")).to.be.true;
+    const changed = oneEvent(ana, "layout-changed");
+    await choose(ana, "More options", "Speaker view");
+    expect((await changed).detail).to.deep.equal({ layout: "speaker", mode: "speaker" });
+    await until(() => root(ana).querySelector('[part~="filmstrip"]'), "a filmstrip");
+    const featured = () => root(ana).querySelector<PeerTile>('peer-tile[part~="featured"]')?.name;
+    expect(featured()).to.be.oneOf(["Bo", "Cleo"], "someone else, never Ana herself");
+    // A pin from Cleo's tile menu features her.
+    await choose(ana, "More actions for Cleo", "Pin");
+    await until(() => featured() === "Cleo", "Cleo featured");
+    ana.unpin();
+    ana.pin(bo.peers.length ? ana.peers.find((p) => p.name === "Bo")!.id : "");
+    await until(() => featured() === "Bo", "Bo pinned from the page");
+    // Set by the page: no event; the view follows.
+    let events = 0;
+    ana.addEventListener("layout-changed", () => events++);
+    ana.layout = "grid";
+    await until(() => stage().classList.contains("grid"), "the grid again");
+    expect(events).to.equal(0);
+    for (const el of [ana, bo, cleo]) el.leave();
+  });
+
+  it("auto: a screen share switches to the speaker view with the screen featured", async () => {
+    const { people: [ana, bo] } = await meeting(["Ana", "Bo"]);
+    const changed = oneEvent(ana, "layout-changed");
+    await bo.startScreenShare();
+    expect((await changed).detail).to.deep.equal({ layout: "speaker", mode: "auto" });
+    await until(() => root(ana).querySelector('peer-tile[part="screen"]'), "the screen featured");
+    bo.stopScreenShare();
+    ana.leave();
+    bo.leave();
+  });
+
+  it("with the chat closed, a new message previews; clicking it opens the chat", async () => {
+    const { people: [ana, bo] } = await meeting(["Ana", "Bo"]);
+    bo.sendChat("Lunch at one?\nSecond line");
+    const notice = await until(
+      () => root(ana).querySelector('[part="chat-notice"]'),
+      "the preview",
+    );
+    expect(notice.getAttribute("role")).to.equal("status");
+    expect(notice.textContent).to.contain("Bo").and.contain("Lunch at one?");
+    expect(notice.textContent).not.to.contain("Second line");
+    notice.querySelector<HTMLButtonElement>(".open")!.click();
+    await until(() => root(ana).querySelector("chat-panel"), "the chat open");
+    expect(root(ana).querySelector('[part="chat-notice"]')).to.equal(null);
+    ana.leave();
+    bo.leave();
+  });
+
+  it("connection quality shows on the tiles once measured", async () => {
+    const { people: [ana, bo] } = await meeting(["Ana", "Bo"]);
+    await until(() => tileOf(ana, "Bo")!.quality !== "", "a rating of Bo's connection", 8000);
+    const bars = tileOf(ana, "Bo")!.shadowRoot!.querySelector('[part="quality"]')!;
+    expect(bars.getAttribute("aria-label")).to.match(/^(Good|Fair|Poor) connection$/);
+    await until(() => tileOf(ana, "Ana")!.quality !== "", "Ana's own uplink rated", 8000);
+    ana.leave();
+    bo.leave();
+  });
+});
