@@ -2,7 +2,7 @@
 // Plain JS because the runner loads its config before any TypeScript support.
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { chromeLauncher } from "@web/test-runner-chrome";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import chromiumArgs from "./tests/shared/chromium-args.json" with { type: "json" };
@@ -69,10 +69,75 @@ function signalingServerPlugin() {
   };
 }
 
+/**
+ * React ships CommonJS only, which the dev server does not convert. This serves it as ESM:
+ * react and react-dom/client bundled once (one copy, or hooks break), and thin modules that
+ * re-export their names, to which the bare specifiers resolve.
+ */
+function reactAsEsmPlugin() {
+  // Read in a child process: loading React here would write to the runner's patched console.
+  const names = (id) =>
+    JSON.parse(
+      execFileSync(process.execPath, [
+        "-e",
+        `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(id)}))))`,
+      ], { env: { ...process.env, NODE_ENV: "production" } }).toString(),
+    ).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== "default");
+  const shims = {
+    react: { path: "/__react.js", from: "React", names: () => names("react") },
+    "react-dom/client": {
+      path: "/__react-dom-client.js",
+      from: "ReactDOMClient",
+      names: () => names("react-dom/client"),
+    },
+  };
+  let bundle;
+  return {
+    name: "react-as-esm",
+    resolveImport({ source }) {
+      return shims[source]?.path;
+    },
+    async serve(context) {
+      if (context.path === "/__react-bundle.js") {
+        bundle ??= (async () => {
+          const { build } = await import("esbuild");
+          const out = await build({
+            stdin: {
+              contents: 'export { default as React } from "react";' +
+                'export * as ReactDOMClient from "react-dom/client";',
+              resolveDir: process.cwd(),
+            },
+            bundle: true,
+            format: "esm",
+            write: false,
+            define: { "process.env.NODE_ENV": '"production"' },
+          });
+          return out.outputFiles[0].text;
+        })();
+        return { body: await bundle, type: "js" };
+      }
+      for (const shim of Object.values(shims)) {
+        if (context.path === shim.path) {
+          const list = shim.names();
+          return {
+            body: `import { ${shim.from} as m } from "/__react-bundle.js";\n` +
+              `export default m;\nexport const { ${list.join(", ")} } = m;\n`,
+            type: "js",
+          };
+        }
+      }
+    },
+  };
+}
+
 export default {
   files: ["tests/components/**/*.test.ts"],
   nodeResolve: { exportConditions: ["production"] },
-  plugins: [esbuildPlugin({ ts: true, target: "es2022" }), signalingServerPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, target: "es2022" }),
+    signalingServerPlugin(),
+    reactAsEsmPlugin(),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -68,15 +68,61 @@ try {
         "screen-share-button": "components/screen-share-button/screen-share-button.ts",
         "room-session": "components/core/room-session.ts",
         "index": "components/index.ts",
+        "protocol": "protocol/messages.ts",
+        "react": "components/react/video-room-react.ts",
       },
       outdir: "dist/modules",
       splitting: true,
-      external: ["lit", "lit/*"],
+      external: ["lit", "lit/*", "@lit/react", "react"],
       chunkNames: "chunks/[name]-[hash]",
+    }),
+    // The server for `npx video-room-server` and `deno run npm:video-room/server`: Deno will
+    // not strip types under node_modules, so the package carries it as one JS file. It sits one
+    // folder below the package root, as server/ does, so its static mounts resolve alike.
+    esbuild.build({
+      ...common,
+      plugins: [],
+      entryPoints: ["server/main.ts"],
+      outfile: "bin/server.js",
+      platform: "node",
+      packages: "external",
+      minify: false,
+      sourcemap: false,
+      banner: { js: "// Built from server/ by scripts/build.ts; run it with Deno." },
     }),
   ]);
 } finally {
   await esbuild.stop();
+}
+
+// Declarations for every public module. tsc keeps the sources' ".ts" specifiers in .d.ts
+// files (rewriteRelativeImportExtensions applies to JS only), which a consumer cannot resolve.
+const tsc = await new Deno.Command("node", {
+  args: ["node_modules/typescript/bin/tsc", "-p", "tsconfig.package.json"],
+  cwd: root,
+  stdout: "inherit",
+  stderr: "inherit",
+}).output();
+if (!tsc.success) {
+  console.error("Cannot build: the .d.ts files did not compile");
+  Deno.exit(1);
+}
+for await (const path of walkDeclarations(`${root}dist/types`)) {
+  const text = await Deno.readTextFile(path);
+  await Deno.writeTextFile(path, rewriteTsSpecifiers(text));
+}
+
+/** `from "./a.ts"` and `import("../b.ts")` become `.js`, as the built modules are named. */
+function rewriteTsSpecifiers(text: string): string {
+  return text.replace(/((?:from |import\()\s*["'])(\.{1,2}\/[^"']*?)\.ts(["'])/g, "$1$2.js$3");
+}
+
+async function* walkDeclarations(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walkDeclarations(path);
+    else if (entry.name.endsWith(".d.ts")) yield path;
+  }
 }
 
 // The manifest is generated from source, so it can never disagree with the JSDoc.

@@ -10,6 +10,8 @@ export const ClientErrorCode = {
   ConnectionFailed: "connection-failed",
   ScreenShareFailed: "screen-share-failed",
   Unsupported: "unsupported",
+  /** The bundle came from another origin (a CDN) and no `server` attribute says where to go. */
+  NoServer: "no-server",
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

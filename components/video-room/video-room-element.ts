@@ -26,6 +26,9 @@ export function resolveServerUrl(server: string | null | undefined, base: string
   return url.href;
 }
 
+/** Where this script was loaded from (a CDN, or the signaling server that serves it). */
+const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
+
 /** A participant as events describe them; oneself under the id the room knows. */
 function summary(p: Participant, selfId?: string | null): PeerSummary {
   return {
@@ -116,6 +119,7 @@ export class VideoRoom extends LitElement {
     _unread: { state: true },
     _draftName: { state: true },
     _dismissed: { state: true },
+    _setupError: { state: true },
     _settingsOpen: { state: true },
     _notice: { state: true },
     _pinned: { state: true },
@@ -151,6 +155,8 @@ export class VideoRoom extends LitElement {
   declare _draftName: string;
   /** @internal */
   declare _dismissed: RoomErrorDetail | null;
+  /** A join refused before any connection: the attributes are wrong. */
+  declare _setupError: RoomErrorDetail | null;
   /** @internal */
   declare _settingsOpen: boolean;
   /** @internal */
@@ -174,6 +180,7 @@ export class VideoRoom extends LitElement {
     this._unread = 0;
     this._draftName = "";
     this._dismissed = null;
+    this._setupError = null;
     this._settingsOpen = false;
     this._notice = null;
     this.layout = "auto";
@@ -391,12 +398,23 @@ export class VideoRoom extends LitElement {
   }
 
   #session(): RoomSession | null {
-    if (!ROOM_PATTERN.test(this.room)) {
-      const error = {
+    // A copy from a CDN cannot guess where the signaling server is: the page's own /ws is
+    // almost never it, and a failed connection would not say why.
+    const error = !ROOM_PATTERN.test(this.room)
+      ? {
         code: "bad-room" as const,
         message:
           `Cannot join: room "${this.room}" must be 1–64 characters of A–Z, a–z, 0–9, _ and -`,
-      };
+      }
+      : !this.server && SCRIPT_ORIGIN !== location.origin
+      ? {
+        code: "no-server" as const,
+        message:
+          `Cannot join: set the server attribute (video-room.js came from ${SCRIPT_ORIGIN}, which does not host the room)`,
+      }
+      : null;
+    this._setupError = error;
+    if (error) {
       fire(this, "room-error", error);
       console.error(`<video-room>: ${error.message}`);
       return null;
@@ -522,7 +540,7 @@ export class VideoRoom extends LitElement {
         </div>
       `;
     }
-    const error = session?.error;
+    const error = this._setupError ?? session?.error;
     if (error && error !== this._dismissed && state !== "failed") {
       return html`
         <div part="banner" class="error" role="alert">

@@ -14,6 +14,7 @@ import {
   mediaFlowing,
   openPeer,
   type Peer,
+  shownError,
   startServerProcess,
   tiles,
   until,
@@ -23,7 +24,7 @@ import { press, typeInto } from "./by-hand.ts";
 const demo = new URL("../../demo/", import.meta.url).pathname;
 
 /** The signaling server, and the blog serving the article on another origin. */
-async function blogAndServer() {
+async function blogAndServer({ withServer = true } = {}) {
   const signalingPort = freePort();
   const signaling = `http://127.0.0.1:${signalingPort}`;
   const room = `garden-${crypto.randomUUID().slice(0, 8)}`;
@@ -31,9 +32,11 @@ async function blogAndServer() {
     .replace('src="/dist/video-room.js"', `src="${signaling}/dist/video-room.js"`)
     .replace(
       '<video-room room="garden-club">',
-      `<video-room room="${room}" server="ws://127.0.0.1:${signalingPort}/ws">`,
+      withServer
+        ? `<video-room room="${room}" server="ws://127.0.0.1:${signalingPort}/ws">`
+        : `<video-room room="${room}">`,
     );
-  assert.ok(html.includes(`server="ws://127.0.0.1:${signalingPort}/ws"`), "snippet rewritten");
+  assert.ok(html.includes(`room="${room}"`), "snippet rewritten");
   const css = await Deno.readTextFile(`${demo}embed.css`);
   const blog = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
     const path = new URL(req.url).pathname;
@@ -63,6 +66,20 @@ async function blogAndServer() {
     },
   };
 }
+
+Deno.test("a copy of the script from elsewhere (a CDN) without a server attribute says so", async () => {
+  const site = await blogAndServer({ withServer: false });
+  try {
+    const eve = await openPeer(site.browser, site.article, "Eve (blog)");
+    await until(
+      async () => (await shownError(eve.page)).includes("Cannot join: set the server attribute"),
+      "the page shows why it cannot join",
+    );
+    await eve.page.close();
+  } finally {
+    await site.close();
+  }
+});
 
 Deno.test("the embed page on another origin joins a room with a demo-page peer", async () => {
   const site = await blogAndServer();
