@@ -141,6 +141,39 @@ export interface IceServer {
   credential?: string;
 }
 
+/**
+ * How a room's media travels: `mesh`, browser to browser; `sfu`, through the
+ * SFU (Janus), which the server switches to when a room outgrows the mesh.
+ */
+export const MediaModes = ["mesh", "sfu"] as const;
+export type MediaMode = (typeof MediaModes)[number];
+
+/** The SFU connections a browser holds: one to publish its own media, one to receive others'. */
+export const SfuConnections = ["pub", "sub"] as const;
+export type SfuConnection = (typeof SfuConnections)[number];
+
+/** A session description as JSON. */
+export interface Jsep {
+  type: "offer" | "answer";
+  sdp: string;
+}
+
+/** The video a browser wants of someone in an SFU room: the large layer, the small one. */
+export const VideoLayers = ["high", "low"] as const;
+export type VideoLayer = (typeof VideoLayers)[number];
+
+/** What a published stream shows: the camera (with the microphone) or a screen share. */
+export const StreamRoles = ["camera", "screen"] as const;
+export type StreamRole = (typeof StreamRoles)[number];
+
+/** One received stream of an SFU subscription: which m-line carries whose what. */
+export interface SfuStream {
+  mid: string;
+  peer: string;
+  kind: "audio" | "video";
+  role: StreamRole;
+}
+
 // ---- client → server ----------------------------------------------------
 
 export interface JoinMessage {
@@ -183,7 +216,31 @@ export interface ReactMessage {
   type: "react";
   emoji: Reaction;
 }
+/**
+ * Negotiation with the SFU, relayed by the server: on `pub`, the browser's
+ * offer (with which m-line is the screen) and its ICE candidates; on `sub`,
+ * its answer to the server's offer and its candidates. `candidate: null`: no
+ * more candidates.
+ */
+export interface SfuClientMessage {
+  type: "sfu";
+  pc: SfuConnection;
+  jsep?: Jsep;
+  candidate?: SignalData | null;
+  /** With a `pub` offer: the m-line (mid) of each published video, by role. */
+  video?: Partial<Record<StreamRole, string>>;
+}
+/**
+ * Whose video to receive in an SFU room, and which layer; those left out get
+ * audio only (off-screen tiles cost nothing).
+ */
+export interface SfuViewMessage {
+  type: "sfu-view";
+  video: Record<string, VideoLayer>;
+}
 export type ClientMessage =
+  | SfuClientMessage
+  | SfuViewMessage
   | JoinMessage
   | SignalMessage
   | ChatMessage
@@ -211,6 +268,8 @@ export interface JoinedMessage {
   waiting?: Knock[];
   /** The joiner's own raised hand (a resumed seat keeps it): when it went up. */
   hand?: number;
+  /** How the room's media travels now (absent: `mesh`). */
+  media?: MediaMode;
 }
 export interface PeerJoinedMessage {
   type: "peer-joined";
@@ -296,7 +355,27 @@ export interface ReactionMessage {
   id: string;
   emoji: Reaction;
 }
+/** The room's media moved to the SFU or back to the mesh: everyone follows, nobody clicks. */
+export interface MediaModeMessage {
+  type: "media-mode";
+  mode: MediaMode;
+}
+/**
+ * From the SFU, relayed: on `pub`, the answer to the browser's offer; on
+ * `sub`, an offer for everything this browser receives (`streams` says whose
+ * each m-line is). `restart`: the SFU connection was lost (a node failed):
+ * publish again (a new `pub` offer); a `sub` offer follows by itself.
+ */
+export interface SfuServerMessage {
+  type: "sfu";
+  pc: SfuConnection;
+  jsep?: Jsep;
+  streams?: SfuStream[];
+  restart?: boolean;
+}
 export type ServerMessage =
+  | MediaModeMessage
+  | SfuServerMessage
   | HandChangedMessage
   | ReactionMessage
   | JoinedMessage

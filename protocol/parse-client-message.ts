@@ -9,7 +9,13 @@ import {
   type Reaction,
   REACTIONS,
   ROOM_PATTERN,
+  type SfuConnection,
+  SfuConnections,
   type SignalData,
+  type StreamRole,
+  StreamRoles,
+  type VideoLayer,
+  VideoLayers,
 } from "./messages.ts";
 import {
   charCount,
@@ -48,6 +54,83 @@ function parseState(raw: unknown): MediaState | undefined {
   return { audio, video, screen };
 }
 
+/** Most people an `sfu-view` may list: the largest room there is. */
+export const SFU_VIEW_MAX = 200;
+
+/** An m-line id as browsers make them ("0", "1", …); short, so it can go into SFU requests. */
+const MID_PATTERN = /^[A-Za-z0-9_-]{1,16}$/;
+
+function parseSfu(raw: Record<string, unknown>): ParseResult {
+  const bad = (why: string) => fail(ErrorCode.BadMessage, `Cannot negotiate with the SFU: ${why}`);
+  const pc = raw.pc;
+  if (!SfuConnections.includes(pc as SfuConnection)) return bad('pc must be "pub" or "sub"');
+  const hasJsep = raw.jsep !== undefined;
+  if (hasJsep === (raw.candidate !== undefined)) {
+    return bad("send either jsep or candidate");
+  }
+  if (hasJsep) {
+    const jsep = raw.jsep;
+    const want = pc === "pub" ? "offer" : "answer";
+    if (!isPlainObject(jsep) || jsep.type !== want || typeof jsep.sdp !== "string") {
+      return bad(`jsep must be {type: "${want}", sdp} on ${pc}`);
+    }
+    let video: Partial<Record<StreamRole, string>> | undefined;
+    if (raw.video !== undefined) {
+      if (pc !== "pub" || !isPlainObject(raw.video)) {
+        return bad("video must be an object of mids by role, with a pub offer");
+      }
+      video = {};
+      for (const [role, mid] of Object.entries(raw.video)) {
+        if (!StreamRoles.includes(role as StreamRole)) return bad(`unknown video role "${role}"`);
+        if (typeof mid !== "string" || !MID_PATTERN.test(mid)) return bad("a mid must be short");
+        video[role as StreamRole] = mid;
+      }
+    }
+    return {
+      ok: true,
+      message: {
+        type: "sfu",
+        pc: pc as SfuConnection,
+        jsep: { type: want, sdp: jsep.sdp },
+        ...(video ? { video } : {}),
+      },
+    };
+  }
+  const candidate = raw.candidate;
+  if (candidate !== null) {
+    if (
+      !isPlainObject(candidate) || typeof candidate.candidate !== "string" ||
+      candidate.candidate.length > 1024 ||
+      (candidate.sdpMid !== undefined && candidate.sdpMid !== null &&
+        (typeof candidate.sdpMid !== "string" || !MID_PATTERN.test(candidate.sdpMid))) ||
+      (candidate.sdpMLineIndex !== undefined && candidate.sdpMLineIndex !== null &&
+        !(Number.isInteger(candidate.sdpMLineIndex) && (candidate.sdpMLineIndex as number) >= 0 &&
+          (candidate.sdpMLineIndex as number) < 64))
+    ) {
+      return bad("candidate must be {candidate, sdpMid?, sdpMLineIndex?} or null");
+    }
+    const clean: SignalData = { candidate: candidate.candidate };
+    if (typeof candidate.sdpMid === "string") clean.sdpMid = candidate.sdpMid;
+    if (typeof candidate.sdpMLineIndex === "number") clean.sdpMLineIndex = candidate.sdpMLineIndex;
+    return { ok: true, message: { type: "sfu", pc: pc as SfuConnection, candidate: clean } };
+  }
+  return { ok: true, message: { type: "sfu", pc: pc as SfuConnection, candidate: null } };
+}
+
+function parseSfuView(raw: Record<string, unknown>): ParseResult {
+  const bad = (why: string) => fail(ErrorCode.BadMessage, `Cannot choose video: ${why}`);
+  if (!isPlainObject(raw.video)) return bad("video must be an object of layers by peer id");
+  const entries = Object.entries(raw.video);
+  if (entries.length > SFU_VIEW_MAX) return bad(`at most ${SFU_VIEW_MAX} people`);
+  const video: Record<string, VideoLayer> = Object.create(null);
+  for (const [id, layer] of entries) {
+    if (id.length < 1 || id.length > LIMITS.idMax) return bad("keys must be peer ids");
+    if (!VideoLayers.includes(layer as VideoLayer)) return bad('a layer is "high" or "low"');
+    video[id] = layer as VideoLayer;
+  }
+  return { ok: true, message: { type: "sfu-view", video } };
+}
+
 /**
  * Reads one text frame from a client. Never throws: every malformed input
  * becomes an error result. The returned message holds only known fields,
@@ -66,6 +149,10 @@ export function parseClientMessage(text: string): ParseResult {
     return fail(ErrorCode.BadMessage, "Cannot read message: not a JSON object");
   }
   switch (raw.type) {
+    case "sfu":
+      return parseSfu(raw);
+    case "sfu-view":
+      return parseSfuView(raw);
     case "join": {
       if (!isValidRoom(raw.room)) {
         return fail(

@@ -15,6 +15,7 @@ import { TokenBucket } from "./rate-limiter.ts";
 import type { Admission, RoomRegistry, Seat, SeatSink } from "./room-registry.ts";
 import { verifyRoomToken } from "./room-token.ts";
 import { type TurnConfig, turnCredentials } from "./turn-credentials.ts";
+import { MESH_HANDOVER_MS, type SfuClient, type SfuService } from "./sfu-service.ts";
 
 /** What a session needs of its WebSocket (the `ws` package's WebSocket has it all). */
 export interface ClientSocket {
@@ -38,6 +39,8 @@ export interface SessionDeps {
   tokenKey: Promise<CryptoKey> | null;
   /** TURN relays and their credential key, when configured. */
   turn: Promise<TurnConfig> | null;
+  /** The SFU (Janus), when JANUS_URLS is set. */
+  sfu?: SfuService | null;
 }
 
 /** What clients hear during a store outage; the details (addresses) are for /healthz and logs. */
@@ -64,6 +67,13 @@ export class ClientSession implements SeatSink {
   #held: string[] | null = null;
   /** While this connection's join waits in the lobby: where, and under which id. */
   #waiting: { room: string; id: string } | null = null;
+  /** After the room went back to the mesh: when this seat's SFU media stops. */
+  #handover: ReturnType<typeof setTimeout> | undefined;
+  /** How the SFU reaches this browser. */
+  readonly #sfuClient: SfuClient = {
+    send: (message) => this.#reply(message),
+    fail: (message) => this.#error(ErrorCode.Unavailable, message),
+  };
 
   constructor(readonly socket: ClientSocket, readonly deps: SessionDeps) {
     this.#bucket = new TokenBucket(deps.config.rateBurst, deps.config.ratePerSecond);
@@ -72,6 +82,8 @@ export class ClientSession implements SeatSink {
 
   // ---- SeatSink ----
   send(text: string): void {
+    // The room moved back to the mesh: this seat's SFU media stops once browsers have switched.
+    if (text.startsWith('{"type":"media-mode"')) this.#mediaMode(JSON.parse(text).mode);
     if (this.#held) {
       this.#held.push(text); // `joined` comes first, whatever the timing
       return;
@@ -88,6 +100,7 @@ export class ClientSession implements SeatSink {
 
   close(code: number, reason: string): void {
     // The seat is gone from here (resumed elsewhere, removed, ended): forget it first.
+    this.#leaveSfu();
     this.seat = null;
     if (this.socket.readyState <= OPEN) this.socket.close(code, reason);
   }
@@ -149,6 +162,7 @@ export class ClientSession implements SeatSink {
 
   onClose(code: number): void {
     clearTimeout(this.#noticeTimer);
+    this.#leaveSfu();
     if (this.#waiting) this.deps.registry.cancelWait(this.#waiting.room, this.#waiting.id);
     this.#waiting = null;
     const seat = this.seat;
@@ -196,8 +210,33 @@ export class ClientSession implements SeatSink {
         }
         return this.#outcome(registry.react(seat, msg.emoji), "react");
       case "leave":
+        this.#leaveSfu();
         this.seat = null;
         this.#settle(registry.leave(seat));
+        return;
+      case "sfu": {
+        const sfu = this.deps.sfu;
+        if (!sfu) {
+          return this.#error(
+            ErrorCode.BadMessage,
+            "Cannot negotiate with the SFU: this server has none",
+          );
+        }
+        // Candidates may trail a move back to the mesh; a new offer may not.
+        if (msg.jsep?.type === "offer" && registry.mediaMode(seat.room) !== "sfu") {
+          return this.#error(
+            ErrorCode.BadMessage,
+            "Cannot publish to the SFU: this room's media goes peer to peer now",
+          );
+        }
+        clearTimeout(this.#handover);
+        sfu.handle(seat, this.#sfuClient, msg).catch((err) =>
+          this.deps.logger.error("sfu failed", { error: String(err) })
+        );
+        return;
+      }
+      case "sfu-view":
+        void this.deps.sfu?.view(seat, msg.video);
         return;
       case "moderate":
         registry.moderate(seat, msg.action, msg.to).then((refused) => {
@@ -273,6 +312,14 @@ export class ClientSession implements SeatSink {
       role = check.role;
     }
     if (this.socket.readyState !== OPEN) return; // gone while we checked
+    const { sfu } = this.deps;
+    if (sfu && !sfu.available && registry.mediaMode(room) === "sfu") {
+      // Its media has nowhere to go until a node is back; the people in it keep their chat.
+      return this.#error(
+        ErrorCode.Unavailable,
+        "Cannot join: the meeting's media server is unavailable; try again in a moment",
+      );
+    }
     const result = await registry.join(room, name, this, role);
     if ("refused" in result) {
       return this.#error(
@@ -321,8 +368,25 @@ export class ClientSession implements SeatSink {
       settings,
       ...(seat.role === "host" ? { waiting } : {}),
       ...(hand !== undefined ? { hand } : {}),
+      ...(admission.media === "sfu" ? { media: "sfu" as const } : {}),
     });
     logger.debug(resumed ? "resumed" : "joined", { room: seat.room, peer: seat.id });
+  }
+
+  #mediaMode(mode: string): void {
+    clearTimeout(this.#handover);
+    if (mode !== "mesh" || !this.seat || !this.deps.sfu) return;
+    this.#handover = setTimeout(() => this.#leaveSfu(), MESH_HANDOVER_MS);
+  }
+
+  #leaveSfu(): void {
+    clearTimeout(this.#handover);
+    const seat = this.seat;
+    if (seat && this.deps.sfu) {
+      this.deps.sfu.leave(seat.id).catch((err) =>
+        this.deps.logger.warn("sfu leave failed", { error: String(err) })
+      );
+    }
   }
 
   #reply(message: ServerMessage): void {

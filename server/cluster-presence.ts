@@ -7,7 +7,7 @@
  */
 import type { RedisClient } from "./redis-connection.ts";
 import { CloseCode, type PeerInfo } from "../protocol/messages.ts";
-import { DEFAULT_SETTINGS, type RoomData, type Waiting } from "./room-rules.ts";
+import { DEFAULT_SETTINGS, MESH, type RoomData, type Waiting } from "./room-rules.ts";
 import type { Logger } from "./logger.ts";
 import { randomId } from "./random-id.ts";
 import type { FeedSeat, RoomFeeds } from "./redis-room-feed.ts";
@@ -54,12 +54,17 @@ export function storedMember(member: PeerInfo, since: number): string {
 export function parseRoomView(raw: Reply, order?: Map<string, number>): RoomData {
   const [members, doc] = raw as [Reply, string];
   const parsed = doc
-    ? JSON.parse(doc) as { settings: RoomData["settings"]; waiting: Waiting[] }
+    ? JSON.parse(doc) as {
+      settings: RoomData["settings"];
+      waiting: Waiting[];
+      media?: RoomData["media"];
+    }
     : null;
   return {
     members: parseMembers(members, order),
     settings: parsed?.settings ?? DEFAULT_SETTINGS,
     waiting: parsed?.waiting ?? [],
+    media: parsed?.media ?? MESH,
   };
 }
 
@@ -192,7 +197,7 @@ export class ClusterPresence {
           await current.subscribed;
           const [seq, view] = await runner.run("snapshot", [current.name]) as [number, Reply];
           const room = parseRoomView(view);
-          feeds.snapshot(current, seq, [...room.members], room.settings, true);
+          feeds.snapshot(current, seq, [...room.members], room.settings, true, room.media.mode);
         }
         if (this.#state !== "syncing") return; // closed meanwhile
         this.#state = "ready";

@@ -55,6 +55,21 @@ export interface ServerConfig {
    * taken for dead. Shorter notices a crash sooner at more Redis traffic.
    */
   redisHeartbeatMs: number;
+  /**
+   * The SFU: Janus nodes (WebSocket API URLs, on a private network) and when a
+   * room moves to them. Null: every room is a mesh (and MAX_PEERS stays ≤ 64).
+   */
+  sfu: SfuConfig | null;
+}
+
+export interface SfuConfig {
+  janusUrls: string[];
+  /** Janus's `api_secret`, sent with every request. */
+  apiSecret: string | null;
+  /** The VideoRoom plugin's `admin_key`, needed to create rooms when set. */
+  adminKey: string | null;
+  /** The largest room held as a mesh; one more person moves it to the SFU. */
+  meshMax: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
@@ -83,7 +98,14 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   redisUrl: null,
   redisPrefix: "video-room:",
   redisHeartbeatMs: 1000,
+  sfu: null,
 });
+
+/** MAX_PEERS: its range and default, without and with an SFU. */
+export const PEER_LIMITS = {
+  mesh: { min: 2, max: 64, default: 8 },
+  sfu: { min: 2, max: 200, default: 50 },
+} as const;
 
 /** A bad environment variable; `message` is the one line printed at startup. */
 export class ConfigError extends Error {
@@ -240,7 +262,6 @@ const setting = <K extends keyof ServerConfig>(
 export const SETTINGS: readonly Setting[] = [
   setting("PORT", "port", integer(0, 65535)),
   setting("HOST", "host", hostname),
-  setting("MAX_PEERS", "maxPeers", integer(2, 64)),
   setting("MAX_MESSAGE_BYTES", "maxMessageBytes", integer(1024, 16 * 1024 * 1024)),
   setting("RESUME_GRACE_MS", "resumeGraceMs", integer(0, 24 * 3600 * 1000)),
   setting("REQUEST_TIMEOUT_MS", "requestTimeoutMs", integer(100, 600_000)),
@@ -276,6 +297,40 @@ function readTurn(env: Record<string, string | undefined>): ServerConfig["turn"]
   return { urls, secret, ttlSeconds: ttl };
 }
 
+const janusUrl: Parser<string> = (raw, variable) => {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch { /* reported below */ }
+  if (!parsed || !["ws:", "wss:"].includes(parsed.protocol) || !parsed.hostname) {
+    throw new ConfigError(
+      variable,
+      `must be a comma list of Janus WebSocket URLs like ws://10.0.0.5:8188, got ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  return raw;
+};
+
+/** JANUS_URLS, JANUS_API_SECRET, JANUS_ADMIN_KEY and MESH_MAX: the SFU, when JANUS_URLS is set. */
+function readSfu(env: Record<string, string | undefined>): ServerConfig["sfu"] {
+  const urls = env.JANUS_URLS?.split(",").map((u) => u.trim()).filter((u) => u !== "") ?? [];
+  const meshMax = env.MESH_MAX?.trim() ? integer(2, 64)(env.MESH_MAX, "MESH_MAX") : 4;
+  if (urls.length === 0) {
+    for (const v of ["JANUS_API_SECRET", "JANUS_ADMIN_KEY", "MESH_MAX"]) {
+      if (env[v]?.trim()) throw new ConfigError(v, "needs JANUS_URLS (the SFU) to be set");
+    }
+    return null;
+  }
+  return {
+    janusUrls: urls.map((u) => janusUrl(u, "JANUS_URLS")),
+    apiSecret: env.JANUS_API_SECRET?.trim() || null,
+    adminKey: env.JANUS_ADMIN_KEY?.trim() || null,
+    meshMax,
+  };
+}
+
 /** Reads the configuration from environment variables; throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
   const config: ServerConfig = { ...DEFAULT_CONFIG };
@@ -286,5 +341,14 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     fields[key] = parse(raw, variable);
   }
   config.turn = readTurn(env);
+  config.sfu = readSfu(env);
+  // An SFU carries far bigger rooms than a mesh, so it widens MAX_PEERS and its default.
+  const peers = PEER_LIMITS[config.sfu ? "sfu" : "mesh"];
+  config.maxPeers = env.MAX_PEERS?.trim()
+    ? integer(peers.min, peers.max)(env.MAX_PEERS, "MAX_PEERS")
+    : peers.default;
+  if (config.sfu && config.sfu.meshMax >= config.maxPeers) {
+    throw new ConfigError("MESH_MAX", `must be below MAX_PEERS (${config.maxPeers})`);
+  }
   return config;
 }

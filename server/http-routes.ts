@@ -4,6 +4,7 @@
  * and the bundle) with their security headers.
  */
 import type { Metrics } from "./metrics.ts";
+import type { NodeState } from "./janus-nodes.ts";
 import type { RoomRegistry } from "./room-registry.ts";
 import { serveStatic, type StaticMount } from "./static-files.ts";
 
@@ -35,6 +36,25 @@ export interface RouteDeps {
   mounts: StaticMount[];
   /** Live gauges for /metrics. */
   gauges(): { connections: number; tcpConnections: number; connectionCeiling: number };
+  /** The SFU's Janus nodes, when there is an SFU. */
+  sfuNodes?: () => NodeState[];
+}
+
+/** Each Janus node's state for /metrics, labelled by its URL. */
+function sfuMetrics(nodes: NodeState[]): string {
+  const label = (url: string) => url.replace(/["\\\n]/g, "_");
+  return [
+    "# HELP video_room_sfu_node_up 1 when the Janus node answers its health check.",
+    "# TYPE video_room_sfu_node_up gauge",
+    ...nodes.map((n) => `video_room_sfu_node_up{node="${label(n.url)}"} ${n.up ? 1 : 0}`),
+    "# HELP video_room_sfu_participants People of this instance on the Janus node.",
+    "# TYPE video_room_sfu_participants gauge",
+    ...nodes.map((n) => `video_room_sfu_participants{node="${label(n.url)}"} ${n.participants}`),
+    "# HELP video_room_sfu_rooms Rooms this instance holds on the Janus node.",
+    "# TYPE video_room_sfu_rooms gauge",
+    ...nodes.map((n) => `video_room_sfu_rooms{node="${label(n.url)}"} ${n.rooms}`),
+    "",
+  ].join("\n");
 }
 
 function json(body: unknown, status = 200): Response {
@@ -64,7 +84,11 @@ export function createRoutes(deps: RouteDeps): (req: Request) => Promise<Respons
     }
     switch (url.pathname) {
       case "/healthz": {
-        const counts = { rooms: registry.roomCount, peers: registry.peerCount };
+        const counts = {
+          rooms: registry.roomCount,
+          peers: registry.peerCount,
+          ...(deps.sfuNodes ? { sfu: deps.sfuNodes() } : {}),
+        };
         const reason = registry.unavailable;
         return reason
           ? json({ status: "unavailable", reason, ...counts }, 503)
@@ -77,7 +101,7 @@ export function createRoutes(deps: RouteDeps): (req: Request) => Promise<Respons
             rooms: registry.roomCount,
             peers: registry.peerCount,
             available: registry.unavailable === null,
-          }),
+          }) + (deps.sfuNodes ? sfuMetrics(deps.sfuNodes()) : ""),
           { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } },
         );
     }

@@ -1,6 +1,7 @@
 import {
   CloseCode,
   ErrorCode,
+  type MediaMode,
   type MediaState,
   type ModerateAction,
   type Reaction,
@@ -28,6 +29,8 @@ interface MemorySeat extends Seat {
 interface MemoryRoom {
   readonly name: string;
   data: rules.RoomData;
+  /** Set while an SFU room is down to two: it may go back to the mesh when this fires. */
+  settleTimer?: ReturnType<typeof setTimeout>;
   readonly seats: Map<string, MemorySeat>;
   readonly lobby: Map<string, SeatSink>;
 }
@@ -166,6 +169,7 @@ export class MemoryRegistry implements RoomRegistry {
   /** Cancels every grace timer (server shutdown). */
   close(): Promise<void> {
     for (const here of this.#rooms.values()) {
+      clearTimeout(here.settleTimer);
       for (const seat of here.seats.values()) clearTimeout(seat.graceTimer);
     }
     this.#rooms.clear();
@@ -187,8 +191,18 @@ export class MemoryRegistry implements RoomRegistry {
     return seat;
   }
 
+  settleMedia(room: string, force = false): Promise<void> {
+    const here = this.#rooms.get(room);
+    if (here) this.#apply(here, rules.settleMedia(here.data, Date.now(), this.options, force));
+    return Promise.resolve();
+  }
+
+  mediaMode(room: string): MediaMode {
+    return this.#rooms.get(room)?.data.media.mode ?? "mesh";
+  }
+
   #admission(here: MemoryRoom, seat: Seat): Admission {
-    const { members, settings, waiting } = here.data;
+    const { members, settings, waiting, media } = here.data;
     const me = members.find((m) => m.id === seat.id);
     if (me) seat.role = me.role;
     return {
@@ -197,6 +211,7 @@ export class MemoryRegistry implements RoomRegistry {
       settings,
       waiting: seat.role === "host" ? waiting.map(({ id, name }) => ({ id, name })) : [],
       ...(me?.hand !== undefined ? { hand: me.hand } : {}),
+      media: media.mode,
     };
   }
 
@@ -207,6 +222,13 @@ export class MemoryRegistry implements RoomRegistry {
       if (change.op === "update") {
         const seat = here.seats.get(change.member.id);
         if (seat) seat.role = change.member.role;
+      }
+      if (change.op === "media") {
+        clearTimeout(here.settleTimer);
+        here.settleTimer = change.media.low === undefined ? undefined : setTimeout(
+          () => void this.settleMedia(here.name),
+          rules.BACK_TO_MESH_MS + 10,
+        );
       }
     }
     for (const event of outcome.events) {
@@ -228,6 +250,7 @@ export class MemoryRegistry implements RoomRegistry {
             peers: effect.peers,
             settings: here.data.settings,
             waiting: [],
+            media: here.data.media.mode,
           });
         } else seat.graceTimer = setTimeout(() => this.leave(seat), this.options.resumeGraceMs);
         return;
@@ -269,7 +292,9 @@ export class MemoryRegistry implements RoomRegistry {
   }
 
   #forgetIfEmpty(room: string, here: MemoryRoom): void {
-    if (here.seats.size === 0 && here.lobby.size === 0) this.#rooms.delete(room);
+    if (here.seats.size > 0 || here.lobby.size > 0) return;
+    clearTimeout(here.settleTimer);
+    this.#rooms.delete(room);
   }
 
   #notify(here: MemoryRoom, notice: rules.Notice): void {

@@ -10,6 +10,7 @@ import {
   CloseCode,
   ErrorCode,
   INITIAL_STATE,
+  type MediaMode,
   type MediaState,
   type ModerateAction,
   type Reaction,
@@ -77,6 +78,8 @@ export class RedisRegistry implements RoomRegistry {
   readonly #feeds: RoomFeeds;
   readonly #presence: ClusterPresence;
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Checks due when an SFU room has been down to two long enough to return to the mesh. */
+  readonly #settleTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(options: RedisRegistryOptions) {
     this.#options = options;
@@ -221,7 +224,10 @@ export class RedisRegistry implements RoomRegistry {
         local.seats.set(id, seat);
       }
       seat.resumeToken = fresh;
-      if (!local.pending) local.settings = view.settings;
+      if (!local.pending) {
+        local.settings = view.settings;
+        local.media = view.media.mode;
+      }
       this.#feeds.grant(local, seat, seq, members);
       return this.#admission(seat, view);
     } catch (err) {
@@ -338,7 +344,19 @@ export class RedisRegistry implements RoomRegistry {
     );
   }
 
+  settleMedia(room: string, force = false): Promise<void> {
+    return this.#track(
+      this.#change(room, (data) => rules.settleMedia(data, Date.now(), this.#options, force)),
+    );
+  }
+
+  mediaMode(room: string): MediaMode {
+    return this.#feeds.get(room)?.media ?? "mesh";
+  }
+
   close(): Promise<void> {
+    for (const timer of this.#settleTimers) clearTimeout(timer);
+    this.#settleTimers.clear();
     return this.#presence.close(async () => {
       // Sockets that did not close in time still hold seats: give them their grace too.
       for (const local of this.#feeds.rooms) {
@@ -400,13 +418,18 @@ export class RedisRegistry implements RoomRegistry {
         count++;
       }
       const after = rules.applyChanges(data, changes);
-      if (changes.some((c) => c.op === "settings" || c.op === "knock" || c.op === "unknock")) {
+      if (changes.some((c) => ["settings", "knock", "unknock", "media"].includes(c.op))) {
         const defaults = after.waiting.length === 0 &&
           after.settings.locked === rules.DEFAULT_SETTINGS.locked &&
-          after.settings.lobby === rules.DEFAULT_SETTINGS.lobby;
+          after.settings.lobby === rules.DEFAULT_SETTINGS.lobby &&
+          after.media.mode === "mesh";
         ops.push(
           "doc",
-          defaults ? "" : JSON.stringify({ settings: after.settings, waiting: after.waiting }),
+          defaults ? "" : JSON.stringify({
+            settings: after.settings,
+            waiting: after.waiting,
+            ...(after.media.mode !== "mesh" ? { media: after.media } : {}),
+          }),
         );
         count++;
       }
@@ -420,6 +443,15 @@ export class RedisRegistry implements RoomRegistry {
       if (reply === null) continue; // the room changed since it was read
       if (reply === "guard") return "guard";
       const [seq, view] = reply as [number, Reply];
+      const media = changes.findLast((c) => c.op === "media");
+      if (media?.op === "media" && media.media.low !== undefined) {
+        // This instance saw the room shrink: it checks again when the mesh may return.
+        const timer = setTimeout(() => {
+          this.#settleTimers.delete(timer);
+          this.#track(this.settleMedia(room));
+        }, rules.BACK_TO_MESH_MS + 10);
+        this.#settleTimers.add(timer);
+      }
       return { seq, room: parseRoomView(view) };
     }
     throw new Error(`the room kept changing (${MAX_ATTEMPTS} attempts)`);
@@ -459,6 +491,7 @@ export class RedisRegistry implements RoomRegistry {
       seat,
       peers: room.members.filter((m) => m.id !== seat.id),
       settings: room.settings,
+      media: room.media.mode,
       waiting: seat.role === "host" ? room.waiting.map(({ id, name }) => ({ id, name })) : [],
       ...(me?.hand !== undefined ? { hand: me.hand } : {}),
     };

@@ -11,6 +11,7 @@
 import type { RedisClient } from "./redis-connection.ts";
 import {
   CloseCode,
+  type MediaMode,
   type PeerInfo,
   type RoomSettings,
   type ServerMessage,
@@ -42,6 +43,8 @@ export interface LocalRoom {
   /** Everyone in the room, kept from the event stream, to tell clients what an outage hid. */
   members: Map<string, PeerInfo>;
   settings: RoomSettings;
+  /** How the room's media travels (kept from its news, like the settings). */
+  media: MediaMode;
   /** Guests waiting in the lobby whose connections this instance holds. */
   readonly lobby: Map<string, SeatSink>;
   lastSeq: number;
@@ -121,6 +124,7 @@ export class RoomFeeds {
       seats: local?.seats ?? new Map(),
       members: local?.members ?? new Map(),
       settings: local?.settings ?? DEFAULT_SETTINGS,
+      media: local?.media ?? "mesh",
       lobby: local?.lobby ?? new Map(),
       lastSeq: 0,
       pending: [],
@@ -179,7 +183,7 @@ export class RoomFeeds {
     for (const event of local.recent) {
       if (addressedTo(event.audience, seat)) this.#deliver(seat, event);
     }
-    if (local.pending) this.snapshot(local, seq, peers, local.settings, false);
+    if (local.pending) this.snapshot(local, seq, peers, local.settings, false, local.media);
   }
 
   admitted(local: LocalRoom): void {
@@ -198,6 +202,7 @@ export class RoomFeeds {
     peers: PeerInfo[],
     settings: RoomSettings,
     tell: boolean,
+    media: MediaMode,
   ): void {
     const now = new Map(peers.map((p) => [p.id, p]));
     if (tell) {
@@ -222,6 +227,8 @@ export class RoomFeeds {
           }
         }
       }
+      // An outage hid a move to or from the SFU: everyone here follows it now.
+      if (media !== local.media) told.push({ type: "media-mode", mode: media });
       const texts = told.map((msg) => ({
         about: msg.type === "peer-joined" ? msg.peer.id : (msg as { id: string }).id,
         text: JSON.stringify(msg),
@@ -237,6 +244,7 @@ export class RoomFeeds {
     }
     local.members = now;
     local.settings = settings;
+    local.media = media;
     local.lastSeq = seq;
     const waiting = local.pending ?? [];
     local.pending = null;
@@ -361,7 +369,13 @@ export class RoomFeeds {
     };
     local.seats.set(id, seat);
     if (!sink) return this.orphanSeat?.(seat); // gone meanwhile: the seat waits out its grace
-    const admission: Admission = { seat, peers, settings: local.settings, waiting: [] };
+    const admission: Admission = {
+      seat,
+      peers,
+      settings: local.settings,
+      waiting: [],
+      media: local.media,
+    };
     sink.admitted(admission);
   }
 
@@ -392,6 +406,9 @@ export class RoomFeeds {
       }
       case "room-settings":
         local.settings = { locked: news.locked, lobby: news.lobby };
+        return;
+      case "media-mode":
+        local.media = news.mode;
         return;
       case "peer-left": {
         local.members.delete(news.id);

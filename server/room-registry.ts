@@ -7,6 +7,7 @@
 import type {
   ErrorCode,
   Knock,
+  MediaMode,
   MediaState,
   ModerateAction,
   PeerInfo,
@@ -51,6 +52,8 @@ export interface Admission {
   waiting: Knock[];
   /** The seat's own raised hand, when it is up (a resumed seat keeps it). */
   hand?: number;
+  /** How the room's media travels now. */
+  media: MediaMode;
 }
 
 /** What a join got: a seat, a place in the lobby, or a refusal with its reason. */
@@ -71,6 +74,8 @@ export interface RegistryOptions {
   hosts: HostMode;
   /** New rooms start with the lobby on. */
   lobby: boolean;
+  /** The largest mesh (with an SFU); null without one. */
+  meshMax: number | null;
   /** Called for each message delivered to a peer, by type (for metrics). */
   onDeliver?: (type: ServerMessage["type"]) => void;
 }
@@ -123,6 +128,14 @@ export interface RoomRegistry {
   cancelWait(room: string, id: string): void;
   /** The socket dropped without a goodbye: keep the seat for the grace period. */
   detach(seat: Seat, sink: SeatSink): void;
+  /**
+   * Applies the room's media rule now: an SFU room down to two long enough
+   * goes back to the mesh; with `force` (no SFU node left) any room small
+   * enough for a mesh does. (Registries call it themselves after a leave.)
+   */
+  settleMedia(room: string, force?: boolean): Promise<void>;
+  /** How a room's media travels, as this instance knows it. */
+  mediaMode(room: string): MediaMode;
   /** Stops timers and lets go of the store; seats still held wait out their grace. */
   close(): Promise<void>;
 }

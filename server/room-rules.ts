@@ -12,6 +12,7 @@ import {
   ErrorCode,
   INITIAL_STATE,
   type Knock,
+  type MediaMode,
   type MediaState,
   type ModerateAction,
   type PeerInfo,
@@ -28,6 +29,20 @@ export interface Waiting extends Knock {
   instance?: string;
 }
 
+/**
+ * How a room's media travels. `low`, in the SFU: since when (ms) it has had
+ * two people or fewer; after BACK_TO_MESH_MS of that it goes back to the mesh.
+ */
+export interface MediaPath {
+  readonly mode: MediaMode;
+  readonly low?: number;
+}
+
+export const MESH: MediaPath = { mode: "mesh" };
+
+/** How long a room in the SFU must be down to two before it returns to peer to peer (Jitsi: 10 s). */
+export const BACK_TO_MESH_MS = 10_000;
+
 /** What a room holds that its rules read. */
 export interface RoomData {
   /** Everyone seated, in the order they joined (those in their resume grace too). */
@@ -35,6 +50,7 @@ export interface RoomData {
   readonly settings: RoomSettings;
   /** The lobby, in the order they knocked. */
   readonly waiting: readonly Waiting[];
+  readonly media: MediaPath;
 }
 
 /**
@@ -50,6 +66,8 @@ export interface RoomPolicy {
   hosts: HostMode;
   /** New rooms start with the lobby on. */
   lobby: boolean;
+  /** The largest mesh: one more person moves the room to the SFU. Null: no SFU, always a mesh. */
+  meshMax: number | null;
 }
 
 /** Who a notice is for. */
@@ -71,7 +89,8 @@ export type Change =
   | { op: "update"; member: Member }
   | { op: "settings"; settings: RoomSettings }
   | { op: "knock"; knock: Waiting }
-  | { op: "unknock"; id: string };
+  | { op: "unknock"; id: string }
+  | { op: "media"; media: MediaPath };
 
 /** What happens to connections, beyond messages. */
 export type Effect =
@@ -106,7 +125,12 @@ export function isNotice(e: Notice | Effect): e is Notice {
 export type Refusal = { ok: false; code: ErrorCode; message: string };
 
 export const DEFAULT_SETTINGS: RoomSettings = { locked: false, lobby: false };
-export const EMPTY_ROOM: RoomData = { members: [], settings: DEFAULT_SETTINGS, waiting: [] };
+export const EMPTY_ROOM: RoomData = {
+  members: [],
+  settings: DEFAULT_SETTINGS,
+  waiting: [],
+  media: MESH,
+};
 
 const nothing = (): Outcome => ({ changes: [], events: [] });
 const refuse = (code: ErrorCode, message: string): Refusal => ({ ok: false, code, message });
@@ -157,17 +181,71 @@ export function join(
   }
   const member: Member = { id: joiner.id, name: joiner.name, state: { ...INITIAL_STATE }, role };
   out.changes.push({ op: "add", member });
+  grown(room.media, room.members.length + 1, member.id, policy, out);
   out.events.push({ to: { allBut: member.id }, message: { type: "peer-joined", peer: member } });
   return { ok: true, member, ...out };
 }
 
+/**
+ * The room grows to `count`: past the mesh's size it moves to the SFU (everyone
+ * already in hears it before they hear of the newcomer, so nobody starts a
+ * mesh connection to them); an SFU room that was down to two is no longer.
+ */
+function grown(
+  media: MediaPath,
+  count: number,
+  joiner: string,
+  policy: RoomPolicy,
+  out: Outcome,
+): void {
+  if (media.mode === "mesh" && policy.meshMax !== null && count > policy.meshMax) {
+    out.changes.push({ op: "media", media: { mode: "sfu" } });
+    out.events.push({ to: { allBut: joiner }, message: { type: "media-mode", mode: "sfu" } });
+  } else if (media.mode === "sfu" && media.low !== undefined && count > 2) {
+    out.changes.push({ op: "media", media: { mode: "sfu" } });
+  }
+}
+
+/** The room shrinks to `rest`: empty, it starts afresh as a mesh; an SFU room down to two starts its clock. */
+function shrunk(media: MediaPath, rest: number, now: number, out: Outcome): void {
+  if (rest === 0 && media.mode !== "mesh") {
+    out.changes.push({ op: "media", media: MESH });
+  } else if (rest > 0 && rest <= 2 && media.mode === "sfu" && media.low === undefined) {
+    out.changes.push({ op: "media", media: { mode: "sfu", low: now } });
+  }
+}
+
+/**
+ * An SFU room that has been down to two for BACK_TO_MESH_MS goes back to peer
+ * to peer (or at once with `force`: no SFU node is left, and the room is small
+ * enough for a mesh). Everyone hears it; their browsers switch by themselves.
+ */
+export function settleMedia(
+  room: RoomData,
+  now: number,
+  policy: RoomPolicy,
+  force = false,
+): Outcome {
+  const out = nothing();
+  const { media } = room;
+  if (media.mode !== "sfu" || room.members.length === 0) return out;
+  const calm = media.low !== undefined && now - media.low >= BACK_TO_MESH_MS &&
+    room.members.length <= 2;
+  const small = room.members.length <= (policy.meshMax ?? Infinity);
+  if (!calm && !(force && small)) return out;
+  out.changes.push({ op: "media", media: MESH });
+  out.events.push({ to: { all: true }, message: { type: "media-mode", mode: "mesh" } });
+  return out;
+}
+
 /** Someone leaves (or their grace ended): the others are told; a host is found if none is left. */
-export function leave(room: RoomData, id: string, policy: RoomPolicy): Outcome {
+export function leave(room: RoomData, id: string, policy: RoomPolicy, now = Date.now()): Outcome {
   const out = nothing();
   if (!room.members.some((m) => m.id === id)) return out;
   out.changes.push({ op: "remove", id });
   out.events.push({ to: { allBut: id }, message: { type: "peer-left", id } });
   const rest = room.members.filter((m) => m.id !== id);
+  shrunk(room.media, rest.length, now, out);
   if (rest.length === 0) {
     // Nobody left to let the lobby in: turn it away, and the room starts afresh.
     for (const w of room.waiting) {
@@ -274,6 +352,7 @@ export function moderate(
         message: { type: "peer-left", id: member.id },
       });
       handOver(room.members.filter((m) => m.id !== member.id), policy, out);
+      shrunk(room.media, room.members.length - 1, Date.now(), out);
       return done();
     case "promote":
       if (!member) return unknown();
@@ -304,7 +383,7 @@ export function moderate(
       // Nobody waits for a lobby that is gone: in as far as there is room.
       const seated = [...room.members];
       for (const w of room.waiting) {
-        if (seated.length < policy.maxPeers) admitOne(w, seated, out);
+        if (seated.length < policy.maxPeers) admitOne(w, seated, out, room.media, policy);
         else denyOne(w, "Cannot join: room is full", out);
       }
       return done();
@@ -314,7 +393,7 @@ export function moderate(
       if (room.members.length >= policy.maxPeers) {
         return refuse(ErrorCode.RoomFull, `Cannot admit: room is full (${policy.maxPeers} peers)`);
       }
-      admitOne(waiting, [...room.members], out);
+      admitOne(waiting, [...room.members], out, room.media, policy);
       return done();
     case "deny":
       if (!waiting) return unknown();
@@ -324,15 +403,25 @@ export function moderate(
       for (const m of room.members) out.changes.push({ op: "remove", id: m.id });
       for (const w of room.waiting) out.changes.push({ op: "unknock", id: w.id });
       out.changes.push({ op: "settings", settings: freshSettings(policy) });
+      if (room.media.mode !== "mesh") out.changes.push({ op: "media", media: MESH });
       out.events.push({ kind: "end", by });
       return done();
   }
 }
 
 /** Lets a waiting guest in; `seated` is everyone in before them (it grows by them). */
-function admitOne(w: Waiting, seated: Member[], out: Outcome): void {
+function admitOne(
+  w: Waiting,
+  seated: Member[],
+  out: Outcome,
+  media: MediaPath,
+  policy: RoomPolicy,
+): void {
   const member: Member = { id: w.id, name: w.name, state: { ...INITIAL_STATE }, role: "guest" };
   out.changes.push({ op: "unknock", id: w.id }, { op: "add", member });
+  // Several let in at once: the room's path so far in this step decides.
+  const path = [...out.changes].reverse().find((c) => c.op === "media");
+  grown(path?.op === "media" ? path.media : media, seated.length + 1, w.id, policy, out);
   out.events.push(
     { kind: "admit", id: w.id, member, peers: [...seated] },
     { to: { hosts: true }, message: { type: "knock-cancelled", id: w.id } },
@@ -349,7 +438,7 @@ function denyOne(w: Waiting, message: string, out: Outcome): void {
 
 /** The room after `changes` (a new object; the old one is untouched). */
 export function applyChanges(room: RoomData, changes: readonly Change[]): RoomData {
-  let { members, settings, waiting } = room;
+  let { members, settings, waiting, media } = room;
   for (const change of changes) {
     switch (change.op) {
       case "add":
@@ -370,7 +459,10 @@ export function applyChanges(room: RoomData, changes: readonly Change[]): RoomDa
       case "unknock":
         waiting = waiting.filter((w) => w.id !== change.id);
         break;
+      case "media":
+        media = change.media;
+        break;
     }
   }
-  return { members, settings, waiting };
+  return { members, settings, waiting, media };
 }

@@ -23,6 +23,7 @@ import { type ClusterTimings, RedisRegistry } from "./redis-registry.ts";
 import type { RegistryOptions, RoomRegistry } from "./room-registry.ts";
 import { importTokenSecret } from "./room-token.ts";
 import type { StaticMount } from "./static-files.ts";
+import { SfuService } from "./sfu-service.ts";
 import { TcpListener } from "./tcp-listener.ts";
 import { importTurnSecret } from "./turn-credentials.ts";
 import { clientAddress, malformedUpgrade, WebSocketGateway } from "./websocket-gateway.ts";
@@ -75,6 +76,7 @@ function createRegistry(
     resumeGraceMs: config.resumeGraceMs,
     hosts: !config.hosts ? "off" : config.roomTokenSecret ? "tokens" : "open",
     lobby: config.lobby,
+    meshMax: config.sfu?.meshMax ?? null,
     onDeliver: (type) => metrics.countRelayed(type),
   };
   return config.redisUrl
@@ -94,7 +96,19 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = new Metrics();
   const registry = createRegistry(config, metrics, logger, options.cluster);
+  const sfu = config.sfu
+    ? new SfuService({
+      config: config.sfu,
+      maxPeers: config.maxPeers,
+      prefix: config.redisPrefix,
+      logger,
+      registry,
+    })
+    : null;
+  // Nodes that are down now are retried every second; joins meanwhile stay in the mesh.
+  void sfu?.start();
   const gateway = new WebSocketGateway({
+    sfu,
     config,
     registry,
     metrics,
@@ -127,6 +141,7 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
       tcpConnections: guard.open,
       connectionCeiling: guard.ceiling,
     }),
+    ...(sfu ? { sfuNodes: () => sfu.health() } : {}),
   });
 
   const server = http.createServer();
@@ -182,6 +197,7 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
       stopping ??= (async () => {
         await listener.close();
         await gateway.closeAll(CloseCode.ServiceRestart, "server restarting");
+        await sfu?.close();
         await registry.close();
         guard.destroyAll(); // kept-alive page loads
         resolveFinished();

@@ -124,3 +124,60 @@ Deno.test("hand and react: shapes, and only the six reactions", () => {
   const r = parseClientMessage('{"type":"react","emoji":"👍","from":"forged"}');
   assert.deepEqual(r, { ok: true, message: { type: "react", emoji: "👍" } });
 });
+
+Deno.test("sfu and sfu-view: strict shapes, only known fields", () => {
+  const offer = parseClientMessage(JSON.stringify({
+    type: "sfu",
+    pc: "pub",
+    jsep: { type: "offer", sdp: "v=0", extra: 1 },
+    video: { camera: "1", screen: "2" },
+    junk: true,
+  }));
+  assert.deepEqual(offer, {
+    ok: true,
+    message: {
+      type: "sfu",
+      pc: "pub",
+      jsep: { type: "offer", sdp: "v=0" },
+      video: { camera: "1", screen: "2" },
+    },
+  });
+  const candidate = parseClientMessage(JSON.stringify({
+    type: "sfu",
+    pc: "sub",
+    candidate: { candidate: "candidate:1 1 udp 1 10.0.0.1 5000 typ host", sdpMid: "0", x: 1 },
+  }));
+  assert.deepEqual(candidate, {
+    ok: true,
+    message: {
+      type: "sfu",
+      pc: "sub",
+      candidate: { candidate: "candidate:1 1 udp 1 10.0.0.1 5000 typ host", sdpMid: "0" },
+    },
+  });
+  assert.equal(code('{"type":"sfu","pc":"pub","candidate":null}'), "ok");
+  for (
+    const bad of [
+      '{"type":"sfu","pc":"x","candidate":null}',
+      '{"type":"sfu","pc":"pub"}', // neither
+      '{"type":"sfu","pc":"pub","candidate":null,"jsep":{"type":"offer","sdp":""}}', // both
+      '{"type":"sfu","pc":"pub","jsep":{"type":"answer","sdp":""}}', // pub sends offers
+      '{"type":"sfu","pc":"sub","jsep":{"type":"offer","sdp":""}}', // sub sends answers
+      '{"type":"sfu","pc":"pub","jsep":{"type":"offer","sdp":7}}',
+      '{"type":"sfu","pc":"pub","jsep":{"type":"offer","sdp":""},"video":{"mic":"0"}}',
+      '{"type":"sfu","pc":"pub","jsep":{"type":"offer","sdp":""},"video":{"camera":"a b"}}',
+      '{"type":"sfu","pc":"sub","candidate":{"candidate":5}}',
+      '{"type":"sfu","pc":"sub","candidate":{"candidate":"c","sdpMLineIndex":-1}}',
+      '{"type":"sfu-view","video":[]}',
+      '{"type":"sfu-view","video":{"a":"huge"}}',
+      `{"type":"sfu-view","video":{"${"x".repeat(65)}":"low"}}`,
+    ]
+  ) assert.equal(code(bad), "bad-message", bad);
+  const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`p${i}`, "low"]));
+  assert.equal(code(JSON.stringify({ type: "sfu-view", video: many })), "bad-message");
+  const view = parseClientMessage('{"type":"sfu-view","video":{"a":"high","__proto__":"low"}}');
+  assert.ok(view.ok && view.message.type === "sfu-view");
+  // A key named __proto__ is just a (harmless) peer id: it cannot reach a prototype.
+  assert.deepEqual(Object.keys(view.message.video).sort(), ["__proto__", "a"]);
+  assert.equal(Object.getPrototypeOf(view.message.video), null);
+});

@@ -100,3 +100,39 @@ Deno.test("bad values name their variable", () => {
     /^ConfigError: Cannot start: TURN_URLS must be set/,
   );
 });
+
+Deno.test("the SFU: JANUS_URLS widens MAX_PEERS; its settings need it; bad ones name themselves", () => {
+  assert.equal(loadConfig({}).sfu, null);
+  assert.equal(loadConfig({}).maxPeers, 8);
+  const c = loadConfig({
+    JANUS_URLS: "ws://10.0.0.5:8188, ws://10.0.0.6:8188",
+    JANUS_API_SECRET: "s3cret",
+    MESH_MAX: "3",
+  });
+  assert.deepEqual(c.sfu, {
+    janusUrls: ["ws://10.0.0.5:8188", "ws://10.0.0.6:8188"],
+    apiSecret: "s3cret",
+    adminKey: null,
+    meshMax: 3,
+  });
+  assert.equal(c.maxPeers, 50, "an SFU's default");
+  assert.equal(loadConfig({ JANUS_URLS: "ws://j:8188", MAX_PEERS: "200" }).maxPeers, 200);
+  assert.equal(loadConfig({ JANUS_URLS: "ws://j:8188" }).sfu?.meshMax, 4);
+  const bad: Array<[Record<string, string>, string]> = [
+    [{ MAX_PEERS: "100" }, "MAX_PEERS"], // a mesh stops at 64
+    [{ JANUS_URLS: "ws://j:8188", MAX_PEERS: "201" }, "MAX_PEERS"],
+    [{ JANUS_URLS: "http://j:8088" }, "JANUS_URLS"],
+    [{ JANUS_URLS: "ws://j:8188", MESH_MAX: "1" }, "MESH_MAX"],
+    [{ JANUS_URLS: "ws://j:8188", MESH_MAX: "many" }, "MESH_MAX"],
+    [{ JANUS_URLS: "ws://j:8188", MAX_PEERS: "4", MESH_MAX: "4" }, "MESH_MAX"],
+    [{ MESH_MAX: "3" }, "MESH_MAX"],
+    [{ JANUS_API_SECRET: "s" }, "JANUS_API_SECRET"],
+  ];
+  for (const [env, variable] of bad) {
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof ConfigError && e.variable === variable,
+      JSON.stringify(env),
+    );
+  }
+});

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Role } from "../../protocol/messages.ts";
 import * as rules from "../../server/room-rules.ts";
 
-const OPEN: rules.RoomPolicy = { maxPeers: 3, hosts: "open", lobby: false };
+const OPEN: rules.RoomPolicy = { maxPeers: 3, hosts: "open", lobby: false, meshMax: null };
 const TOKENS: rules.RoomPolicy = { ...OPEN, hosts: "tokens" };
 const OFF: rules.RoomPolicy = { ...OPEN, hosts: "off" };
 
@@ -17,10 +17,12 @@ const room = (
   members: rules.Member[],
   settings: Partial<rules.RoomData["settings"]> = {},
   waiting: rules.Waiting[] = [],
+  media: rules.MediaPath = rules.MESH,
 ): rules.RoomData => ({
   members,
   settings: { ...rules.DEFAULT_SETTINGS, ...settings },
   waiting,
+  media,
 });
 const joiner = (id: string) => ({ id, name: id.toUpperCase() });
 const noticesOf = (o: rules.Outcome) => o.events.filter(rules.isNotice);
@@ -307,4 +309,57 @@ Deno.test("hands: a host lowers someone's hand; a guest may not; the target must
   assert.ok(!refused.ok && refused.code === "forbidden");
   const unknown = rules.moderate(r, "a", "lower-hand", "zed", OPEN);
   assert.ok(!unknown.ok && unknown.code === "unknown-peer");
+});
+
+const SFU: rules.RoomPolicy = { maxPeers: 50, hosts: "open", lobby: false, meshMax: 3 };
+const people = (n: number) => Array.from({ length: n }, (_, i) => member(`p${i}`));
+
+Deno.test("media: a join past MESH_MAX moves the room to the SFU, told before the newcomer", () => {
+  const fits = rules.join(room(people(2)), joiner("c"), undefined, SFU);
+  assert.ok(fits.ok);
+  assert.equal(rules.applyChanges(room(people(2)), fits.changes).media.mode, "mesh");
+  const grows = rules.join(room(people(3)), joiner("d"), undefined, SFU);
+  assert.ok(grows.ok);
+  assert.deepEqual(rules.applyChanges(room(people(3)), grows.changes).media, { mode: "sfu" });
+  assert.deepEqual(typesOf(grows), ["media-mode", "peer-joined"], "mode first: no mesh to d");
+  assert.deepEqual(noticesOf(grows)[0], {
+    to: { allBut: "d" },
+    message: { type: "media-mode", mode: "sfu" },
+  });
+  const noSfu = rules.join(room(people(3)), joiner("d"), undefined, { ...SFU, meshMax: null });
+  assert.ok(noSfu.ok);
+  assert.deepEqual(typesOf(noSfu), ["peer-joined"], "without an SFU the mesh is all there is");
+});
+
+Deno.test("media: down to two for 10 s goes back to the mesh; a join meanwhile stops the clock", () => {
+  const inSfu = room(people(3), {}, [], { mode: "sfu" });
+  const left = rules.leave(inSfu, "p2", SFU, 1000);
+  const after = rules.applyChanges(inSfu, left.changes);
+  assert.deepEqual(after.media, { mode: "sfu", low: 1000 });
+  assert.deepEqual(rules.settleMedia(after, 1000 + 9999, SFU).changes, [], "not yet");
+  const settled = rules.settleMedia(after, 1000 + rules.BACK_TO_MESH_MS, SFU);
+  assert.deepEqual(rules.applyChanges(after, settled.changes).media, rules.MESH);
+  assert.deepEqual(noticesOf(settled), [{
+    to: { all: true },
+    message: { type: "media-mode", mode: "mesh" },
+  }]);
+  // Someone joins within the 10 s: three again, the room stays in the SFU.
+  const back = rules.join(after, joiner("q"), undefined, SFU);
+  assert.ok(back.ok);
+  const three = rules.applyChanges(after, back.changes);
+  assert.deepEqual(three.media, { mode: "sfu" });
+  assert.deepEqual(rules.settleMedia(three, 1000 + 60_000, SFU).changes, []);
+});
+
+Deno.test("media: an empty room starts afresh as a mesh; with no SFU node a small room falls back", () => {
+  const two = room(people(2), {}, [], { mode: "sfu", low: 5 });
+  let r = rules.applyChanges(two, rules.leave(two, "p0", SFU, 10).changes);
+  r = rules.applyChanges(r, rules.leave(r, "p1", SFU, 10).changes);
+  assert.deepEqual(r.media, rules.MESH);
+  const three = room(people(3), {}, [], { mode: "sfu" });
+  assert.deepEqual(rules.settleMedia(three, 0, SFU).changes, [], "three is not two");
+  const forced = rules.settleMedia(three, 0, SFU, true);
+  assert.deepEqual(rules.applyChanges(three, forced.changes).media, rules.MESH);
+  const big = room(people(5), {}, [], { mode: "sfu" });
+  assert.deepEqual(rules.settleMedia(big, 0, SFU, true).changes, [], "too big for a mesh");
 });

@@ -1,0 +1,293 @@
+/**
+ * The SFU as this server uses it: the Janus nodes, one SfuParticipant per
+ * person of ours in an SFU room, the Janus room each meeting lives in, and
+ * what happens when a node fails (its people publish again on another; with
+ * none left, a room small enough goes back to the mesh and a bigger one is
+ * told why its video stopped).
+ */
+import type { ServerMessage } from "../protocol/messages.ts";
+import type { SfuConfig } from "./config.ts";
+import { JanusError } from "./janus-connection.ts";
+import { JanusNodes, type NodeState } from "./janus-nodes.ts";
+import type { Logger } from "./logger.ts";
+import type { RoomRegistry, Seat } from "./room-registry.ts";
+import { SfuParticipant } from "./sfu-participant.ts";
+
+/** Janus's "room already exists": another of our instances (or an earlier join) made it. */
+const ROOM_EXISTS = 427;
+/** After a room goes back to the mesh, SFU media keeps flowing this long while browsers switch. */
+export const MESH_HANDOVER_MS = 15_000;
+
+/** A stable numeric Janus room id for a room name (48 bits, two FNV-1a hashes). */
+export function janusRoomId(prefix: string, room: string): number {
+  const fnv = (text: string, seed: number) => {
+    let h = seed >>> 0;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 16777619) >>> 0;
+    }
+    return h;
+  };
+  const key = `${prefix}${room}`;
+  return fnv(key, 2166136261) * 65536 + (fnv(key, 0x811c9dc5 ^ 0x5bd1e995) & 0xffff);
+}
+
+/** What a client session gives the service to reach its browser. */
+export interface SfuClient {
+  send(message: ServerMessage): void;
+  fail(message: string): void;
+}
+
+interface Place {
+  seat: Seat;
+  client: SfuClient;
+  participant: SfuParticipant | null;
+  /** Set while waiting for a node to come back. */
+  stalled: boolean;
+}
+
+export class SfuService {
+  readonly nodes: JanusNodes;
+  readonly #config: SfuConfig;
+  readonly #maxPeers: number;
+  readonly #prefix: string;
+  readonly #logger: Logger;
+  readonly #registry: RoomRegistry;
+  /** seat id → its place. */
+  readonly #places = new Map<string, Place>();
+
+  constructor(options: {
+    config: SfuConfig;
+    maxPeers: number;
+    prefix: string;
+    logger: Logger;
+    registry: RoomRegistry;
+  }) {
+    this.#config = options.config;
+    this.#maxPeers = options.maxPeers;
+    this.#prefix = options.prefix;
+    this.#logger = options.logger;
+    this.#registry = options.registry;
+    this.nodes = new JanusNodes(options.config.janusUrls, {
+      apiSecret: options.config.apiSecret,
+      logger: options.logger,
+    });
+    this.nodes.onLost((rooms, url) => this.#lost(rooms, url));
+    this.nodes.onUp(() => this.#recovered());
+  }
+
+  start(): Promise<void> {
+    return this.nodes.start();
+  }
+
+  get available(): boolean {
+    return this.nodes.anyUp;
+  }
+
+  get participants(): number {
+    let n = 0;
+    for (const p of this.#places.values()) if (p.participant) n++;
+    return n;
+  }
+
+  health(): NodeState[] {
+    return this.nodes.states();
+  }
+
+  /** The seat's place, made on its first SFU message. */
+  #place(seat: Seat, client: SfuClient): Place {
+    let place = this.#places.get(seat.id);
+    if (!place || place.seat !== seat) {
+      place = { seat, client, participant: null, stalled: false };
+      this.#places.set(seat.id, place);
+    }
+    place.client = client;
+    return place;
+  }
+
+  /** The participant for a seat, joining the room's Janus room on the room's node. */
+  #participant(place: Place): SfuParticipant | null {
+    if (place.participant) return place.participant;
+    const room = place.seat.room;
+    const node = this.nodes.nodeFor(room);
+    if (!node) {
+      place.stalled = true;
+      this.#noNode(room);
+      return null;
+    }
+    const janusRoom = janusRoomId(this.#prefix, room);
+    const participant = new SfuParticipant({
+      node,
+      room: janusRoom,
+      roomReady: this.#ensureRoom(node, janusRoom).catch((err) => {
+        throw new Error(`Cannot open the SFU room: ${(err as Error).message}`);
+      }),
+      id: place.seat.id,
+      send: (m) => place.client.send(m),
+      fail: (m) => place.client.fail(m),
+    });
+    place.participant = participant;
+    place.stalled = false;
+    this.nodes.count(room, +1);
+    return participant;
+  }
+
+  /** Creates the Janus room on its node (once; "already exists" is fine). */
+  async #ensureRoom(node: SfuParticipant["node"], room: number): Promise<void> {
+    const session = (await node.request({ janus: "create" })).data!.id!;
+    try {
+      const handle = (await node.request({
+        janus: "attach",
+        session_id: session,
+        plugin: "janus.plugin.videoroom",
+      })).data!.id!;
+      await node.request({
+        janus: "message",
+        session_id: session,
+        handle_id: handle,
+        body: {
+          request: "create",
+          room,
+          publishers: this.#maxPeers,
+          // Listed: the API is private anyway, and a listed room can be audited (and counted in tests).
+          is_private: false,
+          videocodec: "vp8",
+          audiocodec: "opus",
+          // Simulcast layers reach Janus whole; a subscriber picks one.
+          bitrate: 0,
+          notify_joining: false,
+          ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
+        },
+      }).catch((err) => {
+        if (!(err instanceof JanusError && err.code === ROOM_EXISTS)) throw err;
+      });
+    } finally {
+      await node.request({ janus: "destroy", session_id: session }).catch(() => {});
+    }
+  }
+
+  /** A message from the browser of `seat` about its SFU connections. */
+  async handle(
+    seat: Seat,
+    client: SfuClient,
+    message: Extract<import("../protocol/messages.ts").ClientMessage, { type: "sfu" }>,
+  ): Promise<void> {
+    const place = this.#place(seat, client);
+    const participant = message.jsep?.type === "offer"
+      ? this.#participant(place)
+      : place.participant;
+    if (!participant) return;
+    try {
+      if (message.jsep?.type === "offer") await participant.publish(message.jsep, message.video);
+      else if (message.jsep) await participant.answer(message.jsep);
+      else await participant.trickle(message.pc, message.candidate ?? null);
+    } catch (err) {
+      if (place.participant !== participant) return; // replaced meanwhile (a node failed)
+      this.#logger.warn("sfu request failed", { room: seat.room, error: String(err) });
+      client.fail(`Cannot connect to the SFU: ${(err as Error).message}`);
+    }
+  }
+
+  /** The browser's view: whose video, which layer. */
+  async view(seat: Seat, video: Record<string, "high" | "low">): Promise<void> {
+    await this.#places.get(seat.id)?.participant?.view(video).catch(() => {});
+  }
+
+  /** The seat left, was removed, or its connection dropped: its SFU place goes. */
+  async leave(seatId: string): Promise<void> {
+    const place = this.#places.get(seatId);
+    if (!place) return;
+    this.#places.delete(seatId);
+    await this.#closeParticipant(place);
+  }
+
+  /** Closes every participant (server shutdown) and the node connections. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#places.values()].map((p) => this.#closeParticipant(p)));
+    this.#places.clear();
+    this.nodes.close();
+  }
+
+  async #closeParticipant(place: Place): Promise<void> {
+    const participant = place.participant;
+    place.participant = null;
+    if (!participant) return;
+    const room = place.seat.room;
+    this.nodes.count(room, -1);
+    await participant.close();
+    // The last of ours in the room: destroy the Janus room if nobody else is in it.
+    const others = [...this.#places.values()].some((p) =>
+      p.seat.room === room && p.participant?.node === participant.node
+    );
+    if (!others) await this.#destroyIfEmpty(participant.node, room);
+  }
+
+  async #destroyIfEmpty(node: SfuParticipant["node"], room: string): Promise<void> {
+    if (!node.open) return;
+    const id = janusRoomId(this.#prefix, room);
+    const session = (await node.request({ janus: "create" }).catch(() => null))?.data?.id;
+    if (!session) return;
+    try {
+      const handle = (await node.request({
+        janus: "attach",
+        session_id: session,
+        plugin: "janus.plugin.videoroom",
+      })).data!.id!;
+      const ask = (body: Record<string, unknown>) =>
+        node.request({ janus: "message", session_id: session, handle_id: handle, body });
+      const listed = await ask({ request: "listparticipants", room: id }).catch(() => null);
+      const participants = listed?.plugindata?.data?.participants;
+      // Another instance's people may still be there (a cluster): then it is theirs to end.
+      if (!Array.isArray(participants) || participants.length > 0) return;
+      await ask({
+        request: "destroy",
+        room: id,
+        ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
+      }).catch(() => {});
+      this.nodes.release(room);
+    } finally {
+      await node.request({ janus: "destroy", session_id: session }).catch(() => {});
+    }
+  }
+
+  /** A node died: its rooms' people publish again (the next offer picks a live node). */
+  #lost(rooms: string[], url: string): void {
+    const lost = new Set(rooms);
+    for (const place of this.#places.values()) {
+      if (!place.participant || !lost.has(place.seat.room)) continue;
+      if (place.participant.node.url !== url) continue;
+      // Its session died with the node: only its own timers are left to stop.
+      void place.participant.close();
+      place.participant = null;
+      this.#logger.info("sfu participant moves", { room: place.seat.room, from: url });
+      if (this.nodes.anyUp) place.client.send({ type: "sfu", pc: "pub", restart: true });
+      else {
+        place.stalled = true;
+        this.#noNode(place.seat.room);
+      }
+    }
+  }
+
+  /** No node is up: a room small enough goes back to the mesh; a bigger one is told why. */
+  #noNode(room: string): void {
+    void this.#registry.settleMedia(room, true).then(() => {
+      if (this.#registry.mediaMode(room) !== "sfu") return;
+      for (const place of this.#places.values()) {
+        if (place.seat.room === room && place.stalled) {
+          place.client.fail(
+            "Cannot receive video: the media server is unavailable; it comes back by itself",
+          );
+        }
+      }
+    });
+  }
+
+  /** A node is back: everyone who waited publishes again. */
+  #recovered(): void {
+    for (const place of this.#places.values()) {
+      if (!place.stalled) continue;
+      place.stalled = false;
+      place.client.send({ type: "sfu", pc: "pub", restart: true });
+    }
+  }
+}
