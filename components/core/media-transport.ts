@@ -1,4 +1,13 @@
-import type { IceServer, MediaState, PeerInfo, SignalData } from "../../protocol/messages.ts";
+import type {
+  IceServer,
+  MediaMode,
+  MediaState,
+  PeerInfo,
+  SfuClientMessage,
+  SfuServerMessage,
+  SfuViewMessage,
+  SignalData,
+} from "../../protocol/messages.ts";
 import type { Emitter } from "./emitter.ts";
 import type { StreamRole } from "./peer-link.ts";
 
@@ -47,6 +56,8 @@ export interface JoinedRoom {
   iceServers: readonly IceServer[];
   /** The same seat as before a drop: connections are kept, only the gaps are filled. */
   resumed: boolean;
+  /** How the room's media travels (absent: the mesh). */
+  media?: MediaMode;
 }
 
 export interface MediaTransport extends Emitter<MediaTransportEvents> {
@@ -69,6 +80,12 @@ export interface MediaTransport extends Emitter<MediaTransportEvents> {
   connections(): Array<{ peers: string[]; pc: RTCPeerConnection }>;
   /** Closes every connection; the transport may be joined again afterwards. */
   close(): void;
+  /** The server moved the room to the SFU or back (transports without an SFU ignore it). */
+  setMode?(mode: MediaMode): void;
+  /** A relayed message from the SFU. */
+  sfu?(msg: SfuServerMessage): void;
+  /** How media travels now. */
+  readonly mode?: MediaMode;
 }
 
 /** What a transport needs from the session that owns it. */
@@ -77,5 +94,7 @@ export interface TransportContext {
   camera: MediaStream;
   /** Sends a signal to another peer through the signaling server. */
   send(to: string, data: SignalData): void;
+  /** Sends an SFU negotiation message through the signaling server. */
+  sendSfu?(message: SfuClientMessage | SfuViewMessage): void;
   iceTransportPolicy: RTCIceTransportPolicy;
 }

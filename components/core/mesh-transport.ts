@@ -154,6 +154,29 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
     for (const id of this.#links.keys()) this.#tellView(id);
   }
 
+  /**
+   * Back from the SFU: a connection to everyone not connected to (the lower id
+   * offers, the other waits for it), without showing anyone anew.
+   */
+  reconnect(myId: string, peers: readonly PeerInfo[], iceServers: readonly IceServer[]): void {
+    this.#myId = myId;
+    this.#iceServers = iceServers;
+    for (const peer of peers) {
+      if (this.#links.has(peer.id)) continue;
+      this.#known.add(peer.id);
+      this.#createLink(peer.id, myId < peer.id);
+    }
+  }
+
+  /** Closes the connection to one person, who stays in the room (their media comes another way). */
+  closeLink(id: string): void {
+    this.#known.delete(id);
+    this.#theirView.delete(id);
+    this.#toldView.delete(id);
+    this.#links.get(id)?.close();
+    this.#links.delete(id);
+  }
+
   connections(): Array<{ peers: string[]; pc: RTCPeerConnection }> {
     return [...this.#links].map(([id, link]) => ({ peers: [id], pc: link.pc }));
   }

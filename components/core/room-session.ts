@@ -1,6 +1,7 @@
 import {
   type Knock,
   LIMITS,
+  type MediaMode,
   type ModerateAction,
   type PeerInfo,
   type Reaction,
@@ -98,6 +99,8 @@ export interface RoomSessionEvents extends Record<string, unknown> {
   /** Our uplink has been poor for a while (true), or is fine again (false). */
   unstable: boolean;
   settings: RoomSettings;
+  /** The room's media moved to the SFU or back to peer to peer. */
+  "media-mode": MediaMode;
 }
 
 const LOCAL_ID = "local";
@@ -201,12 +204,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     const context: TransportContext = {
       camera: this.media.stream,
       send: (to, data) => this.#signaling?.send({ type: "signal", to, data }),
+      sendSfu: (message) => this.#signaling?.send(message),
       iceTransportPolicy: this.#options.iceTransportPolicy ?? "all",
     };
     let t: MediaTransport;
     try {
       t = await (this.#options.createTransport?.(context) ??
-        import("./mesh-transport.ts").then((m) => new m.MeshTransport(context)));
+        import("./media-router.ts").then((m) => new m.MediaRouter(context)));
     } catch (e) {
       this.#transportLoad = null; // the next join tries again
       this.#error({
@@ -472,6 +476,16 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.#signaling?.dropConnection();
   }
 
+  /** How the room's media travels now: `mesh` (browser to browser) or `sfu`. */
+  mediaMode: MediaMode = "mesh";
+
+  #setMediaMode(mode: MediaMode): void {
+    if (mode === this.mediaMode) return;
+    this.mediaMode = mode;
+    this.emit("media-mode", mode);
+    this.#changed();
+  }
+
   // ---- signaling ----
 
   #onMessage(msg: ServerMessage): void {
@@ -494,7 +508,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
           peers: msg.peers,
           iceServers: msg.iceServers,
           resumed: msg.resumed,
+          media: msg.media ?? "mesh",
         });
+        this.#setMediaMode(msg.media ?? "mesh");
         this.#sendState();
         // Connection trouble is over; a refused camera is still worth showing.
         if (this.error?.code === ClientErrorCode.ServerUnreachable) this.error = null;
@@ -502,6 +518,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         return;
       case "peer-joined":
         this.transport?.peerJoined(msg.peer);
+        return;
+      case "media-mode":
+        this.transport?.setMode?.(msg.mode);
+        this.#setMediaMode(msg.mode);
+        return;
+      case "sfu":
+        this.transport?.sfu?.(msg);
         return;
       case "signal":
         this.transport?.signal(msg.from, msg.data);

@@ -49,6 +49,8 @@ export interface VideoRoomEventMap {
   "hand-raised": CustomEvent<{ peer: PeerSummary }>;
   "hand-lowered": CustomEvent<{ peer: PeerSummary }>;
   reaction: CustomEvent<{ peer: PeerSummary; emoji: Reaction }>;
+  /** `sfu`: through the media server (bigger rooms); `mesh`: browser to browser. */
+  "media-mode-changed": CustomEvent<{ mode: "mesh" | "sfu" }>;
   /** From `<chat-panel>`: the user submitted a message. */
   "chat-send": CustomEvent<{ text: string }>;
   /** From `<screen-share-button>`: the user asked to start or stop sharing. */

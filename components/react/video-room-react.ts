@@ -39,6 +39,7 @@ const events = {
   onHandRaised: "hand-raised" as EventName<VideoRoomEventMap["hand-raised"]>,
   onHandLowered: "hand-lowered" as EventName<VideoRoomEventMap["hand-lowered"]>,
   onReaction: "reaction" as EventName<VideoRoomEventMap["reaction"]>,
+  onMediaModeChanged: "media-mode-changed" as EventName<VideoRoomEventMap["media-mode-changed"]>,
 } as const;
 
 /**

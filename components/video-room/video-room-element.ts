@@ -67,6 +67,7 @@ function summary(p: Participant, selfId?: string | null): PeerSummary {
  * @fires hand-raised - Someone raised a hand (this page too); `detail: {peer}`.
  * @fires hand-lowered - Someone's hand went down; `detail: {peer}`.
  * @fires reaction - Someone reacted (this page too); `detail: {peer, emoji}`.
+ * @fires media-mode-changed - The call moved to the media server or back to peer to peer; `detail: {mode}`.
  *
  * @csspart base - The whole room.
  * @csspart banner - Connection and error notices.
@@ -195,6 +196,15 @@ export class VideoRoom extends LitElement {
    */
   get state(): RoomStatus {
     return this.#room.session?.status ?? "idle";
+  }
+
+  /**
+   * How the call's media travels: `mesh` (browser to browser) or `sfu`
+   * (through the media server, for bigger rooms). Read-only; reflected as the
+   * `media-mode` attribute. The server switches it as people come and go.
+   */
+  get mediaMode(): "mesh" | "sfu" {
+    return this.#room.session?.mediaMode ?? "mesh";
   }
 
   /** The other participants. */
@@ -431,6 +441,7 @@ export class VideoRoom extends LitElement {
   /** Turns session events into the element's DOM events. */
   #forward(session: RoomSession): Array<() => void> {
     let previous: RoomStatus = session.status;
+    this.setAttribute("media-mode", session.mediaMode);
     return [
       session.on("status", (state) => {
         fire(this, "room-state", { state, previous });
@@ -489,6 +500,10 @@ export class VideoRoom extends LitElement {
       ),
       session.on("knock", (peer) => fire(this, "knock", { peer })),
       session.on("settings", (s) => fire(this, "room-settings-changed", { ...s })),
+      session.on("media-mode", (mode) => {
+        this.setAttribute("media-mode", mode);
+        fire(this, "media-mode-changed", { mode });
+      }),
     ];
   }
 

@@ -1,0 +1,336 @@
+/**
+ * Rooms beyond the mesh, end to end: a real Janus, the real server and
+ * headless Chromium pages, all inside the network namespace that
+ * scripts/netns-run.ts made (Janus never uses loopback for media). People
+ * join by invite links as a person would; every check reads what their pages
+ * show or what getStats reports.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "puppeteer-core";
+import { startJanus } from "../../scripts/janus-process.ts";
+import {
+  launchBrowser,
+  openPeer,
+  type Peer,
+  shownError,
+  startServerProcess,
+  until,
+} from "../e2e/harness.ts";
+import { button, press, shownFeatured, shownTiles } from "../e2e/by-hand.ts";
+
+/** Frames each remote camera tile has shown, by the person's name. */
+function tileFrames(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const out: Record<string, number> = {};
+    const room = document.querySelector("video-room");
+    for (const t of room?.shadowRoot?.querySelectorAll("peer-tile") ?? []) {
+      const tile = t as HTMLElement & { name: string; local: boolean; screen: boolean };
+      if (tile.local || tile.screen) continue;
+      const video = tile.shadowRoot?.querySelector("video");
+      out[tile.name] = video ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
+    }
+    return out;
+  });
+}
+
+/** How the page's call travels: the element's reflected attribute. */
+function mediaMode(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.querySelector("video-room")!.getAttribute("media-mode"));
+}
+
+/** Open peer connections on the page (the harness counts every one made). */
+function openConnections(page: Page): Promise<number> {
+  return page.evaluate(() =>
+    ((globalThis as { __pcs?: RTCPeerConnection[] }).__pcs ?? [])
+      .filter((pc) => pc.connectionState !== "closed").length
+  );
+}
+
+/** Names whose camera tile plays (a picture, and its clock moves). */
+async function playing(page: Page): Promise<string[]> {
+  return (await shownTiles(page)).filter((t) => t.playing && !t.screen && !/\(you\)$/.test(t.label))
+    .map((t) => t.label);
+}
+
+/** Counts the element's peer-joined and peer-left events on the page from now on. */
+async function countChurn(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = globalThis as { __churn?: { joined: number; left: number } };
+    w.__churn = { joined: 0, left: 0 };
+    const room = document.querySelector("video-room")!;
+    room.addEventListener("peer-joined", () => w.__churn!.joined++);
+    room.addEventListener("peer-left", () => w.__churn!.left++);
+  });
+}
+
+function churn(page: Page): Promise<{ joined: number; left: number }> {
+  return page.evaluate(() =>
+    (globalThis as { __churn?: { joined: number; left: number } }).__churn!
+  );
+}
+
+Deno.test("a room moves to the SFU past MESH_MAX and back to peer to peer at two", async (t) => {
+  const janus = await startJanus({ port: 8188 });
+  const server = await startServerProcess({
+    JANUS_URLS: janus.url,
+    MESH_MAX: "3",
+    RESUME_GRACE_MS: "2000",
+  });
+  const browser = await launchBrowser();
+  const room = `sfu-${crypto.randomUUID().slice(0, 8)}`;
+  const peers: Peer[] = [];
+  const arrive = async (name: string) => {
+    const peer = await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`, name);
+    peers.push(peer);
+    await button(peer.page, "Raise hand").setTimeout(20000).wait();
+    return peer;
+  };
+  const everyoneSees = async (who: Peer[], names: string[], what: string) => {
+    for (const p of who) {
+      await until(
+        async () => {
+          const shown = await playing(p.page);
+          return names.every((n) => shown.includes(n) || p === who[names.indexOf(n)]);
+        },
+        what,
+        30000,
+      );
+    }
+  };
+  try {
+    const names = ["Ana", "Bo", "Cy", "Di", "Ed"];
+    const [ana, bo, cy] = [await arrive("Ana"), await arrive("Bo"), await arrive("Cy")];
+
+    await t.step("three people: a mesh, browser to browser", async () => {
+      await everyoneSees([ana, bo, cy], names.slice(0, 3), "three in a mesh see each other");
+      for (const p of [ana, bo, cy]) {
+        assert.equal(await mediaMode(p.page), "mesh");
+        assert.equal(await openConnections(p.page), 2, "one connection per other person");
+      }
+    });
+
+    let di: Peer;
+    await t.step("a fourth moves everyone to the SFU without a stall or churn", async () => {
+      for (const p of [ana, bo, cy]) await countChurn(p.page);
+      // Watch every remote tile's frame counter on the first three pages through the switch.
+      const lastMove = new Map<string, { value: number; at: number }>();
+      let worst = 0;
+      let worstWhat = "";
+      let watching = true;
+      const watcher = (async () => {
+        while (watching) {
+          const now = Date.now();
+          for (const [i, p] of [ana, bo, cy].entries()) {
+            const frames = await tileFrames(p.page).catch(() => ({}));
+            for (const [name, value] of Object.entries(frames)) {
+              if (name === "Di") continue; // new: nothing to keep going yet
+              const key = `${names[i]} watching ${name}`;
+              const last = lastMove.get(key);
+              if (!last || last.value !== value) lastMove.set(key, { value, at: now });
+              else if (now - last.at > worst) {
+                worst = now - last.at;
+                worstWhat = key;
+              }
+            }
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })();
+      try {
+        di = await arrive("Di");
+        const four = [ana, bo, cy, di];
+        for (const p of four) {
+          await until(async () => (await mediaMode(p.page)) === "sfu", "media-mode sfu", 10000);
+        }
+        await everyoneSees(four, names.slice(0, 4), "four through the SFU see each other");
+        // The mesh connections close once SFU media flows: two left, to Janus.
+        for (const p of four) {
+          await until(
+            async () => (await openConnections(p.page)) === 2,
+            "only the SFU's two",
+            15000,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+      } finally {
+        watching = false;
+        await watcher;
+      }
+      assert.ok(worst <= 2000, `a picture stalled ${worst} ms (${worstWhat})`);
+      for (const p of [ana, bo, cy]) {
+        assert.deepEqual(await churn(p.page), { joined: 1, left: 0 }, "Di joined; nobody left");
+      }
+    });
+
+    await t.step("a late joiner in an SFU room sees everyone at once", async () => {
+      const ed = await arrive("Ed");
+      assert.equal(await mediaMode(ed.page), "sfu");
+      await everyoneSees([ana, bo, cy, di!, ed], names, "five through the SFU");
+      assert.equal(await openConnections(ed.page), 2);
+    });
+
+    await t.step("a screen share through the SFU", async () => {
+      await press(bo.page, "Share screen");
+      for (const p of [ana, cy]) {
+        await until(
+          async () => (await shownFeatured(p.page)) === "Bo's screen",
+          "Bo's screen featured",
+          15000,
+        );
+      }
+      await press(bo.page, "Stop sharing");
+      await until(
+        async () => !(await shownTiles(ana.page)).some((x) => x.screen),
+        "the screen tile goes",
+        15000,
+      );
+    });
+
+    await t.step("down to two for 10 s: back to peer to peer", async () => {
+      for (const p of peers.splice(2)) await p.close();
+      for (const p of [ana, bo]) {
+        await until(async () => (await mediaMode(p.page)) === "mesh", "back to mesh", 20000);
+      }
+      await everyoneSees([ana, bo], ["Ana", "Bo"], "two in a mesh again");
+      for (const p of [ana, bo]) {
+        await until(
+          async () => (await openConnections(p.page)) === 1,
+          "one mesh connection",
+          20000,
+        );
+      }
+    });
+
+    await t.step("when the meeting ends, Janus holds no room and no session of ours", async () => {
+      for (const p of peers.splice(0)) await p.close();
+      await until(
+        async () => {
+          const c = await janus.counts();
+          return c.rooms === 0 && c.sessions === 0;
+        },
+        "Janus empty",
+        20000,
+      );
+    });
+  } finally {
+    for (const p of peers) await p.close().catch(() => {});
+    await browser.close();
+    await server.stop();
+    await janus.stop();
+  }
+});
+
+/** The Janus node holding the room, from the server's /healthz. */
+async function busyNode(origin: string): Promise<string | undefined> {
+  const health = await (await fetch(`${origin}/healthz`)).json();
+  return (health.sfu as Array<{ url: string; participants: number }>)
+    .find((n) => n.participants > 0)?.url;
+}
+
+Deno.test("a Janus node killed mid-call: the call resumes on the other node", async () => {
+  const nodes = [
+    await startJanus({ port: 8188, rtpPorts: "20000-29999" }),
+    await startJanus({ port: 8288, rtpPorts: "30000-39999" }),
+  ];
+  const server = await startServerProcess({
+    JANUS_URLS: nodes.map((n) => n.url).join(","),
+    MESH_MAX: "2",
+  });
+  const browser = await launchBrowser();
+  const room = `fail-${crypto.randomUUID().slice(0, 8)}`;
+  const peers: Peer[] = [];
+  try {
+    for (const name of ["Ana", "Bo", "Cy"]) {
+      const peer = await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`, name);
+      peers.push(peer);
+      await button(peer.page, "Raise hand").setTimeout(20000).wait();
+    }
+    const allSee = () =>
+      Promise.all(peers.map(async (p) => (await playing(p.page)).length === 2))
+        .then((ok) => ok.every(Boolean));
+    await until(allSee, "three through the SFU", 30000);
+    const busy = await until(() => busyNode(server.origin), "a node holds the room");
+    const victim = nodes.find((n) => n.url === busy)!;
+    const killedAt = Date.now();
+    await victim.stop("SIGKILL");
+    // The pictures go (their node is gone), then come back through the other node.
+    await until(async () => !(await allSee()), "the pictures stop with their node", 10000);
+    await until(allSee, "everyone again, through the other node", 20000);
+    const took = Date.now() - killedAt;
+    console.log(`resumed on the other node ${took} ms after the kill`);
+    assert.ok(took <= 5000, `took ${took} ms`);
+    assert.notEqual(await busyNode(server.origin), busy);
+  } finally {
+    for (const p of peers) await p.close().catch(() => {});
+    await browser.close();
+    await server.stop();
+    for (const n of nodes) await n.stop();
+  }
+});
+
+Deno.test("the only Janus node gone: a small room goes back to the mesh, a big one waits", async () => {
+  let janus = await startJanus({ port: 8188 });
+  // A closed page's seat goes after a second (not the default 15 s of grace).
+  const server = await startServerProcess({
+    JANUS_URLS: janus.url,
+    MESH_MAX: "2",
+    RESUME_GRACE_MS: "1000",
+  });
+  const browser = await launchBrowser();
+  const big = `big-${crypto.randomUUID().slice(0, 8)}`;
+  const small = `small-${crypto.randomUUID().slice(0, 8)}`;
+  const peers: Peer[] = [];
+  const arrive = async (room: string, name: string) => {
+    const peer = await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`, name);
+    peers.push(peer);
+    await button(peer.page, "Raise hand").setTimeout(20000).wait();
+    return peer;
+  };
+  try {
+    const bigRoom = [await arrive(big, "Ana"), await arrive(big, "Bo"), await arrive(big, "Cy")];
+    const smallRoom = [
+      await arrive(small, "Di"),
+      await arrive(small, "Ed"),
+      await arrive(small, "Flo"),
+    ];
+    for (const p of [...bigRoom, ...smallRoom]) {
+      await until(async () => (await playing(p.page)).length === 2, "three see three", 30000);
+      assert.equal(await mediaMode(p.page), "sfu");
+    }
+    // The small room shrinks to two: still in the SFU (for 10 s) when the node dies.
+    await smallRoom.pop()!.close();
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(await mediaMode(smallRoom[0].page), "sfu");
+    await janus.stop("SIGKILL");
+    for (const p of smallRoom) {
+      await until(async () => (await mediaMode(p.page)) === "mesh", "small room: mesh", 10000);
+      await until(async () => (await playing(p.page)).length === 1, "two in a mesh", 20000);
+    }
+    for (const p of bigRoom) {
+      await until(
+        async () => /media server is unavailable/.test(await shownError(p.page)),
+        "the big room says why video stopped",
+        10000,
+      );
+      assert.equal(await mediaMode(p.page), "sfu");
+    }
+    // Nobody new gets into the big room while it cannot carry media.
+    const late = await openPeer(browser, `${server.origin}/?room=${big}&name=Gus`, "Gus");
+    peers.push(late);
+    await until(
+      async () => /media server is unavailable/.test(await shownError(late.page)),
+      "a join refused with the reason",
+      25000,
+    );
+    // The node comes back: the big room's video returns by itself.
+    janus = await startJanus({ port: 8188 });
+    for (const p of bigRoom) {
+      await until(async () => (await playing(p.page)).length === 2, "video back", 30000);
+    }
+  } finally {
+    for (const p of peers) await p.close().catch(() => {});
+    await browser.close();
+    await server.stop();
+    await janus.stop();
+  }
+});
