@@ -8,6 +8,7 @@
  */
 import { JanusConnection } from "./janus-connection.ts";
 import type { Logger } from "./logger.ts";
+import { MemoryRoomNodes, type RoomNodeStore } from "./sfu-room-nodes.ts";
 
 const HEALTH_MS = 1000;
 /** A node that takes longer than this to answer `info` is taken for dead (its calls move). */
@@ -44,7 +45,13 @@ export class JanusNodes {
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
-  constructor(urls: readonly string[], options: { apiSecret: string | null; logger: Logger }) {
+  readonly #store: RoomNodeStore;
+
+  constructor(
+    urls: readonly string[],
+    options: { apiSecret: string | null; logger: Logger; store?: RoomNodeStore },
+  ) {
+    this.#store = options.store ?? new MemoryRoomNodes();
     this.#nodes = urls.map((url) => ({
       url,
       connection: null,
@@ -89,15 +96,24 @@ export class JanusNodes {
     return () => this.#upListeners.delete(listener);
   }
 
-  /** The node holding `room`, choosing one (the least busy that is up) when it has none. */
-  nodeFor(room: string): JanusConnection | null {
+  /**
+   * The node holding `room`: the one every instance agreed on (the store), or,
+   * when it has none or its node is down, the least busy node that is up.
+   */
+  async nodeFor(room: string): Promise<JanusConnection | null> {
     const held = this.#rooms.get(room);
     if (held?.up && held.connection) return held.connection;
     const candidates = this.#nodes.filter((n) => n.up && n.connection);
     if (candidates.length === 0) return null;
-    const chosen = candidates.reduce((a, b) => (b.participants < a.participants ? b : a));
-    this.#rooms.set(room, chosen);
-    return chosen.connection;
+    const recorded = await this.#store.get(room).catch(() => null);
+    let node = this.#nodes.find((n) => n.url === recorded && n.up && n.connection);
+    if (!node) {
+      const chosen = candidates.reduce((a, b) => (b.participants < a.participants ? b : a));
+      const winner = await this.#store.swap(room, recorded, chosen.url).catch(() => chosen.url);
+      node = this.#nodes.find((n) => n.url === winner && n.up && n.connection) ?? chosen;
+    }
+    this.#rooms.set(room, node);
+    return node.connection;
   }
 
   /** A participant took (+1) or left (−1) a place on the node holding `room`. */
@@ -108,13 +124,16 @@ export class JanusNodes {
 
   /** The room no longer needs its node (its meeting ended or it went back to the mesh). */
   release(room: string): void {
+    const node = this.#rooms.get(room);
     this.#rooms.delete(room);
+    if (node) void this.#store.release(room, node.url).catch(() => {});
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
     for (const n of this.#nodes) n.connection?.close();
+    await this.#store.close();
   }
 
   async #connect(node: Node): Promise<void> {

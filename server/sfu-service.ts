@@ -12,6 +12,7 @@ import { JanusNodes, type NodeState } from "./janus-nodes.ts";
 import type { Logger } from "./logger.ts";
 import type { RoomRegistry, Seat } from "./room-registry.ts";
 import { SfuParticipant } from "./sfu-participant.ts";
+import type { RoomNodeStore } from "./sfu-room-nodes.ts";
 
 /** Janus's "room already exists": another of our instances (or an earlier join) made it. */
 const ROOM_EXISTS = 427;
@@ -62,6 +63,8 @@ export class SfuService {
     prefix: string;
     logger: Logger;
     registry: RoomRegistry;
+    /** Where instances share each room's node (Redis in a cluster). */
+    store?: RoomNodeStore;
   }) {
     this.#config = options.config;
     this.#maxPeers = options.maxPeers;
@@ -71,6 +74,7 @@ export class SfuService {
     this.nodes = new JanusNodes(options.config.janusUrls, {
       apiSecret: options.config.apiSecret,
       logger: options.logger,
+      store: options.store,
     });
     this.nodes.onLost((rooms, url) => this.#lost(rooms, url));
     this.nodes.onUp(() => this.#recovered());
@@ -106,10 +110,11 @@ export class SfuService {
   }
 
   /** The participant for a seat, joining the room's Janus room on the room's node. */
-  #participant(place: Place): SfuParticipant | null {
+  async #participant(place: Place): Promise<SfuParticipant | null> {
     if (place.participant) return place.participant;
     const room = place.seat.room;
-    const node = this.nodes.nodeFor(room);
+    const node = await this.nodes.nodeFor(room);
+    if (place.participant) return place.participant; // made meanwhile
     if (!node) {
       place.stalled = true;
       this.#noNode(room);
@@ -174,7 +179,7 @@ export class SfuService {
   ): Promise<void> {
     const place = this.#place(seat, client);
     const participant = message.jsep?.type === "offer"
-      ? this.#participant(place)
+      ? await this.#participant(place)
       : place.participant;
     if (!participant) return;
     try {
@@ -205,7 +210,7 @@ export class SfuService {
   async close(): Promise<void> {
     await Promise.allSettled([...this.#places.values()].map((p) => this.#closeParticipant(p)));
     this.#places.clear();
-    this.nodes.close();
+    await this.nodes.close();
   }
 
   async #closeParticipant(place: Place): Promise<void> {

@@ -24,6 +24,7 @@ import type { RegistryOptions, RoomRegistry } from "./room-registry.ts";
 import { importTokenSecret } from "./room-token.ts";
 import type { StaticMount } from "./static-files.ts";
 import { SfuService } from "./sfu-service.ts";
+import { MemoryRoomNodes, RedisRoomNodes } from "./sfu-room-nodes.ts";
 import { TcpListener } from "./tcp-listener.ts";
 import { importTurnSecret } from "./turn-credentials.ts";
 import { clientAddress, malformedUpgrade, WebSocketGateway } from "./websocket-gateway.ts";
@@ -103,6 +104,9 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
       prefix: config.redisPrefix,
       logger,
       registry,
+      store: config.redisUrl
+        ? new RedisRoomNodes(config.redisUrl, config.redisPrefix)
+        : new MemoryRoomNodes(),
     })
     : null;
   // Nodes that are down now are retried every second; joins meanwhile stay in the mesh.

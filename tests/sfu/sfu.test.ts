@@ -8,7 +8,10 @@
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { startJanus } from "../../scripts/janus-process.ts";
+import { importTokenSecret, mintRoomToken } from "../../server/room-token.ts";
+import { startRedis } from "../shared/redis-server.ts";
 import {
+  freePort,
   launchBrowser,
   openPeer,
   type Peer,
@@ -16,7 +19,7 @@ import {
   startServerProcess,
   until,
 } from "../e2e/harness.ts";
-import { button, press, shownFeatured, shownTiles } from "../e2e/by-hand.ts";
+import { button, choose, press, shownFeatured, shownTiles } from "../e2e/by-hand.ts";
 
 /** Frames each remote camera tile has shown, by the person's name. */
 function tileFrames(page: Page): Promise<Record<string, number>> {
@@ -332,5 +335,130 @@ Deno.test("the only Janus node gone: a small room goes back to the mesh, a big o
     await browser.close();
     await server.stop();
     await janus.stop();
+  }
+});
+
+/** Each remote camera tile's picture width (as decoded), by name. */
+function tileWidths(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const out: Record<string, number> = {};
+    const room = document.querySelector("video-room");
+    for (const t of room?.shadowRoot?.querySelectorAll("peer-tile") ?? []) {
+      const tile = t as HTMLElement & { name: string; local: boolean; screen: boolean };
+      if (tile.local || tile.screen) continue;
+      out[tile.name] = tile.shadowRoot?.querySelector("video")?.videoWidth ?? 0;
+    }
+    return out;
+  });
+}
+
+Deno.test("simulcast: the featured tile gets the large layer, the filmstrip the small one", async () => {
+  const janus = await startJanus({ port: 8188 });
+  const server = await startServerProcess({ JANUS_URLS: janus.url, MESH_MAX: "2" });
+  const browser = await launchBrowser();
+  const room = `layers-${crypto.randomUUID().slice(0, 8)}`;
+  const peers: Peer[] = [];
+  try {
+    for (const name of ["Ana", "Bo", "Cy"]) {
+      const peer = await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`, name);
+      peers.push(peer);
+      await button(peer.page, "Raise hand").setTimeout(20000).wait();
+    }
+    const ana = peers[0];
+    await until(async () => (await playing(ana.page)).length === 2, "Ana sees both", 30000);
+    // Ana, by hand: the speaker view, Bo pinned to the stage.
+    await choose(ana.page, "More options", "Speaker view");
+    await choose(ana.page, "More actions for Bo", "Pin");
+    await until(async () => (await shownFeatured(ana.page)) === "Bo", "Bo featured");
+    const large = await until(
+      async () => {
+        const w = await tileWidths(ana.page);
+        return w.Bo > 0 && w.Cy > 0 && w.Bo >= 2 * w.Cy && w;
+      },
+      "Bo in the large layer, Cy in the small one",
+      20000,
+    );
+    console.log(`featured ${large.Bo} px wide, filmstrip ${large.Cy} px`);
+    // The stage changes hands: the layers follow.
+    await choose(ana.page, "More actions for Cy", "Pin");
+    await until(
+      async () => {
+        const w = await tileWidths(ana.page);
+        return w.Cy > 0 && w.Bo > 0 && w.Cy >= 2 * w.Bo;
+      },
+      "Cy large, Bo small now",
+      20000,
+    );
+  } finally {
+    for (const p of peers) await p.close().catch(() => {});
+    await browser.close();
+    await server.stop();
+    await janus.stop();
+  }
+});
+
+Deno.test("cluster: one SFU room across two instances, with room tokens and an origin allowlist", async () => {
+  const redis = await startRedis();
+  const nodes = [
+    await startJanus({ port: 8188, rtpPorts: "20000-29999" }),
+    await startJanus({ port: 8288, rtpPorts: "30000-39999" }),
+  ];
+  const secret = "s".repeat(40);
+  const key = await importTokenSecret(secret);
+  const env = {
+    REDIS_URL: redis.url,
+    REDIS_HEARTBEAT_MS: "200",
+    JANUS_URLS: nodes.map((n) => n.url).join(","),
+    MESH_MAX: "2",
+    ROOM_TOKEN_SECRET: secret,
+  };
+  // Each instance allows pages from both (the pages come from the instances themselves).
+  const ports = [freePort(), freePort()];
+  const origins = ports.map((p) => `http://127.0.0.1:${p}`).join(",");
+  const servers = [];
+  // The nodes in opposite orders: left alone, each instance would pick its first.
+  const urls = nodes.map((n) => n.url);
+  for (const [i, port] of ports.entries()) {
+    servers.push(
+      await startServerProcess({
+        ...env,
+        JANUS_URLS: (i === 0 ? urls : [...urls].reverse()).join(","),
+        PORT: String(port),
+        ALLOWED_ORIGINS: origins,
+      }),
+    );
+  }
+  const browser = await launchBrowser();
+  const room = `cl-${crypto.randomUUID().slice(0, 8)}`;
+  const peers: Peer[] = [];
+  try {
+    // Ana and Cy on the first instance, Bo on the second: one room, one Janus node.
+    for (const [name, server] of [["Ana", 0], ["Bo", 1], ["Cy", 0]] as const) {
+      const token = await mintRoomToken({ room, exp: Math.floor(Date.now() / 1000) + 600 }, key);
+      const url = `${servers[server].origin}/?room=${room}&name=${name}&token=${token}`;
+      const peer = await openPeer(browser, url, name);
+      peers.push(peer);
+      await button(peer.page, "Raise hand").setTimeout(20000).wait();
+    }
+    for (const p of peers) {
+      await until(async () => (await playing(p.page)).length === 2, "three see three", 30000);
+      assert.equal(await mediaMode(p.page), "sfu");
+    }
+    const held = await Promise.all(servers.map((s) => busyNode(s.origin)));
+    assert.ok(held[0] && held[0] === held[1], `both instances use one node: ${held}`);
+    // A join without a token is refused as before, SFU or not.
+    const stranger = await openPeer(browser, `${servers[1].origin}/?room=${room}&name=Eve`, "Eve");
+    peers.push(stranger);
+    await until(
+      async () => /Cannot join: this room needs a token/.test(await shownError(stranger.page)),
+      "a join without a token refused",
+      20000,
+    );
+  } finally {
+    for (const p of peers) await p.close().catch(() => {});
+    await browser.close();
+    for (const s of servers) await s.stop();
+    for (const n of nodes) await n.stop();
+    await redis.stop();
   }
 });
