@@ -228,3 +228,22 @@ await writeBenchmarkSection(
   "Produced by `npm run bench` (bench/run-all.ts).\n\n" + report,
 );
 console.error("wrote docs/benchmarks.md");
+
+// Mesh against SFU needs Janus and a network namespace of its own (root): its own process.
+log("mesh or SFU (npm run bench:sfu)");
+const sfu = await new Deno.Command(Deno.execPath(), {
+  args: [
+    "run",
+    "--allow-all",
+    "scripts/netns-run.ts",
+    Deno.execPath(),
+    "run",
+    "--allow-all",
+    "bench/sfu-bench.ts",
+  ],
+  cwd: new URL("..", import.meta.url).pathname,
+  env: { SFU_TESTS: "optional" },
+  stdout: "inherit",
+  stderr: "inherit",
+}).output();
+if (!sfu.success) console.error("the mesh-or-SFU benchmark failed; its section is unchanged");

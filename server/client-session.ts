@@ -236,7 +236,7 @@ export class ClientSession implements SeatSink {
         return;
       }
       case "sfu-view":
-        void this.deps.sfu?.view(seat, msg.video);
+        void this.deps.sfu?.view(seat, this.#sfuClient, msg.video);
         return;
       case "moderate":
         registry.moderate(seat, msg.action, msg.to).then((refused) => {

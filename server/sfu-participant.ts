@@ -152,6 +152,7 @@ export class SfuParticipant {
   async view(video: Record<string, VideoLayer>): Promise<void> {
     const before = this.#view;
     this.#view = video;
+    if (!this.#ready) return await this.#join(); // joining subscribes to what the view wants
     const shown = (v: Record<string, VideoLayer> | null) =>
       v ? Object.keys(v).sort().join(",") : "*";
     if (shown(before) !== shown(video)) await this.#reconcile();

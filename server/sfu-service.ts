@@ -194,8 +194,14 @@ export class SfuService {
   }
 
   /** The browser's view: whose video, which layer. */
-  async view(seat: Seat, video: Record<string, "high" | "low">): Promise<void> {
-    await this.#places.get(seat.id)?.participant?.view(video).catch(() => {});
+  async view(seat: Seat, client: SfuClient, video: Record<string, "high" | "low">): Promise<void> {
+    const place = this.#place(seat, client);
+    // A client that only watches (it publishes nothing) takes its place with its first view.
+    const participant = place.participant ??
+      (this.#registry.mediaMode(seat.room) === "sfu" ? await this.#participant(place) : null);
+    await participant?.view(video).catch((err) => {
+      client.fail(`Cannot receive video: ${(err as Error).message}`);
+    });
   }
 
   /** The seat left, was removed, or its connection dropped: its SFU place goes. */

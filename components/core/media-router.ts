@@ -24,7 +24,19 @@ import type {
   TransportContext,
 } from "./media-transport.ts";
 import { MeshTransport, type MeshTransportOptions } from "./mesh-transport.ts";
-import type { SfuTransport } from "./sfu-transport.ts";
+import type { SfuTransport, SfuTransportOptions } from "./sfu-transport.ts";
+
+/** What the router uses of the SFU transport (tests hand in fakes). */
+export type SfuPath = Pick<
+  SfuTransport,
+  "on" | "start" | "handle" | "replaceTrack" | "setScreen" | "setView" | "connections" | "close"
+>;
+
+export interface MediaRouterOptions {
+  mesh?: MeshTransport;
+  /** Makes the SFU transport (default: the real one, fetched as a chunk). */
+  createSfu?: (options: SfuTransportOptions) => SfuPath | Promise<SfuPath>;
+}
 
 /** Someone whose media does not flow on the new path by then switches anyway (camera and mic off). */
 const HANDOVER_MS = 6000;
@@ -34,8 +46,9 @@ type Path = "mesh" | "sfu";
 export class MediaRouter extends Emitter<MediaTransportEvents> implements MediaTransport {
   readonly #ctx: TransportContext;
   readonly mesh: MeshTransport;
-  #sfu: SfuTransport | null = null;
-  #sfuLoad: Promise<SfuTransport> | null = null;
+  #sfu: SfuPath | null = null;
+  #sfuLoad: Promise<SfuPath> | null = null;
+  readonly #createSfu: NonNullable<MediaRouterOptions["createSfu"]>;
   #mode: MediaMode = "mesh";
   #myId = "";
   #iceServers: readonly IceServer[] = [];
@@ -50,10 +63,12 @@ export class MediaRouter extends Emitter<MediaTransportEvents> implements MediaT
   #movedBack = false;
   #view: ReadonlyMap<string, TileSize> = new Map();
 
-  constructor(ctx: TransportContext, mesh?: MeshTransport) {
+  constructor(ctx: TransportContext, options: MediaRouterOptions = {}) {
     super();
     this.#ctx = ctx;
-    this.mesh = mesh ?? new MeshTransport(ctx as MeshTransportOptions);
+    this.mesh = options.mesh ?? new MeshTransport(ctx as MeshTransportOptions);
+    this.#createSfu = options.createSfu ??
+      ((o) => import("./sfu-transport.ts").then((m) => new m.SfuTransport(o)));
     this.mesh.on("admit", (peer) => this.#admit(peer));
     this.mesh.on("rename", (r) => {
       const via = this.#via.get(r.from);
@@ -194,14 +209,13 @@ export class MediaRouter extends Emitter<MediaTransportEvents> implements MediaT
     return this.#via.get(peer) ?? this.#mode;
   }
 
-  #loadSfu(): Promise<SfuTransport> {
-    return this.#sfuLoad ??= import("./sfu-transport.ts").then((m) => {
-      const sfu = new m.SfuTransport({
-        camera: this.#ctx.camera,
-        send: (msg) => this.#ctx.sendSfu?.(msg),
-        iceServers: this.#iceServers,
-        iceTransportPolicy: this.#ctx.iceTransportPolicy,
-      });
+  #loadSfu(): Promise<SfuPath> {
+    return this.#sfuLoad ??= Promise.resolve(this.#createSfu({
+      camera: this.#ctx.camera,
+      send: (msg) => this.#ctx.sendSfu?.(msg),
+      iceServers: this.#iceServers,
+      iceTransportPolicy: this.#ctx.iceTransportPolicy,
+    })).then((sfu) => {
       sfu.on("stream", (s) => this.#stream("sfu", s));
       sfu.on("stream-ended", (s) => this.#streamEnded("sfu", s));
       sfu.on("connection", (c) => {
