@@ -7,7 +7,7 @@
  */
 import type { ServerMessage } from "../protocol/messages.ts";
 import type { SfuConfig } from "./config.ts";
-import { JanusError } from "./janus-connection.ts";
+import { JanusError, type JanusMessage } from "./janus-connection.ts";
 import { JanusNodes, type NodeState } from "./janus-nodes.ts";
 import type { Logger } from "./logger.ts";
 import type { RoomRegistry, Seat } from "./room-registry.ts";
@@ -137,8 +137,14 @@ export class SfuService {
     return participant;
   }
 
-  /** Creates the Janus room on its node (once; "already exists" is fine). */
-  async #ensureRoom(node: SfuParticipant["node"], room: number): Promise<void> {
+  /**
+   * Runs `work` with a VideoRoom handle of a short-lived session of its own
+   * (room management is not any participant's business), ended after.
+   */
+  async #withHandle<T>(
+    node: SfuParticipant["node"],
+    work: (ask: (body: Record<string, unknown>) => Promise<JanusMessage>) => Promise<T>,
+  ): Promise<T> {
     const session = (await node.request({ janus: "create" })).data!.id!;
     try {
       const handle = (await node.request({
@@ -146,29 +152,33 @@ export class SfuService {
         session_id: session,
         plugin: "janus.plugin.videoroom",
       })).data!.id!;
-      await node.request({
-        janus: "message",
-        session_id: session,
-        handle_id: handle,
-        body: {
-          request: "create",
-          room,
-          publishers: this.#maxPeers,
-          // Listed: the API is private anyway, and a listed room can be audited (and counted in tests).
-          is_private: false,
-          videocodec: "vp8",
-          audiocodec: "opus",
-          // Simulcast layers reach Janus whole; a subscriber picks one.
-          bitrate: 0,
-          notify_joining: false,
-          ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
-        },
-      }).catch((err) => {
-        if (!(err instanceof JanusError && err.code === ROOM_EXISTS)) throw err;
-      });
+      return await work((body) =>
+        node.request({ janus: "message", session_id: session, handle_id: handle, body })
+      );
     } finally {
       await node.request({ janus: "destroy", session_id: session }).catch(() => {});
     }
+  }
+
+  /** Creates the Janus room on its node (once; "already exists" is fine). */
+  #ensureRoom(node: SfuParticipant["node"], room: number): Promise<void> {
+    return this.#withHandle(node, async (ask) => {
+      await ask({
+        request: "create",
+        room,
+        publishers: this.#maxPeers,
+        // Listed: the API is private anyway, and a listed room can be audited (and counted in tests).
+        is_private: false,
+        videocodec: "vp8",
+        audiocodec: "opus",
+        // Simulcast layers reach Janus whole; a subscriber picks one.
+        bitrate: 0,
+        notify_joining: false,
+        ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
+      }).catch((err) => {
+        if (!(err instanceof JanusError && err.code === ROOM_EXISTS)) throw err;
+      });
+    });
   }
 
   /** A message from the browser of `seat` about its SFU connections. */
@@ -236,16 +246,7 @@ export class SfuService {
   async #destroyIfEmpty(node: SfuParticipant["node"], room: string): Promise<void> {
     if (!node.open) return;
     const id = janusRoomId(this.#prefix, room);
-    const session = (await node.request({ janus: "create" }).catch(() => null))?.data?.id;
-    if (!session) return;
-    try {
-      const handle = (await node.request({
-        janus: "attach",
-        session_id: session,
-        plugin: "janus.plugin.videoroom",
-      })).data!.id!;
-      const ask = (body: Record<string, unknown>) =>
-        node.request({ janus: "message", session_id: session, handle_id: handle, body });
+    await this.#withHandle(node, async (ask) => {
       const listed = await ask({ request: "listparticipants", room: id }).catch(() => null);
       const participants = listed?.plugindata?.data?.participants;
       // Another instance's people may still be there (a cluster): then it is theirs to end.
@@ -256,9 +257,7 @@ export class SfuService {
         ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
       }).catch(() => {});
       this.nodes.release(room);
-    } finally {
-      await node.request({ janus: "destroy", session_id: session }).catch(() => {});
-    }
+    }).catch(() => {}); // the node went away meanwhile: its rooms went with it
   }
 
   /** A node died: its rooms' people publish again (the next offer picks a live node). */

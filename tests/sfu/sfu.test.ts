@@ -6,7 +6,7 @@
  * show or what getStats reports.
  */
 import assert from "node:assert/strict";
-import type { Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { startJanus } from "../../scripts/janus-process.ts";
 import { importTokenSecret, mintRoomToken } from "../../server/room-token.ts";
 import { startRedis } from "../shared/redis-server.ts";
@@ -20,6 +20,39 @@ import {
   until,
 } from "../e2e/harness.ts";
 import { button, choose, press, shownFeatured, shownTiles } from "../e2e/by-hand.ts";
+
+/** One headless browser and the people in it, each in a browser context of their own. */
+class Crowd {
+  readonly peers: Peer[] = [];
+  private constructor(readonly browser: Browser) {}
+
+  static async open(): Promise<Crowd> {
+    return new Crowd(await launchBrowser());
+  }
+
+  /** Someone opens an invite link (it joins at once); in once their call controls show. */
+  async arrive(url: string, name: string): Promise<Peer> {
+    const peer = await this.visit(url, name);
+    await button(peer.page, "Raise hand").setTimeout(20000).wait();
+    return peer;
+  }
+
+  /** Someone opens a link, and may be turned away. */
+  async visit(url: string, name: string): Promise<Peer> {
+    const peer = await openPeer(this.browser, url, name);
+    this.peers.push(peer);
+    return peer;
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.peers) await p.close().catch(() => {});
+    await this.browser.close();
+  }
+}
+
+/** An invite link: the demo page with the room and a name joins at once. */
+const invite = (origin: string, room: string, name: string, token?: string) =>
+  `${origin}/?room=${room}&name=${name}${token ? `&token=${token}` : ""}`;
 
 /** Frames each remote camera tile has shown, by the person's name. */
 function tileFrames(page: Page): Promise<Record<string, number>> {
@@ -79,15 +112,10 @@ Deno.test("a room moves to the SFU past MESH_MAX and back to peer to peer at two
     MESH_MAX: "3",
     RESUME_GRACE_MS: "2000",
   });
-  const browser = await launchBrowser();
+  const crowd = await Crowd.open();
+  const peers = crowd.peers;
   const room = `sfu-${crypto.randomUUID().slice(0, 8)}`;
-  const peers: Peer[] = [];
-  const arrive = async (name: string) => {
-    const peer = await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`, name);
-    peers.push(peer);
-    await button(peer.page, "Raise hand").setTimeout(20000).wait();
-    return peer;
-  };
+  const arrive = (name: string) => crowd.arrive(invite(server.origin, room, name), name);
   const everyoneSees = async (who: Peer[], names: string[], what: string) => {
     for (const p of who) {
       await until(
@@ -216,8 +244,7 @@ Deno.test("a room moves to the SFU past MESH_MAX and back to peer to peer at two
       );
     });
   } finally {
-    for (const p of peers) await p.close().catch(() => {});
-    await browser.close();
+    await crowd.close();
     await server.stop();
     await janus.stop();
   }
@@ -239,14 +266,12 @@ Deno.test("a Janus node killed mid-call: the call resumes on the other node", as
     JANUS_URLS: nodes.map((n) => n.url).join(","),
     MESH_MAX: "2",
   });
-  const browser = await launchBrowser();
+  const crowd = await Crowd.open();
+  const peers = crowd.peers;
   const room = `fail-${crypto.randomUUID().slice(0, 8)}`;
-  const peers: Peer[] = [];
   try {
     for (const name of ["Ana", "Bo", "Cy"]) {
-      const peer = await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`, name);
-      peers.push(peer);
-      await button(peer.page, "Raise hand").setTimeout(20000).wait();
+      await crowd.arrive(invite(server.origin, room, name), name);
     }
     const allSee = () =>
       Promise.all(peers.map(async (p) => (await playing(p.page)).length === 2))
@@ -264,8 +289,7 @@ Deno.test("a Janus node killed mid-call: the call resumes on the other node", as
     assert.ok(took <= 5000, `took ${took} ms`);
     assert.notEqual(await busyNode(server.origin), busy);
   } finally {
-    for (const p of peers) await p.close().catch(() => {});
-    await browser.close();
+    await crowd.close();
     await server.stop();
     for (const n of nodes) await n.stop();
   }
@@ -279,16 +303,11 @@ Deno.test("the only Janus node gone: a small room goes back to the mesh, a big o
     MESH_MAX: "2",
     RESUME_GRACE_MS: "1000",
   });
-  const browser = await launchBrowser();
+  const crowd = await Crowd.open();
   const big = `big-${crypto.randomUUID().slice(0, 8)}`;
   const small = `small-${crypto.randomUUID().slice(0, 8)}`;
-  const peers: Peer[] = [];
-  const arrive = async (room: string, name: string) => {
-    const peer = await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`, name);
-    peers.push(peer);
-    await button(peer.page, "Raise hand").setTimeout(20000).wait();
-    return peer;
-  };
+  const arrive = (room: string, name: string) =>
+    crowd.arrive(invite(server.origin, room, name), name);
   try {
     const bigRoom = [await arrive(big, "Ana"), await arrive(big, "Bo"), await arrive(big, "Cy")];
     const smallRoom = [
@@ -318,8 +337,7 @@ Deno.test("the only Janus node gone: a small room goes back to the mesh, a big o
       assert.equal(await mediaMode(p.page), "sfu");
     }
     // Nobody new gets into the big room while it cannot carry media.
-    const late = await openPeer(browser, `${server.origin}/?room=${big}&name=Gus`, "Gus");
-    peers.push(late);
+    const late = await crowd.visit(invite(server.origin, big, "Gus"), "Gus");
     await until(
       async () => /media server is unavailable/.test(await shownError(late.page)),
       "a join refused with the reason",
@@ -331,8 +349,7 @@ Deno.test("the only Janus node gone: a small room goes back to the mesh, a big o
       await until(async () => (await playing(p.page)).length === 2, "video back", 30000);
     }
   } finally {
-    for (const p of peers) await p.close().catch(() => {});
-    await browser.close();
+    await crowd.close();
     await server.stop();
     await janus.stop();
   }
@@ -355,16 +372,11 @@ function tileWidths(page: Page): Promise<Record<string, number>> {
 Deno.test("simulcast: the featured tile gets the large layer, the filmstrip the small one", async () => {
   const janus = await startJanus({ port: 8188 });
   const server = await startServerProcess({ JANUS_URLS: janus.url, MESH_MAX: "2" });
-  const browser = await launchBrowser();
+  const crowd = await Crowd.open();
   const room = `layers-${crypto.randomUUID().slice(0, 8)}`;
-  const peers: Peer[] = [];
   try {
-    for (const name of ["Ana", "Bo", "Cy"]) {
-      const peer = await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`, name);
-      peers.push(peer);
-      await button(peer.page, "Raise hand").setTimeout(20000).wait();
-    }
-    const ana = peers[0];
+    const ana = await crowd.arrive(invite(server.origin, room, "Ana"), "Ana");
+    for (const name of ["Bo", "Cy"]) await crowd.arrive(invite(server.origin, room, name), name);
     await until(async () => (await playing(ana.page)).length === 2, "Ana sees both", 30000);
     // Ana, by hand: the speaker view, Bo pinned to the stage.
     await choose(ana.page, "More options", "Speaker view");
@@ -390,8 +402,7 @@ Deno.test("simulcast: the featured tile gets the large layer, the filmstrip the 
       20000,
     );
   } finally {
-    for (const p of peers) await p.close().catch(() => {});
-    await browser.close();
+    await crowd.close();
     await server.stop();
     await janus.stop();
   }
@@ -428,17 +439,14 @@ Deno.test("cluster: one SFU room across two instances, with room tokens and an o
       }),
     );
   }
-  const browser = await launchBrowser();
+  const crowd = await Crowd.open();
+  const peers = crowd.peers;
   const room = `cl-${crypto.randomUUID().slice(0, 8)}`;
-  const peers: Peer[] = [];
   try {
     // Ana and Cy on the first instance, Bo on the second: one room, one Janus node.
     for (const [name, server] of [["Ana", 0], ["Bo", 1], ["Cy", 0]] as const) {
       const token = await mintRoomToken({ room, exp: Math.floor(Date.now() / 1000) + 600 }, key);
-      const url = `${servers[server].origin}/?room=${room}&name=${name}&token=${token}`;
-      const peer = await openPeer(browser, url, name);
-      peers.push(peer);
-      await button(peer.page, "Raise hand").setTimeout(20000).wait();
+      await crowd.arrive(invite(servers[server].origin, room, name, token), name);
     }
     for (const p of peers) {
       await until(async () => (await playing(p.page)).length === 2, "three see three", 30000);
@@ -447,16 +455,14 @@ Deno.test("cluster: one SFU room across two instances, with room tokens and an o
     const held = await Promise.all(servers.map((s) => busyNode(s.origin)));
     assert.ok(held[0] && held[0] === held[1], `both instances use one node: ${held}`);
     // A join without a token is refused as before, SFU or not.
-    const stranger = await openPeer(browser, `${servers[1].origin}/?room=${room}&name=Eve`, "Eve");
-    peers.push(stranger);
+    const stranger = await crowd.visit(invite(servers[1].origin, room, "Eve"), "Eve");
     await until(
       async () => /Cannot join: this room needs a token/.test(await shownError(stranger.page)),
       "a join without a token refused",
       20000,
     );
   } finally {
-    for (const p of peers) await p.close().catch(() => {});
-    await browser.close();
+    await crowd.close();
     for (const s of servers) await s.stop();
     for (const n of nodes) await n.stop();
     await redis.stop();
