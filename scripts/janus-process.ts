@@ -15,6 +15,8 @@ export interface JanusNode {
   stop(signal?: Deno.Signal): Promise<void>;
   /** Rooms and sessions on the node now, read through its APIs. */
   counts(): Promise<{ rooms: number; sessions: number }>;
+  /** The end of its log (for a failing test's message). */
+  log(): Promise<string>;
 }
 
 const LIB = "/usr/lib/x86_64-linux-gnu/janus";
@@ -26,6 +28,8 @@ export async function startJanus(options: {
   rtpPorts?: string;
   apiSecret?: string;
   adminKey?: string;
+  /** Janus's log detail, 0-7 (default 3: warnings and errors). */
+  debugLevel?: number;
 }): Promise<JanusNode> {
   const dir = await Deno.makeTempDir({ prefix: "janus-" });
   const adminPort = options.port + 1;
@@ -35,7 +39,9 @@ export async function startJanus(options: {
     `${dir}/janus.jcfg`,
     `general: { configs_folder = "${dir}", plugins_folder = "${LIB}/plugins", ` +
       `transports_folder = "${LIB}/transports", events_folder = "${LIB}/events", ` +
-      `loggers_folder = "${LIB}/loggers", debug_level = 3, session_timeout = 60, ` +
+      `loggers_folder = "${LIB}/loggers", debug_level = ${
+        options.debugLevel ?? 3
+      }, session_timeout = 60, ` +
       `admin_secret = "${adminSecret}"` +
       (options.apiSecret ? `, api_secret = "${options.apiSecret}"` : "") + ` }\n` +
       `media: { rtp_port_range = "${options.rtpPorts ?? "20000-29999"}" }\n` +
@@ -91,6 +97,7 @@ export async function startJanus(options: {
       }
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
+    log: () => Deno.readTextFile(`${dir}/janus.log`).then((t) => t.slice(-20_000), () => ""),
     async counts() {
       const sessions = await answers(adminUrl, "janus-admin-protocol", {
         janus: "list_sessions",

@@ -5,8 +5,8 @@
  * UI saying why. Needs `turnserver` (Debian package coturn; .ci/run installs it).
  */
 import assert from "node:assert/strict";
+import { startCoturn, TURN_SECRET } from "../shared/coturn.ts";
 import {
-  freePort,
   launchBrowser,
   mediaCounters,
   mediaFlowing,
@@ -16,57 +16,6 @@ import {
   startServerProcess,
   until,
 } from "./harness.ts";
-
-const TURN_SECRET = "coturn-shared-secret-for-tests";
-
-async function startCoturn(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = freePort();
-  const relayBase = 40000 + Math.floor(Math.random() * 20000);
-  const child = new Deno.Command("turnserver", {
-    args: [
-      "-n", // no config file: everything is here
-      "--listening-ip=127.0.0.1",
-      "--relay-ip=127.0.0.1",
-      `--listening-port=${port}`,
-      `--min-port=${relayBase}`,
-      `--max-port=${relayBase + 200}`,
-      "--use-auth-secret",
-      `--static-auth-secret=${TURN_SECRET}`,
-      "--realm=video-room.test",
-      "--no-tls",
-      "--no-dtls",
-      "--no-cli",
-      "--allow-loopback-peers",
-      "--fingerprint",
-      "--log-file=stdout",
-      "--simple-log",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  // Ready when it accepts TCP on the listening port.
-  await until(
-    async () => {
-      try {
-        (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    "coturn listening",
-    10000,
-  );
-  return {
-    port,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await child.stdout.cancel();
-      await child.stderr.cancel();
-    },
-  };
-}
 
 const relayPage = (origin: string, room: string, name: string) =>
   `${origin}/?room=${room}&name=${name}&relay=1`;
