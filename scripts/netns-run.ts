@@ -49,6 +49,14 @@ try {
   await inNs("addr", "add", "10.99.0.2/24", "dev", "v1");
   await inNs("link", "set", "v0", "up");
   await inNs("link", "set", "v1", "up");
+  // Janus sends out of v0 only (ice_enforce_list), so its packets to 10.99.0.2 (a TURN relay
+  // in the tests) come back in on v1 with a source address of this namespace, which Linux
+  // drops as martian unless told otherwise. These settings belong to the namespace alone.
+  const settings = ["all", "v0", "v1"].flatMap((dev) => [
+    `echo 1 > /proc/sys/net/ipv4/conf/${dev}/accept_local`,
+    `echo 0 > /proc/sys/net/ipv4/conf/${dev}/rp_filter`,
+  ]);
+  await ip("netns", "exec", ns, "sh", "-c", settings.join(" && "));
   const child = new Deno.Command("ip", {
     args: ["netns", "exec", ns, ...command],
     env: { SFU_NETNS: ns },

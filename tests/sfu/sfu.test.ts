@@ -10,9 +10,11 @@ import type { Browser, Page } from "puppeteer-core";
 import { startJanus } from "../../scripts/janus-process.ts";
 import { importTokenSecret, mintRoomToken } from "../../server/room-token.ts";
 import { startRedis } from "../shared/redis-server.ts";
+import { startCoturn, TURN_SECRET } from "../shared/coturn.ts";
 import {
   freePort,
   launchBrowser,
+  mediaCounters,
   openPeer,
   type Peer,
   shownError,
@@ -466,5 +468,41 @@ Deno.test("cluster: one SFU room across two instances, with room tokens and an o
     for (const s of servers) await s.stop();
     for (const n of nodes) await n.stop();
     await redis.stop();
+  }
+});
+
+Deno.test("relay only (TURN): media to and from Janus goes through coturn", async () => {
+  // coturn on the namespace's second address; the browsers may use nothing but its relays.
+  const coturn = await startCoturn("10.99.0.2");
+  const janus = await startJanus({ port: 8188 });
+  const server = await startServerProcess({
+    JANUS_URLS: janus.url,
+    MESH_MAX: "2",
+    TURN_URLS: `turn:10.99.0.2:${coturn.port}?transport=udp`,
+    TURN_SECRET,
+  });
+  const crowd = await Crowd.open();
+  const room = `relay-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    for (const name of ["Ana", "Bo", "Cy"]) {
+      await crowd.arrive(`${invite(server.origin, room, name)}&relay=1`, name);
+    }
+    for (const p of crowd.peers) {
+      await until(async () => (await playing(p.page)).length === 2, "three through relays", 30000);
+      assert.equal(await mediaMode(p.page), "sfu");
+      // Only the two connections to Janus are left, both through the relay.
+      await until(
+        async () => (await mediaCounters(p.page)).connections === 2,
+        "the mesh connections gone",
+        15000,
+      );
+      const { selectedPairs } = await mediaCounters(p.page);
+      for (const pair of selectedPairs) assert.match(pair, /^relay\//, `via TURN: ${pair}`);
+    }
+  } finally {
+    await crowd.close();
+    await server.stop();
+    await janus.stop();
+    await coturn.stop();
   }
 });
