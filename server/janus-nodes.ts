@@ -10,11 +10,10 @@ import { JanusConnection } from "./janus-connection.ts";
 import type { Logger } from "./logger.ts";
 import { MemoryRoomNodes, type RoomNodeStore } from "./sfu-room-nodes.ts";
 
+/** Health checks of nodes that are up, and reconnection attempts to those that are down. */
 const HEALTH_MS = 1000;
 /** A node that takes longer than this to answer `info` is taken for dead (its calls move). */
 const HEALTH_TIMEOUT_MS = 3000;
-/** Reconnection attempts to a node that is down, at most this often. */
-const RETRY_MS = 1000;
 
 export interface NodeState {
   url: string;
@@ -25,10 +24,10 @@ export interface NodeState {
   error?: string;
 }
 
+/** A node is up while it has a connection (made once it answered `info`, dropped when it fails). */
 interface Node {
   url: string;
   connection: JanusConnection | null;
-  up: boolean;
   error: string;
   participants: number;
   connecting: boolean;
@@ -40,7 +39,7 @@ export class JanusNodes {
   readonly #apiSecret: string | null;
   /** room → the node that holds it. */
   readonly #rooms = new Map<string, Node>();
-  readonly #lostListeners = new Set<(rooms: string[], url: string) => void>();
+  readonly #lostListeners = new Set<(url: string) => void>();
   readonly #upListeners = new Set<() => void>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -55,7 +54,6 @@ export class JanusNodes {
     this.#nodes = urls.map((url) => ({
       url,
       connection: null,
-      up: false,
       error: "not connected yet",
       participants: 0,
       connecting: false,
@@ -71,21 +69,21 @@ export class JanusNodes {
   }
 
   get anyUp(): boolean {
-    return this.#nodes.some((n) => n.up);
+    return this.#nodes.some((n) => n.connection);
   }
 
   states(): NodeState[] {
     return this.#nodes.map((n) => ({
       url: n.url,
-      up: n.up,
+      up: n.connection !== null,
       rooms: [...this.#rooms.values()].filter((r) => r === n).length,
       participants: n.participants,
-      ...(n.up ? {} : { error: n.error }),
+      ...(n.connection ? {} : { error: n.error }),
     }));
   }
 
-  /** Rooms whose node went down (their people must publish again elsewhere). */
-  onLost(listener: (rooms: string[], url: string) => void): () => void {
+  /** A node went down, with the rooms it held (their people must publish again elsewhere). */
+  onLost(listener: (url: string) => void): () => void {
     this.#lostListeners.add(listener);
     return () => this.#lostListeners.delete(listener);
   }
@@ -102,15 +100,15 @@ export class JanusNodes {
    */
   async nodeFor(room: string): Promise<JanusConnection | null> {
     const held = this.#rooms.get(room);
-    if (held?.up && held.connection) return held.connection;
-    const candidates = this.#nodes.filter((n) => n.up && n.connection);
+    if (held?.connection) return held.connection;
+    const candidates = this.#nodes.filter((n) => n.connection);
     if (candidates.length === 0) return null;
     const recorded = await this.#store.get(room).catch(() => null);
-    let node = this.#nodes.find((n) => n.url === recorded && n.up && n.connection);
+    let node = this.#nodes.find((n) => n.url === recorded && n.connection);
     if (!node) {
       const chosen = candidates.reduce((a, b) => (b.participants < a.participants ? b : a));
       const winner = await this.#store.swap(room, recorded, chosen.url).catch(() => chosen.url);
-      node = this.#nodes.find((n) => n.url === winner && n.up && n.connection) ?? chosen;
+      node = this.#nodes.find((n) => n.url === winner && n.connection) ?? chosen;
     }
     this.#rooms.set(room, node);
     return node.connection;
@@ -149,7 +147,6 @@ export class JanusNodes {
       await connection.request({ janus: "info" });
       if (this.#closed) return connection.close();
       node.connection = connection;
-      node.up = true;
       node.error = "";
       this.#logger.info("janus node up", { url: node.url });
       for (const listener of this.#upListeners) listener();
@@ -164,19 +161,13 @@ export class JanusNodes {
   #down(node: Node, connection: JanusConnection, why: string): void {
     if (node.connection !== connection) return;
     node.connection = null;
-    const wasUp = node.up;
-    node.up = false;
     node.error = why;
     node.participants = 0;
     connection.close();
-    if (!wasUp) return;
     this.#logger.warn("janus node down", { url: node.url, why });
-    const lost = [...this.#rooms].filter(([, n]) => n === node).map(([room]) => room);
-    for (const room of lost) this.#rooms.delete(room);
-    for (const listener of this.#lostListeners) listener(lost, node.url);
+    for (const [room, n] of this.#rooms) if (n === node) this.#rooms.delete(room);
+    for (const listener of this.#lostListeners) listener(node.url);
   }
-
-  #lastTry = new Map<Node, number>();
 
   #check(): void {
     for (const node of this.#nodes) {
@@ -187,11 +178,7 @@ export class JanusNodes {
         );
         continue;
       }
-      const last = this.#lastTry.get(node) ?? 0;
-      if (Date.now() - last >= RETRY_MS) {
-        this.#lastTry.set(node, Date.now());
-        void this.#connect(node);
-      }
+      void this.#connect(node); // it skips a node whose last attempt is still going
     }
   }
 }

@@ -448,7 +448,7 @@ export class RedisRegistry implements RoomRegistry {
         // This instance saw the room shrink: it checks again when the mesh may return.
         const timer = setTimeout(() => {
           this.#settleTimers.delete(timer);
-          this.#track(this.settleMedia(room));
+          void this.settleMedia(room); // tracked there
         }, rules.BACK_TO_MESH_MS + 10);
         this.#settleTimers.add(timer);
       }

@@ -5,7 +5,7 @@
  * none left, a room small enough goes back to the mesh and a bigger one is
  * told why its video stopped).
  */
-import type { ServerMessage } from "../protocol/messages.ts";
+import type { ServerMessage, SfuClientMessage } from "../protocol/messages.ts";
 import type { SfuConfig } from "./config.ts";
 import { JanusError, type JanusMessage } from "./janus-connection.ts";
 import { JanusNodes, type NodeState } from "./janus-nodes.ts";
@@ -76,7 +76,7 @@ export class SfuService {
       logger: options.logger,
       store: options.store,
     });
-    this.nodes.onLost((rooms, url) => this.#lost(rooms, url));
+    this.nodes.onLost((url) => this.#lost(url));
     this.nodes.onUp(() => this.#recovered());
   }
 
@@ -86,12 +86,6 @@ export class SfuService {
 
   get available(): boolean {
     return this.nodes.anyUp;
-  }
-
-  get participants(): number {
-    let n = 0;
-    for (const p of this.#places.values()) if (p.participant) n++;
-    return n;
   }
 
   health(): NodeState[] {
@@ -185,7 +179,7 @@ export class SfuService {
   async handle(
     seat: Seat,
     client: SfuClient,
-    message: Extract<import("../protocol/messages.ts").ClientMessage, { type: "sfu" }>,
+    message: SfuClientMessage,
   ): Promise<void> {
     const place = this.#place(seat, client);
     const participant = message.jsep?.type === "offer"
@@ -260,12 +254,11 @@ export class SfuService {
     }).catch(() => {}); // the node went away meanwhile: its rooms went with it
   }
 
-  /** A node died: its rooms' people publish again (the next offer picks a live node). */
-  #lost(rooms: string[], url: string): void {
-    const lost = new Set(rooms);
+  /** A node died: its people publish again (the next offer picks a live node). */
+  #lost(url: string): void {
+    const stranded = new Set<string>();
     for (const place of this.#places.values()) {
-      if (!place.participant || !lost.has(place.seat.room)) continue;
-      if (place.participant.node.url !== url) continue;
+      if (place.participant?.node.url !== url) continue;
       // Its session died with the node: only its own timers are left to stop.
       void place.participant.close();
       place.participant = null;
@@ -273,9 +266,11 @@ export class SfuService {
       if (this.nodes.anyUp) place.client.send({ type: "sfu", pc: "pub", restart: true });
       else {
         place.stalled = true;
-        this.#noNode(place.seat.room);
+        stranded.add(place.seat.room);
       }
     }
+    // Once per room: each tells all of the room's people why.
+    for (const room of stranded) this.#noNode(room);
   }
 
   /** No node is up: a room small enough goes back to the mesh; a bigger one is told why. */

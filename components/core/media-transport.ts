@@ -84,8 +84,6 @@ export interface MediaTransport extends Emitter<MediaTransportEvents> {
   setMode?(mode: MediaMode): void;
   /** A relayed message from the SFU. */
   sfu?(msg: SfuServerMessage): void;
-  /** How media travels now. */
-  readonly mode?: MediaMode;
 }
 
 /** What a transport needs from the session that owns it. */

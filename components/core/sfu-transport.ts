@@ -153,12 +153,6 @@ export class SfuTransport extends Emitter<SfuTransportEvents> {
     return [...new Set([...this.#shown.values()].map((s) => s.peer))];
   }
 
-  /** Whether this person's camera (or microphone) is arriving: packets, not just a track. */
-  flowing(peer: string): boolean {
-    const shown = this.#shown.get(`${peer}\n camera`);
-    return !!shown && shown.stream.getTracks().some((t) => !t.muted);
-  }
-
   connections(): Array<{ peers: string[]; pc: RTCPeerConnection }> {
     const out: Array<{ peers: string[]; pc: RTCPeerConnection }> = [];
     if (this.#pub) out.push({ peers: [], pc: this.#pub });
@@ -195,26 +189,25 @@ export class SfuTransport extends Emitter<SfuTransportEvents> {
       const candidate = e.candidate ? { ...e.candidate.toJSON() } : null;
       this.#o.send({ type: "sfu", pc: which, candidate });
     };
-    pc.onconnectionstatechange = () => {
-      if (which !== "sub" || pc !== this.#sub) return;
-      for (const peer of this.peers) this.emit("connection", { peer, state: pc.connectionState });
-      if (pc.connectionState === "failed") {
-        this.emit("trouble", { why: "the connection to the media server failed" });
-      }
-    };
-    if (which === "sub") {
-      // A track's first packets: a stream that was silent may be "flowing" now.
-      pc.ontrack = (e) => {
-        e.track.onunmute = () => this.#report();
-      };
-    }
     if (which === "pub") {
       pc.onconnectionstatechange = () => {
         if (pc === this.#pub && pc.connectionState === "failed") {
           this.emit("trouble", { why: "sending to the media server failed" });
         }
       };
+      return pc;
     }
+    pc.onconnectionstatechange = () => {
+      if (pc !== this.#sub) return;
+      for (const peer of this.peers) this.emit("connection", { peer, state: pc.connectionState });
+      if (pc.connectionState === "failed") {
+        this.emit("trouble", { why: "the connection to the media server failed" });
+      }
+    };
+    // A track's first packets: a stream that was silent may be "flowing" now.
+    pc.ontrack = (e) => {
+      e.track.onunmute = () => this.#report();
+    };
     return pc;
   }
 

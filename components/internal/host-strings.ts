@@ -2,7 +2,7 @@
  * The texts of the host tools, which load as a chunk with them. Replaceable
  * through `strings` like every other text (see strings.ts).
  */
-import type { RoomStrings } from "./strings.ts";
+import { lookup, type RoomStrings } from "./strings.ts";
 
 export const HOST_STRINGS = {
   mute: "Mute",
@@ -37,6 +37,5 @@ export function th(
   key: HostStringKey,
   values: Record<string, string> = {},
 ): string {
-  const text = overrides?.[key] ?? HOST_STRINGS[key];
-  return text.replace(/\{(\w+)\}/g, (m, k) => values[k] ?? m);
+  return lookup(HOST_STRINGS, overrides, key, values);
 }

@@ -3,7 +3,7 @@
  * picture-in-picture), which load as a chunk with them. Replaceable through
  * `strings` like every other text (see strings.ts).
  */
-import type { RoomStrings } from "./strings.ts";
+import { lookup, type RoomStrings } from "./strings.ts";
 
 export const MEETING_STRINGS = {
   pin: "Pin",
@@ -38,6 +38,5 @@ export function tm(
   key: MeetingStringKey,
   values: Record<string, string | number> = {},
 ): string {
-  const text = overrides?.[key] ?? MEETING_STRINGS[key];
-  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  return lookup(MEETING_STRINGS, overrides, key, values);
 }

@@ -62,12 +62,25 @@ export type StringKey = keyof typeof DEFAULT_STRINGS;
  */
 export type RoomStrings = { [K in StringKey | HostStringKey | MeetingStringKey]: string };
 
+/**
+ * A string of `table`, or the host page's override of it, with `{name}` / `{n}`
+ * filled: the one lookup behind `t`, and the chunks' `th` and `tm`.
+ */
+export function lookup<K extends keyof RoomStrings>(
+  table: Readonly<Record<K, string>>,
+  overrides: Partial<RoomStrings> | undefined,
+  key: K,
+  values: Record<string, string | number> = {},
+): string {
+  const text = overrides?.[key] ?? table[key];
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
 /** Looks up a string with the host's overrides, filling `{name}` / `{n}`. */
 export function t(
   overrides: Partial<RoomStrings> | undefined,
   key: StringKey,
   values: Record<string, string | number> = {},
 ): string {
-  const text = overrides?.[key] ?? DEFAULT_STRINGS[key];
-  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  return lookup(DEFAULT_STRINGS, overrides, key, values);
 }

@@ -9,37 +9,33 @@ import { createComponent, type EventName } from "@lit/react";
 import { VideoRoom as VideoRoomElement } from "../video-room/video-room.ts";
 import type { VideoRoomEventMap } from "../internal/events.ts";
 
+/** An event's name, typed with its detail for `createComponent`. */
+const event = <K extends keyof VideoRoomEventMap>(name: K) =>
+  name as EventName<VideoRoomEventMap[K]>;
+
 /** The React prop for each `<video-room>` event. */
 const events = {
-  onRoomJoined: "room-joined" as EventName<VideoRoomEventMap["room-joined"]>,
-  onRoomLeft: "room-left" as EventName<VideoRoomEventMap["room-left"]>,
-  onPeerJoined: "peer-joined" as EventName<VideoRoomEventMap["peer-joined"]>,
-  onPeerLeft: "peer-left" as EventName<VideoRoomEventMap["peer-left"]>,
-  onChatMessage: "chat-message" as EventName<VideoRoomEventMap["chat-message"]>,
-  onScreenShareStarted: "screen-share-started" as EventName<
-    VideoRoomEventMap["screen-share-started"]
-  >,
-  onScreenShareStopped: "screen-share-stopped" as EventName<
-    VideoRoomEventMap["screen-share-stopped"]
-  >,
-  onRoomState: "room-state" as EventName<VideoRoomEventMap["room-state"]>,
-  onRoomError: "room-error" as EventName<VideoRoomEventMap["room-error"]>,
-  onRoleChanged: "role-changed" as EventName<VideoRoomEventMap["role-changed"]>,
-  onModerated: "moderated" as EventName<VideoRoomEventMap["moderated"]>,
-  onRemoved: "removed" as EventName<VideoRoomEventMap["removed"]>,
-  onRoomEnded: "room-ended" as EventName<VideoRoomEventMap["room-ended"]>,
-  onKnock: "knock" as EventName<VideoRoomEventMap["knock"]>,
-  onRoomSettingsChanged: "room-settings-changed" as EventName<
-    VideoRoomEventMap["room-settings-changed"]
-  >,
-  onLayoutChanged: "layout-changed" as EventName<VideoRoomEventMap["layout-changed"]>,
-  onActiveSpeakerChanged: "active-speaker-changed" as EventName<
-    VideoRoomEventMap["active-speaker-changed"]
-  >,
-  onHandRaised: "hand-raised" as EventName<VideoRoomEventMap["hand-raised"]>,
-  onHandLowered: "hand-lowered" as EventName<VideoRoomEventMap["hand-lowered"]>,
-  onReaction: "reaction" as EventName<VideoRoomEventMap["reaction"]>,
-  onMediaModeChanged: "media-mode-changed" as EventName<VideoRoomEventMap["media-mode-changed"]>,
+  onRoomJoined: event("room-joined"),
+  onRoomLeft: event("room-left"),
+  onPeerJoined: event("peer-joined"),
+  onPeerLeft: event("peer-left"),
+  onChatMessage: event("chat-message"),
+  onScreenShareStarted: event("screen-share-started"),
+  onScreenShareStopped: event("screen-share-stopped"),
+  onRoomState: event("room-state"),
+  onRoomError: event("room-error"),
+  onRoleChanged: event("role-changed"),
+  onModerated: event("moderated"),
+  onRemoved: event("removed"),
+  onRoomEnded: event("room-ended"),
+  onKnock: event("knock"),
+  onRoomSettingsChanged: event("room-settings-changed"),
+  onLayoutChanged: event("layout-changed"),
+  onActiveSpeakerChanged: event("active-speaker-changed"),
+  onHandRaised: event("hand-raised"),
+  onHandLowered: event("hand-lowered"),
+  onReaction: event("reaction"),
+  onMediaModeChanged: event("media-mode-changed"),
 } as const;
 
 /**

@@ -16,6 +16,15 @@ import { rawJoin, startTestServer, TestClient, withServer } from "./test-server.
 const encoder = new TextEncoder();
 const main = new URL("../../server/main.ts", import.meta.url).pathname;
 
+/** Closes our end of each connection (those already closed are skipped). */
+function closeAll(conns: Iterable<Deno.Conn>): void {
+  for (const conn of conns) {
+    try {
+      conn.close();
+    } catch { /* closed */ }
+  }
+}
+
 /** True once the server has closed the connection (EOF or reset) within `ms`. Closes our end. */
 async function closedByServer(conn: Deno.Conn, ms: number): Promise<boolean> {
   const buf = new Uint8Array(4096);
@@ -29,9 +38,7 @@ async function closedByServer(conn: Deno.Conn, ms: number): Promise<boolean> {
     ]);
     clearTimeout(timer);
     if (n === null) {
-      try {
-        conn.close();
-      } catch { /* closed */ }
+      closeAll([conn]);
       return true;
     }
     if (n === "wait") {
@@ -65,9 +72,7 @@ Deno.test("silent and trickling connections are closed once the request timeout 
       assert.ok(await closedByServer(slow, 3000), "the trickling connection is closed");
     } finally {
       clearInterval(trickle);
-      try {
-        slow.close();
-      } catch { /* closed */ }
+      closeAll([slow]);
     }
     for (const conn of conns) assert.ok(await closedByServer(conn, 3000), "a silent one is closed");
     assert.ok(server.metrics.timedOut >= 21);
@@ -75,11 +80,7 @@ Deno.test("silent and trickling connections are closed once the request timeout 
     const { status } = await rawGet(server.port, "/healthz");
     assert.equal(status, 200);
   } finally {
-    for (const conn of conns) {
-      try {
-        conn.close();
-      } catch { /* closed */ }
-    }
+    closeAll(conns);
     await server.shutdown();
   }
 });
@@ -96,11 +97,7 @@ Deno.test("one address holds at most its share of connections; the rest are clos
     assert.equal(closed.filter((c) => c).length, 15);
     assert.equal(server.metrics.refused.get("per-address"), 15);
   } finally {
-    for (const conn of conns) {
-      try {
-        conn.close();
-      } catch { /* closed */ }
-    }
+    closeAll(conns);
     await server.shutdown();
   }
 });
@@ -158,11 +155,7 @@ Deno.test("at its descriptor limit the server refuses new connections, keeps its
     await cy.close();
     assert.equal(ana.socket.readyState, WebSocket.OPEN);
   } finally {
-    for (const conn of flood) {
-      try {
-        conn.close();
-      } catch { /* closed */ }
-    }
+    closeAll(flood);
     await ana.close();
     await bo.close();
     await server.stop();
