@@ -17,6 +17,8 @@ export async function spawnListening(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 20000,
+  /** Every line the process prints after "listening" (its log, for tests that read it). */
+  onLine?: (line: string) => void,
 ): Promise<ListeningProcess> {
   const child = new Deno.Command(command, { args, env, stdout: "piped", stderr: "inherit" })
     .spawn();
@@ -39,7 +41,12 @@ export async function spawnListening(
   }
   // Keep draining stdout so the process never blocks on a full pipe.
   const drained = (async () => {
-    while (!(await lines.read()).done);
+    for (let r = await lines.read(); !r.done; r = await lines.read()) {
+      if (!onLine) continue;
+      buffered += r.value;
+      for (const line of buffered.split("\n").slice(0, -1)) onLine(line);
+      buffered = buffered.slice(buffered.lastIndexOf("\n") + 1);
+    }
   })();
   return {
     port,
@@ -57,7 +64,10 @@ export async function spawnListening(
 }
 
 /** Starts our `server/main.ts` as its own process on loopback; `env` adds or overrides settings. */
-export function startServerProcess(env: Record<string, string> = {}): Promise<ListeningProcess> {
+export function startServerProcess(
+  env: Record<string, string> = {},
+  onLine?: (line: string) => void,
+): Promise<ListeningProcess> {
   return spawnListening(
     Deno.execPath(),
     [
@@ -68,5 +78,7 @@ export function startServerProcess(env: Record<string, string> = {}): Promise<Li
       new URL("../server/main.ts", import.meta.url).pathname,
     ],
     { HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    20000,
+    onLine,
   );
 }

@@ -17,7 +17,7 @@ import { verifyRoomToken } from "./room-token.ts";
 import { type TurnConfig, turnCredentials } from "./turn-credentials.ts";
 import { MESH_HANDOVER_MS, type SfuClient, type SfuService } from "./sfu-service.ts";
 
-/** What a session needs of its WebSocket (the `ws` package's WebSocket has it all). */
+/** What a session needs of its WebSocket (a WebSocketConnection, or a test double). */
 export interface ClientSocket {
   readonly readyState: number;
   readonly bufferedAmount: number;

@@ -6,7 +6,7 @@
  * never speaks, or trickles its headers (slowloris), costs a descriptor for
  * `requestTimeoutMs` at most.
  */
-import type { ConnDuplex } from "./conn-duplex.ts";
+import type { TcpConnection } from "./tcp-connection.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -31,7 +31,7 @@ interface Tracked {
 
 export class ConnectionGuard {
   readonly #options: ConnectionGuardOptions;
-  readonly #sockets = new Map<ConnDuplex, Tracked>();
+  readonly #sockets = new Map<TcpConnection, Tracked>();
   readonly #perAddress = new Map<string, number>();
   #ceiling: number;
   #refusedSinceLog = 0;
@@ -71,26 +71,25 @@ export class ConnectionGuard {
   }
 
   /** Follows an admitted connection until it closes; arms its request deadline. */
-  track(socket: ConnDuplex): void {
+  track(socket: TcpConnection): void {
     const address = socket.remoteAddress;
     this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
     const tracked: Tracked = { address, timer: undefined };
     this.#sockets.set(socket, tracked);
-    socket.on("error", () => {}); // a reset is an ordinary end here; "close" follows
-    socket.once("close", () => this.#closed(socket));
+    void socket.closed.then(() => this.#closed(socket));
     this.#arm(socket, tracked);
   }
 
   /** A request's headers arrived: it is no longer idle. */
-  requestStarted(socket: ConnDuplex): void {
+  requestStarted(socket: TcpConnection): void {
     const tracked = this.#sockets.get(socket);
     if (tracked) clearTimeout(tracked.timer);
   }
 
   /** A response went out on a kept-alive connection: it may idle for the timeout again. */
-  requestDone(socket: ConnDuplex): void {
+  requestDone(socket: TcpConnection): void {
     const tracked = this.#sockets.get(socket);
-    if (tracked && !socket.destroyed) this.#arm(socket, tracked);
+    if (tracked && socket.open) this.#arm(socket, tracked);
   }
 
   /**
@@ -116,7 +115,7 @@ export class ConnectionGuard {
     for (const socket of [...this.#sockets.keys()]) socket.destroy();
   }
 
-  #arm(socket: ConnDuplex, tracked: Tracked): void {
+  #arm(socket: TcpConnection, tracked: Tracked): void {
     clearTimeout(tracked.timer);
     tracked.timer = setTimeout(() => {
       this.#options.metrics.countTimedOut();
@@ -124,7 +123,7 @@ export class ConnectionGuard {
     }, this.#options.requestTimeoutMs);
   }
 
-  #closed(socket: ConnDuplex): void {
+  #closed(socket: TcpConnection): void {
     const tracked = this.#sockets.get(socket);
     if (!tracked) return;
     clearTimeout(tracked.timer);

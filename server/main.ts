@@ -13,6 +13,22 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+
+// The last resort, not a substitute for handling each case where it happens:
+// an error that escapes every handler is logged, and the process and every
+// room carry on (Deno would otherwise exit).
+globalThis.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  logger.error("unhandled rejection", { error: describe(event.reason) });
+});
+globalThis.addEventListener("error", (event) => {
+  event.preventDefault();
+  logger.error("uncaught error", { error: describe(event.error ?? event.message) });
+});
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
 if (config.iceServers.length === 0 && !config.turn) {
   logger.warn(
     "ICE_SERVERS is empty: calls work on localhost and one LAN only; set STUN/TURN servers for calls across networks",

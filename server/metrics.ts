@@ -10,6 +10,8 @@ export class Metrics {
   framesDropped = 0;
   /** Malformed WebSocket upgrades answered 400. */
   badUpgrades = 0;
+  /** Requests refused before any route saw them, by HTTP status. */
+  readonly httpRefused = new Map<number, number>();
 
   countRelayed(type: string): void {
     this.relayed.set(type, (this.relayed.get(type) ?? 0) + 1);
@@ -22,6 +24,10 @@ export class Metrics {
   /** A TCP connection turned away before reading anything, by reason. */
   countRefused(reason: string): void {
     this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
+  }
+
+  countHttpRefused(status: number): void {
+    this.httpRefused.set(status, (this.httpRefused.get(status) ?? 0) + 1);
   }
 
   countTimedOut(): void {
@@ -65,6 +71,11 @@ export class Metrics {
       "# HELP video_room_bad_upgrades_total Malformed WebSocket upgrade requests, answered 400.",
       "# TYPE video_room_bad_upgrades_total counter",
       `video_room_bad_upgrades_total ${this.badUpgrades}`,
+      "# HELP video_room_http_refused_total Requests refused before reaching a route (malformed heads, methods not served, bodies), by status.",
+      "# TYPE video_room_http_refused_total counter",
+      ...[...this.httpRefused].map(([status, n]) =>
+        `video_room_http_refused_total{status="${status}"} ${n}`
+      ),
       "# HELP video_room_rooms Rooms with at least one peer.",
       "# TYPE video_room_rooms gauge",
       `video_room_rooms ${gauges.rooms}`,

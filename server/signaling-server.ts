@@ -2,23 +2,22 @@
  * The signaling server, assembled from its parts:
  * - the listener: our own accept loop (tcp-listener.ts), whose connections
  *   the ConnectionGuard admits, counts and times out from the moment they are
- *   accepted, then hands to node:http as streams;
- * - the routes: health, metrics and static files (http-routes.ts);
+ *   accepted;
+ * - HTTP: each connection's requests read and answered (http-connection.ts)
+ *   by the routes: health, metrics and static files (http-routes.ts);
  * - the WebSocket gateway: upgrade checks and caps, then one ClientSession
- *   per socket (websocket-gateway.ts);
+ *   per socket (websocket-gateway.ts over websocket-connection.ts);
  * - the room registry, in memory or shared through Redis;
  * - shutdown: every socket closed with 1012, then the registry.
  */
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { CloseCode } from "../protocol/messages.ts";
 import type { ServerConfig } from "./config.ts";
-import type { ConnDuplex } from "./conn-duplex.ts";
 import { ConnectionGuard } from "./connection-guard.ts";
+import { HttpConnections } from "./http-connection.ts";
 import { createRoutes } from "./http-routes.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./metrics.ts";
 import { MemoryRegistry } from "./memory-registry.ts";
-import { sendFetchResponse, toFetchRequest } from "./node-http-adapter.ts";
 import { type ClusterTimings, RedisRegistry } from "./redis-registry.ts";
 import type { RegistryOptions, RoomRegistry } from "./room-registry.ts";
 import { importTokenSecret } from "./room-token.ts";
@@ -27,7 +26,7 @@ import { SfuService } from "./sfu-service.ts";
 import { MemoryRoomNodes, RedisRoomNodes } from "./sfu-room-nodes.ts";
 import { TcpListener } from "./tcp-listener.ts";
 import { importTurnSecret } from "./turn-credentials.ts";
-import { clientAddress, malformedUpgrade, WebSocketGateway } from "./websocket-gateway.ts";
+import { WebSocketGateway } from "./websocket-gateway.ts";
 
 export { SECURITY_HEADERS } from "./http-routes.ts";
 
@@ -148,40 +147,18 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
     ...(sfu ? { sfuNodes: () => sfu.health() } : {}),
   });
 
-  const server = http.createServer();
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket as unknown as ConnDuplex;
-    guard.requestStarted(socket);
-    res.once("finish", () => guard.requestDone(socket));
-    if (req.headers.upgrade && new URL(req.url ?? "/", "http://x").pathname === "/ws") {
-      // Asked for an upgrade without the headers that make one.
-      const why = malformedUpgrade(req) ?? "Connection must include Upgrade";
-      res.writeHead(400, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-      res.end(gateway.badUpgrade(clientAddress(req, config.trustProxy), why));
-      return;
-    }
-    routes(toFetchRequest(req))
-      .then((response) => sendFetchResponse(res, response, req.method))
-      .catch((err) => {
-        logger.error("request failed", { path: req.url, error: String(err) });
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-  });
-  server.on("upgrade", (req: IncomingMessage, socket: ConnDuplex, head: Uint8Array) => {
-    guard.requestStarted(socket);
-    gateway.upgrade(req, socket, head);
-  });
-  server.on("clientError", (_err: Error, socket: ConnDuplex) => {
-    // Not HTTP at all, or headers over the size limit: no stack trace, just an answer.
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-    socket.destroy();
+  const http = new HttpConnections({
+    guard,
+    logger,
+    metrics,
+    routes,
+    upgrade: (head, conn, rest) => gateway.upgrade(head, conn, rest),
   });
   const listener = new TcpListener(
     { hostname: config.host, port: config.port },
     guard,
     logger,
-    (socket) => server.emit("connection", socket),
+    (conn) => void http.serve(conn),
   );
   const port = listener.port;
   let stopping: Promise<void> | undefined;

@@ -6,7 +6,7 @@
  * moment and carries on, and every accepted connection passes the guard
  * before anything is read from it.
  */
-import { ConnDuplex } from "./conn-duplex.ts";
+import { TcpConnection } from "./tcp-connection.ts";
 import type { ConnectionGuard } from "./connection-guard.ts";
 import type { Logger } from "./logger.ts";
 
@@ -28,7 +28,7 @@ export class TcpListener {
     options: { hostname: string; port: number },
     readonly guard: ConnectionGuard,
     readonly logger: Logger,
-    readonly onConnection: (socket: ConnDuplex) => void,
+    readonly onConnection: (conn: TcpConnection) => void,
   ) {
     this.#listener = Deno.listen({ hostname: options.hostname, port: options.port });
     this.port = (this.#listener.addr as Deno.NetAddr).port;
@@ -57,13 +57,13 @@ export class TcpListener {
         continue;
       }
       if (!this.guard.admit(conn)) continue;
-      const socket = new ConnDuplex(conn);
-      this.guard.track(socket);
+      const connection = new TcpConnection(conn);
+      this.guard.track(connection);
       try {
-        this.onConnection(socket);
+        this.onConnection(connection);
       } catch (err) {
         this.logger.error("connection handler failed", { error: String(err) });
-        socket.destroy();
+        connection.destroy();
       }
     }
   }

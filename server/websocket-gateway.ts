@@ -1,67 +1,65 @@
 /**
- * From an HTTP upgrade request to a ClientSession: checks the request, the
- * origin and the connection caps, then hands the socket to the `ws` package,
- * which refuses a frame over MAX_MESSAGE_BYTES from its header (closing with
- * 1009) instead of buffering it. Pings every socket so a vanished browser is
- * noticed, and closes them all on shutdown.
+ * From an HTTP upgrade request to a ClientSession: checks the handshake, the
+ * origin and the connection caps, answers 101, and hands the connection to a
+ * WebSocketConnection (which refuses a frame over MAX_MESSAGE_BYTES from its
+ * header, closing with 1009, instead of buffering it). Pings every socket so
+ * a vanished browser is noticed, and closes them all on shutdown.
  */
-import type { IncomingMessage } from "node:http";
-import { Buffer } from "node:buffer";
-import type { Duplex } from "node:stream";
-import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { CloseCode, ErrorCode } from "../protocol/messages.ts";
 import { ClientSession, type SessionDeps } from "./client-session.ts";
+import { headerHasToken, headerValue, type RequestHead } from "./http-request-head.ts";
+import { textResponse } from "./http-response.ts";
 import { LogThrottle } from "./log-throttle.ts";
+import type { TcpConnection } from "./tcp-connection.ts";
+import { WebSocketConnection } from "./websocket-connection.ts";
 
 /** Sec-WebSocket-Key: 16 random bytes in base64. */
 const KEY_PATTERN = /^[+/0-9A-Za-z]{21}[AQgw]==$/;
+/** RFC 6455 §1.3: what the key is joined with before hashing. */
+const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+const encoder = new TextEncoder();
 
 /** The client's address: the first X-Forwarded-For entry behind a trusted proxy. */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = trustProxy ? req.headers["x-forwarded-for"] : undefined;
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0].trim();
-  return first || req.socket.remoteAddress || "";
+export function clientAddress(head: RequestHead, peer: string, trustProxy: boolean): string {
+  const forwarded = trustProxy ? headerValue(head, "x-forwarded-for") : undefined;
+  return forwarded?.split(",")[0].trim() || peer;
 }
 
 /** Why an upgrade request is not a WebSocket handshake we can take, or null. */
-export function malformedUpgrade(req: IncomingMessage): string | null {
-  if (req.method !== "GET") return "the method must be GET";
-  if (req.headers.upgrade?.toLowerCase() !== "websocket") return "Upgrade must be websocket";
-  if (!/\bupgrade\b/i.test(String(req.headers.connection ?? ""))) {
-    return "Connection must include Upgrade";
+export function malformedUpgrade(head: RequestHead): string | null {
+  if (head.method !== "GET") return "the method must be GET";
+  if (head.version !== "1.1") return "a handshake is HTTP/1.1";
+  if (headerValue(head, "upgrade")?.toLowerCase() !== "websocket") {
+    return "Upgrade must be websocket";
   }
-  if (!KEY_PATTERN.test(String(req.headers["sec-websocket-key"] ?? ""))) {
+  if (!headerHasToken(head, "connection", "upgrade")) return "Connection must include Upgrade";
+  if (!KEY_PATTERN.test(headerValue(head, "sec-websocket-key") ?? "")) {
     return "Sec-WebSocket-Key is missing or malformed";
   }
-  if (req.headers["sec-websocket-version"] !== "13") return "Sec-WebSocket-Version must be 13";
+  if (headerValue(head, "sec-websocket-version") !== "13") {
+    return "Sec-WebSocket-Version must be 13";
+  }
   return null;
 }
 
-/** Answers on a raw socket that will never become a WebSocket, then lets it go. */
-export function rawResponse(socket: Duplex, status: number, reason: string, body: string) {
-  if (!socket.writable) return void socket.destroy();
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${
-        new TextEncoder().encode(body).length
-      }\r\nConnection: close\r\n\r\n${body}`,
-  );
-  // A client that does not read its answer must not keep the descriptor.
-  const timer = setTimeout(() => socket.destroy(), 1000);
-  socket.once("close", () => clearTimeout(timer));
+/** Sec-WebSocket-Accept for a key. */
+async function acceptFor(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", encoder.encode(key + HANDSHAKE_GUID));
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
 }
 
 interface Open {
   session: ClientSession;
-  ws: WebSocket;
+  ws: WebSocketConnection;
   /** Answered the last ping (or sent something) since then. */
   alive: boolean;
+  /** Settles once the connection is gone and its session told. */
+  closed: Promise<void>;
 }
 
 export class WebSocketGateway {
   readonly #deps: SessionDeps;
-  readonly #wss: WebSocketServer;
-  readonly #open = new Map<WebSocket, Open>();
+  readonly #open = new Map<WebSocketConnection, Open>();
   readonly #perAddress = new Map<string, number>();
   /** Sockets upgraded and not yet closed (refused ones included until they close). */
   #accepted = 0;
@@ -72,13 +70,6 @@ export class WebSocketGateway {
   constructor(deps: SessionDeps) {
     this.#deps = deps;
     this.#allowed = deps.config.allowedOrigins ? new Set(deps.config.allowedOrigins) : null;
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      maxPayload: deps.config.maxMessageBytes,
-      // Compression would let a small frame inflate into a large one: off.
-      perMessageDeflate: false,
-      clientTracking: false,
-    });
     // Half the idle timeout: a socket silent through two rounds is gone.
     this.#heartbeat = setInterval(
       () => this.#ping(),
@@ -91,28 +82,28 @@ export class WebSocketGateway {
     return this.#open.size;
   }
 
-  /** An HTTP request asking to become a WebSocket. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Uint8Array): void {
+  /**
+   * An HTTP request for /ws asking to become a WebSocket: takes the
+   * connection (null), or returns the refusal to send instead.
+   */
+  async upgrade(
+    head: RequestHead,
+    conn: TcpConnection,
+    rest: Uint8Array,
+  ): Promise<Response | null> {
     const { config, metrics, logger } = this.#deps;
-    socket.on("error", () => {}); // resets are ordinary; the close that follows is handled
-    const address = clientAddress(req, config.trustProxy);
-    if (new URL(req.url ?? "/", "http://x").pathname !== "/ws") {
-      return rawResponse(socket, 404, "Not Found", "Not found\n");
-    }
-    const malformed = malformedUpgrade(req);
+    const address = clientAddress(head, conn.remoteAddress, config.trustProxy);
+    const malformed = malformedUpgrade(head);
     if (malformed) {
-      return rawResponse(socket, 400, "Bad Request", this.badUpgrade(address, malformed));
+      return textResponse(400, this.badUpgrade(address, malformed), {
+        ...(malformed.startsWith("Sec-WebSocket-Version") ? { "sec-websocket-version": "13" } : {}),
+      });
     }
-    const origin = req.headers.origin;
+    const origin = headerValue(head, "origin");
     if (this.#allowed && (!origin || !this.#allowed.has(origin))) {
       metrics.countError(ErrorCode.ForbiddenOrigin);
       if (this.#logged.allow(`origin ${origin}`)) logger.warn("origin refused", { origin });
-      return rawResponse(
-        socket,
-        403,
-        "Forbidden",
-        `Cannot connect: origin ${origin ?? "(none)"} is not allowed\n`,
-      );
+      return textResponse(403, `Cannot connect: origin ${origin ?? "(none)"} is not allowed\n`);
     }
     const fromAddress = this.#perAddress.get(address) ?? 0;
     const refusal = this.#accepted >= config.maxConnections
@@ -123,19 +114,31 @@ export class WebSocketGateway {
     // Counted from the upgrade, so a burst of handshakes cannot slip past the caps.
     this.#accepted++;
     this.#perAddress.set(address, fromAddress + 1);
-    this.#wss.handleUpgrade(req, socket, Buffer.from(head), (ws) => {
-      ws.once("close", () => this.#released(address));
-      if (refusal) {
-        // Accepted only to close it with a reason the browser can read.
-        ws.on("error", () => {});
-        ws.close(CloseCode.TryAgainLater, refusal);
-        if (this.#logged.allow(`refused ${address}`)) {
-          logger.warn("connection refused", { reason: refusal });
-        }
-        return;
-      }
-      this.#session(ws);
+    const ws = new WebSocketConnection(conn, rest, {
+      maxMessageBytes: config.maxMessageBytes,
+      onError: (err) => logger.error("websocket failed", { error: String(err) }),
     });
+    const accept = await acceptFor(headerValue(head, "sec-websocket-key")!);
+    const ok = await conn.write(encoder.encode(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    ));
+    if (!ok) {
+      this.#released(address);
+      return null;
+    }
+    if (refusal) {
+      // Accepted only to close it with a reason the browser can read.
+      ws.handlers = { message() {}, pong() {}, close: () => this.#released(address) };
+      ws.start();
+      ws.close(CloseCode.TryAgainLater, refusal);
+      if (this.#logged.allow(`refused ${address}`)) {
+        logger.warn("connection refused", { reason: refusal });
+      }
+      return null;
+    }
+    this.#session(ws, address);
+    return null;
   }
 
   /**
@@ -153,48 +156,48 @@ export class WebSocketGateway {
   /** Closes every socket with `code`; waits (bounded) for the closing handshakes, then cuts. */
   async closeAll(code: number, reason: string, waitMs = 2000): Promise<void> {
     clearInterval(this.#heartbeat);
-    const open = [...this.#open.keys()];
-    const closing = open.map((ws) =>
-      new Promise<void>((resolve) => {
-        if (ws.readyState === ws.CLOSED) return resolve();
-        ws.once("close", () => resolve());
-        ws.close(code, reason);
-      })
-    );
+    const open = [...this.#open.values()];
+    for (const { ws } of open) ws.close(code, reason);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(closing),
-      new Promise((r) => (timer = setTimeout(r, waitMs))),
-    ]);
+    const closing = Promise.all(open.map(({ closed }) => closed));
+    await Promise.race([closing, new Promise((r) => (timer = setTimeout(r, waitMs)))]);
     clearTimeout(timer);
-    for (const ws of open) ws.terminate(); // a dead peer cannot hold the shutdown
-    await Promise.all(closing);
+    for (const { ws } of open) ws.terminate(); // a dead peer cannot hold the shutdown
+    await closing;
   }
 
-  #session(ws: WebSocket): void {
+  #session(ws: WebSocketConnection, address: string): void {
     const { metrics, logger } = this.#deps;
     const session = new ClientSession(ws, this.#deps);
-    const entry: Open = { session, ws, alive: true };
+    let resolveClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+    const entry: Open = { session, ws, alive: true, closed };
     this.#open.set(ws, entry);
     metrics.connectionsTotal++;
-    ws.on("pong", () => (entry.alive = true));
-    ws.on("message", (data: RawData, isBinary: boolean) => {
-      entry.alive = true;
-      try {
-        session.onMessage(isBinary ? bytes(data) : String(data));
-      } catch (err) {
-        // A bug must cost one message, never the process.
-        logger.error("message handler failed", { error: String(err) });
-      }
-    });
-    ws.on("error", (err: Error & { code?: string }) => {
-      // ws closes the socket itself (1009 for an oversized frame, 1002/1007 for bad framing).
-      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") metrics.countError(ErrorCode.TooLarge);
-    });
-    ws.once("close", (code: number) => {
-      this.#open.delete(ws);
-      session.onClose(code);
-    });
+    ws.handlers = {
+      pong: () => (entry.alive = true),
+      message: (data) => {
+        entry.alive = true;
+        try {
+          session.onMessage(data);
+        } catch (err) {
+          // A bug must cost one message, never the process.
+          logger.error("message handler failed", { error: String(err) });
+        }
+      },
+      close: (code) => {
+        this.#open.delete(ws);
+        this.#released(address);
+        if (code === 1009) metrics.countError(ErrorCode.TooLarge);
+        try {
+          session.onClose(code);
+        } catch (err) {
+          logger.error("close handler failed", { error: String(err) });
+        }
+        resolveClosed();
+      },
+    };
+    ws.start();
   }
 
   #released(address: string): void {
@@ -215,9 +218,4 @@ export class WebSocketGateway {
       entry.ws.ping();
     }
   }
-}
-
-function bytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
