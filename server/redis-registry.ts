@@ -282,7 +282,7 @@ export class RedisRegistry implements RoomRegistry {
   react(from: Seat, emoji: Reaction): Promise<ErrorCode | undefined> {
     return this.#relay(
       from.room,
-      EventKind.Chat,
+      EventKind.Reaction,
       audience.all,
       "",
       JSON.stringify({ type: "reaction", id: from.id, emoji }),

@@ -60,6 +60,13 @@ export interface LocalRoom {
 
 /** Events kept per room while waiting for a snapshot or an admission reply. */
 const MAX_BUFFERED_EVENTS = 5000;
+
+/** What a relayed event carries, by its kind (news names its own type), for the metrics. */
+const RELAYED: Partial<Record<EventKind, ServerMessage["type"]>> = {
+  [EventKind.Chat]: "chat",
+  [EventKind.Signal]: "signal",
+  [EventKind.Reaction]: "reaction",
+};
 /** Events a room may skip ahead by (missed ones); a bigger jump is not ours. */
 const MAX_SEQ_JUMP = 1_000_000;
 
@@ -181,7 +188,10 @@ export class RoomFeeds {
   grant(local: LocalRoom, seat: FeedSeat, seq: number, peers: PeerInfo[]): void {
     seat.fromSeq = seq;
     for (const event of local.recent) {
-      if (addressedTo(event.audience, seat)) this.#deliver(seat, event);
+      const type = event.kind === EventKind.News
+        ? (JSON.parse(event.payload) as ServerMessage).type
+        : RELAYED[event.kind];
+      if (type && addressedTo(event.audience, seat)) this.#deliver(seat, event, type);
     }
     if (local.pending) this.snapshot(local, seq, peers, local.settings, false, local.media);
   }
@@ -339,8 +349,9 @@ export class RoomFeeds {
         local.lobby.clear();
         return;
     }
+    const type = news?.type ?? RELAYED[event.kind];
+    if (!type) return; // a kind no instance of ours publishes
     if (news) this.#track(local, news);
-    const type = news?.type ?? (event.kind === EventKind.Chat ? "chat" : "signal");
     if (event.audience.startsWith("=")) {
       const seat = local.seats.get(event.audience.slice(1));
       if (seat) this.#deliver(seat, event, type);
@@ -421,16 +432,9 @@ export class RoomFeeds {
     }
   }
 
-  #deliver(seat: FeedSeat, event: RoomEvent, type?: ServerMessage["type"]): void {
+  #deliver(seat: FeedSeat, event: RoomEvent, type: ServerMessage["type"]): void {
     if (event.seq <= seat.fromSeq || !seat.sink) return;
     seat.sink.send(event.payload);
-    this.onDeliver?.(
-      type ??
-        (event.kind === EventKind.Chat
-          ? "chat"
-          : event.kind === EventKind.Signal
-          ? "signal"
-          : (JSON.parse(event.payload) as ServerMessage).type),
-    );
+    this.onDeliver?.(type);
   }
 }

@@ -28,6 +28,7 @@ export const EventKind = {
   News: "n",
   Chat: "c",
   Signal: "g",
+  Reaction: "r",
   /** A seat was resumed by the instance named in the payload. */
   Takeover: "t",
   /** A waiting guest was let in: `{id, token, owner, member}`; their instance seats them. */

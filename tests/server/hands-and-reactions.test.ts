@@ -127,3 +127,13 @@ Deno.test("reactions: everyone sees them, the sender too; only the six, and not 
     b.send({ type: "chat", text: "still here" });
     assert.equal((await a.next("chat")).text, "still here");
   }));
+
+Deno.test("reactions are counted as reactions in /metrics, not as chat (in a cluster too)", () =>
+  withServer(async (server, connect) => {
+    const { a, b, c, jb } = await trio(connect);
+    b.send({ type: "react", emoji: "👏" });
+    for (const x of [a, b, c]) assert.equal((await x.next("reaction")).id, jb.id);
+    // One instance sees all three deliveries; in a cluster the first instance holds two of them.
+    assert.ok((server.metrics.relayed.get("reaction") ?? 0) >= 1);
+    assert.equal(server.metrics.relayed.get("chat") ?? 0, 0);
+  }));
