@@ -53,6 +53,12 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   readonly #onDeviceChange = () => void this.#refreshDevices();
   /** Bumped by stop(): a capture that resolves afterwards is released, not used. */
   #generation = 0;
+  /**
+   * While the devices start: what the person wants once they are ready. A
+   * click on a toggle meanwhile (mute before the mic is up, camera off before
+   * its light comes on) is kept here and applied, never lost.
+   */
+  #wanted: { audio: boolean; video: boolean } | null = null;
 
   constructor(devices: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
     super();
@@ -66,6 +72,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    */
   async start(want: { audio: boolean; video: boolean } = { audio: true, video: true }) {
     const errors: RoomErrorDetail[] = [];
+    this.#wanted = { ...want };
+    this.emit("change", undefined);
     if (!this.#devices?.getUserMedia) {
       errors.push(mediaError(new TypeError("no mediaDevices"), "camera and microphone"));
       for (const e of errors) this.emit("error", e);
@@ -95,10 +103,18 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       }
     }
     mark("camera-ready");
+    const wanted = this.#wanted ?? want;
+    this.#wanted = null;
     this.hasAudio = this.stream.getAudioTracks().length > 0;
     this.hasVideo = this.stream.getVideoTracks().length > 0;
-    this.audioEnabled = this.hasAudio;
-    this.videoEnabled = this.hasVideo;
+    // Toggled while starting: the microphone starts muted, the camera is let go (light off).
+    for (const t of this.stream.getAudioTracks()) t.enabled = wanted.audio;
+    if (this.hasVideo && !wanted.video) {
+      this.#removeTrack("video");
+      this.emit("track", { kind: "video", track: null });
+    }
+    this.audioEnabled = this.hasAudio && wanted.audio;
+    this.videoEnabled = this.hasVideo && wanted.video;
     this.emit("change", undefined);
     for (const e of errors) this.emit("error", e);
     this.#devices.addEventListener?.("devicechange", this.#onDeviceChange);
@@ -114,8 +130,23 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     return track?.getSettings().deviceId;
   }
 
+  /** Whether the person wants the mic and camera on: their choice, even before the devices are up. */
+  get wants(): { audio: boolean; video: boolean } {
+    return this.#wanted ?? { audio: this.audioEnabled, video: this.videoEnabled };
+  }
+
+  /** True while the devices are being started (the toggles already take clicks). */
+  get starting(): boolean {
+    return this.#wanted !== null;
+  }
+
   /** Mutes or unmutes the microphone (the track keeps running: instant toggle). */
   setAudioEnabled(on: boolean): void {
+    if (this.#wanted) {
+      this.#wanted = { ...this.#wanted, audio: on };
+      this.emit("change", undefined);
+      return;
+    }
     const track = this.stream.getAudioTracks()[0];
     if (!track) return;
     track.enabled = on;
@@ -125,6 +156,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /** Camera off stops the track (light off); camera on acquires a new one. */
   async setVideoEnabled(on: boolean): Promise<void> {
+    if (this.#wanted) {
+      this.#wanted = { ...this.#wanted, video: on };
+      this.emit("change", undefined);
+      return;
+    }
     if (on === this.videoEnabled) return;
     if (!on) {
       this.#removeTrack("video");
@@ -178,6 +214,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** Stops every track: camera light off, microphone released. */
   stop(): void {
     this.#generation++;
+    this.#wanted = null;
     this.#devices?.removeEventListener?.("devicechange", this.#onDeviceChange);
     this.#removeTrack("audio");
     this.#removeTrack("video");

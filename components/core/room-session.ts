@@ -422,11 +422,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     this.removeAllListeners();
   }
 
-  toggleAudio(on = !this.media.audioEnabled): void {
+  toggleAudio(on = !this.media.wants.audio): void {
     this.media.setAudioEnabled(on);
   }
 
-  toggleVideo(on = !this.media.videoEnabled): Promise<void> {
+  toggleVideo(on = !this.media.wants.video): Promise<void> {
     return this.media.setVideoEnabled(on);
   }
 

@@ -40,21 +40,23 @@ function toggle(
 }
 
 export function mediaToggles(v: MediaTogglesView) {
-  const state = v.session?.self.state;
+  // What the person chose, even while the devices are still starting.
+  const media = v.session?.media;
+  const wants = media?.wants;
   return html`
     ${toggle(
       v.strings,
       "microphone",
-      !!state?.audio,
-      state?.audio ? icons.mic : icons.micOff,
+      !!wants?.audio,
+      wants?.audio ? icons.mic : icons.micOff,
       v.onAudio,
-      !v.session?.has("audio"),
+      !media?.starting && !v.session?.has("audio"),
     )}
     ${toggle(
       v.strings,
       "camera",
-      !!state?.video,
-      state?.video ? icons.cam : icons.camOff,
+      !!wants?.video,
+      wants?.video ? icons.cam : icons.camOff,
       v.onVideo,
     )}
   `;

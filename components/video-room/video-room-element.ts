@@ -237,14 +237,14 @@ export class VideoRoom extends LitElement {
   toggleAudio(): boolean {
     const s = this.#room.session;
     s?.toggleAudio();
-    return s?.self.state.audio ?? false;
+    return s?.media.wants.audio ?? false;
   }
 
   /** Turns the camera off (light off) or on; resolves with whether it is now on. */
   async toggleVideo(): Promise<boolean> {
     const s = this.#room.session;
     await s?.toggleVideo();
-    return s?.self.state.video ?? false;
+    return s?.media.wants.video ?? false;
   }
 
   startScreenShare(): Promise<void> {

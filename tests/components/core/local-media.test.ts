@@ -82,4 +82,37 @@ describe("LocalMedia", () => {
     expect(await started).to.deep.equal([]);
     expect(media.stream.getTracks()).to.have.length(0);
   });
+
+  it("toggled while the devices start: the mic starts muted, the camera is let go", async () => {
+    const real = navigator.mediaDevices;
+    const captured: MediaStreamTrack[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // A browser slow to grant: the person clicks in the meantime.
+    const devices = Object.assign(new EventTarget(), {
+      getUserMedia: async (c: MediaStreamConstraints) => {
+        const s = await real.getUserMedia(c);
+        captured.push(...s.getTracks());
+        await gate;
+        return s;
+      },
+      enumerateDevices: () => real.enumerateDevices(),
+    }) as unknown as MediaDevices;
+    const media = new LocalMedia(devices);
+    const started = media.start();
+    expect(media.starting).to.be.true;
+    expect(media.wants).to.deep.equal({ audio: true, video: true });
+    media.setAudioEnabled(false);
+    await media.setVideoEnabled(false);
+    expect(media.wants).to.deep.equal({ audio: false, video: false });
+    release();
+    await started;
+    expect(media.starting).to.be.false;
+    expect(media.wants).to.deep.equal({ audio: false, video: false });
+    expect(media.audioEnabled).to.be.false;
+    expect(media.stream.getAudioTracks()[0].enabled).to.be.false;
+    expect(media.stream.getVideoTracks()).to.have.length(0);
+    expect(captured.find((t) => t.kind === "video")!.readyState).to.equal("ended");
+    media.stop();
+  });
 });

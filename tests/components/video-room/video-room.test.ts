@@ -157,6 +157,51 @@ describe("<video-room>", () => {
     b.leave();
   });
 
+  it("mute and camera off clicked before the devices are up are kept", async () => {
+    const original = MediaDevices.prototype.getUserMedia;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // A browser slow to grant the devices (a permission prompt, a busy machine).
+    MediaDevices.prototype.getUserMedia = async function (c) {
+      const stream = await original.call(this, c);
+      await gate;
+      return stream;
+    };
+    try {
+      const server = await signalingUrl();
+      const room = uniqueRoom();
+      const wrap = await fixture<HTMLDivElement>(html`
+        <div style="display: grid; grid-template-columns: 1fr 1fr; width: 1000px">
+          <video-room id="a" room=${room} name="Ana" server=${server} autojoin></video-room>
+          <video-room id="b" room=${room} name="Bo" server=${server}></video-room>
+        </div>
+      `);
+      const a = wrap.querySelector<VideoRoom>("#a")!;
+      const b = wrap.querySelector<VideoRoom>("#b")!;
+      const mic = await until(() => control(a, "Microphone"), "Ana's call controls");
+      expect(mic.getAttribute("aria-pressed")).to.equal("true");
+      expect(mic.disabled).to.be.false;
+      mic.click();
+      control(a, "Camera").click();
+      await a.updateComplete;
+      expect(mic.getAttribute("aria-pressed")).to.equal("false");
+      expect(control(a, "Camera").getAttribute("aria-pressed")).to.equal("false");
+      release();
+      await b.join();
+      await until(
+        () => tileOf(b, "Ana")?.audioMuted && tileOf(b, "Ana")?.videoOff,
+        "Ana off at Bo",
+      );
+      await until(() => a.localStream!.getAudioTracks().length === 1, "Ana's mic up");
+      expect(a.localStream!.getAudioTracks()[0].enabled).to.be.false;
+      expect(a.localStream!.getVideoTracks()).to.have.length(0);
+      a.leave();
+      b.leave();
+    } finally {
+      MediaDevices.prototype.getUserMedia = original;
+    }
+  });
+
   it("chat: unread badge, panel, message at the other side, HTML as text", async () => {
     const { a, b } = await twoRooms();
     setTimeout(() => a.sendChat("<img src=x onerror=alert(1)> hi"));
