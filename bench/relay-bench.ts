@@ -280,6 +280,58 @@ export async function latency(
   };
 }
 
+/**
+ * CPU per message at a fixed, realistic rate rather than at saturation
+ * (where reads and writes batch and every server looks cheaper): `rooms`
+ * pairs, one side sending SDP-sized (2 KB) signals so that `ratePerSecond`
+ * arrive in all, in 10 ms ticks. Also the one-way latency of each.
+ */
+export async function fixedRate(
+  kind: ServerKind,
+  target: BenchTarget,
+  rooms: number,
+  ratePerSecond: number,
+  seconds: number,
+): Promise<{ cpuMicrosPerMessage: number; perSecond: number; p50: number; p99: number }> {
+  const all = await connectMany(kind, target.ports, rooms, 2);
+  const samples: number[] = [];
+  let delivered = 0;
+  for (const [, b] of all) {
+    b.onSignal((p) => {
+      delivered++;
+      samples.push(performance.now() - p.t);
+    });
+  }
+  const perTick = ratePerSecond / rooms / 100;
+  let owed = 0;
+  const timer = setInterval(() => {
+    for (owed += perTick; owed >= 1; owed--) {
+      for (const [a, b] of all) {
+        a.send(b.id, "sdp", { to: b.id, seq: 0, t: performance.now(), body: SDP });
+      }
+    }
+  }, 10);
+  await new Promise((r) => setTimeout(r, 1000)); // warm up
+  samples.length = 0;
+  const cpu0 = await totalCpu(target.pids);
+  const count0 = delivered;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu1 = await totalCpu(target.pids);
+  const count = delivered - count0;
+  const elapsed = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  await new Promise((r) => setTimeout(r, 300));
+  for (const members of all) for (const c of members) c.close();
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    cpuMicrosPerMessage: ((cpu1 - cpu0) * 1e6) / count,
+    perSecond: count / elapsed,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+  };
+}
+
 /** Connect → joined, one at a time, `n` fresh connections. */
 export async function joinLatency(kind: ServerKind, server: ListeningProcess, n: number) {
   const times: number[] = [];
