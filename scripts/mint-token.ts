@@ -5,7 +5,7 @@
  * same way (any HS256 JWT library); the secret never reaches a browser.
  */
 import { parseArgs } from "node:util";
-import { importTokenSecret, mintRoomToken } from "../server/room-token.ts";
+import { importTokenSecret, mintRoomToken } from "../server/session/room-token.ts";
 import { isValidRoom } from "../protocol/parse-client-message.ts";
 
 const { values } = parseArgs({

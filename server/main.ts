@@ -1,6 +1,6 @@
 /** Entry point: `deno run --allow-net --allow-read --allow-env server/main.ts`. */
 import { ConfigError, loadConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger } from "./observe/logger.ts";
 import { startServer } from "./signaling-server.ts";
 
 let config;

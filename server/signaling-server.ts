@@ -12,23 +12,23 @@
  */
 import { CloseCode } from "../protocol/messages.ts";
 import type { ServerConfig } from "./config.ts";
-import { ConnectionGuard } from "./connection-guard.ts";
-import { HttpConnections } from "./http-connection.ts";
-import { createRoutes } from "./http-routes.ts";
-import { createLogger, type Logger } from "./logger.ts";
-import { Metrics } from "./metrics.ts";
-import { MemoryRegistry } from "./memory-registry.ts";
-import { type ClusterTimings, RedisRegistry } from "./redis-registry.ts";
-import type { RegistryOptions, RoomRegistry } from "./room-registry.ts";
-import { importTokenSecret } from "./room-token.ts";
-import type { StaticMount } from "./static-files.ts";
-import { SfuService } from "./sfu-service.ts";
-import { MemoryRoomNodes, RedisRoomNodes } from "./sfu-room-nodes.ts";
-import { TcpListener } from "./tcp-listener.ts";
-import { importTurnSecret } from "./turn-credentials.ts";
-import { WebSocketGateway } from "./websocket-gateway.ts";
+import { ConnectionGuard } from "./net/connection-guard.ts";
+import { HttpConnections } from "./net/http-connection.ts";
+import { createRoutes } from "./net/http-routes.ts";
+import { createLogger, type Logger } from "./observe/logger.ts";
+import { Metrics } from "./observe/metrics.ts";
+import { MemoryRegistry } from "./rooms/memory-registry.ts";
+import { type ClusterTimings, RedisRegistry } from "./cluster/redis-registry.ts";
+import type { RegistryOptions, RoomRegistry } from "./rooms/room-registry.ts";
+import { importTokenSecret } from "./session/room-token.ts";
+import type { StaticMount } from "./net/static-files.ts";
+import { SfuService } from "./sfu/sfu-service.ts";
+import { MemoryRoomNodes, RedisRoomNodes } from "./sfu/sfu-room-nodes.ts";
+import { TcpListener } from "./net/tcp-listener.ts";
+import { importTurnSecret } from "./session/turn-credentials.ts";
+import { WebSocketGateway } from "./net/websocket-gateway.ts";
 
-export { SECURITY_HEADERS } from "./http-routes.ts";
+export { SECURITY_HEADERS } from "./net/http-routes.ts";
 
 export interface ServerOptions {
   logger?: Logger;

@@ -1,6 +1,6 @@
 /** Room access tokens through the real UI: with a token you get in, without one you are told why. */
 import assert from "node:assert/strict";
-import { importTokenSecret, mintRoomToken } from "../../server/room-token.ts";
+import { importTokenSecret, mintRoomToken } from "../../server/session/room-token.ts";
 import {
   launchBrowser,
   mediaFlowing,

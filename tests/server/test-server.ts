@@ -7,11 +7,11 @@
 import type { ClientMessage, ServerMessage } from "../../protocol/messages.ts";
 import { DEFAULT_CONFIG, type ServerConfig } from "../../server/config.ts";
 import type { LogLevel } from "../../server/config.ts";
-import { createLogger, silentLogger } from "../../server/logger.ts";
-import type { ClusterTimings } from "../../server/redis-registry.ts";
-import type { RoomRegistry } from "../../server/room-registry.ts";
+import { createLogger, silentLogger } from "../../server/observe/logger.ts";
+import type { ClusterTimings } from "../../server/cluster/redis-registry.ts";
+import type { RoomRegistry } from "../../server/rooms/room-registry.ts";
 import { type RunningServer, startServer } from "../../server/signaling-server.ts";
-import type { StaticMount } from "../../server/static-files.ts";
+import type { StaticMount } from "../../server/net/static-files.ts";
 import { startRedis, type TestRedis } from "../shared/redis-server.ts";
 import { startBalancer, type TcpBalancer } from "../shared/tcp-balancer.ts";
 import { until } from "../shared/until.ts";

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "puppeteer-core";
 import { startJanus } from "../../scripts/janus-process.ts";
-import { importTokenSecret, mintRoomToken } from "../../server/room-token.ts";
+import { importTokenSecret, mintRoomToken } from "../../server/session/room-token.ts";
 import { startRedis } from "../shared/redis-server.ts";
 import { startCoturn, TURN_SECRET } from "../shared/coturn.ts";
 import {

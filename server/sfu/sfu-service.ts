@@ -1,0 +1,298 @@
+/**
+ * The SFU as this server uses it: the Janus nodes, one SfuParticipant per
+ * person of ours in an SFU room, the Janus room each meeting lives in, and
+ * what happens when a node fails (its people publish again on another; with
+ * none left, a room small enough goes back to the mesh and a bigger one is
+ * told why its video stopped).
+ */
+import type { ServerMessage, SfuClientMessage } from "../../protocol/messages.ts";
+import type { SfuConfig } from "../config.ts";
+import { JanusError, type JanusMessage } from "./janus-connection.ts";
+import { JanusNodes, type NodeState } from "./janus-nodes.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { RoomRegistry, Seat } from "../rooms/room-registry.ts";
+import { SfuParticipant } from "./sfu-participant.ts";
+import type { RoomNodeStore } from "./sfu-room-nodes.ts";
+
+/** Janus's "room already exists": another of our instances (or an earlier join) made it. */
+const ROOM_EXISTS = 427;
+/** After a room goes back to the mesh, SFU media keeps flowing this long while browsers switch. */
+export const MESH_HANDOVER_MS = 15_000;
+
+/** A stable numeric Janus room id for a room name (48 bits, two FNV-1a hashes). */
+export function janusRoomId(prefix: string, room: string): number {
+  const fnv = (text: string, seed: number) => {
+    let h = seed >>> 0;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 16777619) >>> 0;
+    }
+    return h;
+  };
+  const key = `${prefix}${room}`;
+  return fnv(key, 2166136261) * 65536 + (fnv(key, 0x811c9dc5 ^ 0x5bd1e995) & 0xffff);
+}
+
+/** What a client session gives the service to reach its browser. */
+export interface SfuClient {
+  send(message: ServerMessage): void;
+  fail(message: string): void;
+}
+
+interface Place {
+  seat: Seat;
+  client: SfuClient;
+  participant: SfuParticipant | null;
+  /** Set while waiting for a node to come back. */
+  stalled: boolean;
+}
+
+export class SfuService {
+  readonly nodes: JanusNodes;
+  readonly #config: SfuConfig;
+  readonly #maxPeers: number;
+  readonly #prefix: string;
+  readonly #logger: Logger;
+  readonly #registry: RoomRegistry;
+  /** seat id → its place. */
+  readonly #places = new Map<string, Place>();
+
+  constructor(options: {
+    config: SfuConfig;
+    maxPeers: number;
+    prefix: string;
+    logger: Logger;
+    registry: RoomRegistry;
+    /** Where instances share each room's node (Redis in a cluster). */
+    store?: RoomNodeStore;
+  }) {
+    this.#config = options.config;
+    this.#maxPeers = options.maxPeers;
+    this.#prefix = options.prefix;
+    this.#logger = options.logger;
+    this.#registry = options.registry;
+    this.nodes = new JanusNodes(options.config.janusUrls, {
+      apiSecret: options.config.apiSecret,
+      logger: options.logger,
+      store: options.store,
+    });
+    this.nodes.onLost((url) => this.#lost(url));
+    this.nodes.onUp(() => this.#recovered());
+  }
+
+  start(): Promise<void> {
+    return this.nodes.start();
+  }
+
+  get available(): boolean {
+    return this.nodes.anyUp;
+  }
+
+  health(): NodeState[] {
+    return this.nodes.states();
+  }
+
+  /** The seat's place, made on its first SFU message. */
+  #place(seat: Seat, client: SfuClient): Place {
+    let place = this.#places.get(seat.id);
+    if (!place || place.seat !== seat) {
+      place = { seat, client, participant: null, stalled: false };
+      this.#places.set(seat.id, place);
+    }
+    place.client = client;
+    return place;
+  }
+
+  /** The participant for a seat, joining the room's Janus room on the room's node. */
+  async #participant(place: Place): Promise<SfuParticipant | null> {
+    if (place.participant) return place.participant;
+    const room = place.seat.room;
+    const node = await this.nodes.nodeFor(room);
+    if (place.participant) return place.participant; // made meanwhile
+    if (!node) {
+      place.stalled = true;
+      this.#noNode(room);
+      return null;
+    }
+    const janusRoom = janusRoomId(this.#prefix, room);
+    const participant = new SfuParticipant({
+      node,
+      room: janusRoom,
+      roomReady: this.#ensureRoom(node, janusRoom).catch((err) => {
+        throw new Error(`Cannot open the SFU room: ${(err as Error).message}`);
+      }),
+      id: place.seat.id,
+      send: (m) => place.client.send(m),
+      fail: (m) => place.client.fail(m),
+    });
+    place.participant = participant;
+    place.stalled = false;
+    this.nodes.count(room, +1);
+    return participant;
+  }
+
+  /**
+   * Runs `work` with a VideoRoom handle of a short-lived session of its own
+   * (room management is not any participant's business), ended after.
+   */
+  async #withHandle<T>(
+    node: SfuParticipant["node"],
+    work: (ask: (body: Record<string, unknown>) => Promise<JanusMessage>) => Promise<T>,
+  ): Promise<T> {
+    const session = (await node.request({ janus: "create" })).data!.id!;
+    try {
+      const handle = (await node.request({
+        janus: "attach",
+        session_id: session,
+        plugin: "janus.plugin.videoroom",
+      })).data!.id!;
+      return await work((body) =>
+        node.request({ janus: "message", session_id: session, handle_id: handle, body })
+      );
+    } finally {
+      await node.request({ janus: "destroy", session_id: session }).catch(() => {});
+    }
+  }
+
+  /** Creates the Janus room on its node (once; "already exists" is fine). */
+  #ensureRoom(node: SfuParticipant["node"], room: number): Promise<void> {
+    return this.#withHandle(node, async (ask) => {
+      await ask({
+        request: "create",
+        room,
+        publishers: this.#maxPeers,
+        // Listed: the API is private anyway, and a listed room can be audited (and counted in tests).
+        is_private: false,
+        videocodec: "vp8",
+        audiocodec: "opus",
+        // Simulcast layers reach Janus whole; a subscriber picks one.
+        bitrate: 0,
+        notify_joining: false,
+        ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
+      }).catch((err) => {
+        if (!(err instanceof JanusError && err.code === ROOM_EXISTS)) throw err;
+      });
+    });
+  }
+
+  /** A message from the browser of `seat` about its SFU connections. */
+  async handle(
+    seat: Seat,
+    client: SfuClient,
+    message: SfuClientMessage,
+  ): Promise<void> {
+    const place = this.#place(seat, client);
+    const participant = message.jsep?.type === "offer"
+      ? await this.#participant(place)
+      : place.participant;
+    if (!participant) return;
+    try {
+      if (message.jsep?.type === "offer") await participant.publish(message.jsep, message.video);
+      else if (message.jsep) await participant.answer(message.jsep);
+      else await participant.trickle(message.pc, message.candidate ?? null);
+    } catch (err) {
+      if (place.participant !== participant) return; // replaced meanwhile (a node failed)
+      this.#logger.warn("sfu request failed", { room: seat.room, error: String(err) });
+      client.fail(`Cannot connect to the SFU: ${(err as Error).message}`);
+    }
+  }
+
+  /** The browser's view: whose video, which layer. */
+  async view(seat: Seat, client: SfuClient, video: Record<string, "high" | "low">): Promise<void> {
+    const place = this.#place(seat, client);
+    // A client that only watches (it publishes nothing) takes its place with its first view.
+    const participant = place.participant ??
+      (this.#registry.mediaMode(seat.room) === "sfu" ? await this.#participant(place) : null);
+    await participant?.view(video).catch((err) => {
+      client.fail(`Cannot receive video: ${(err as Error).message}`);
+    });
+  }
+
+  /** The seat left, was removed, or its connection dropped: its SFU place goes. */
+  async leave(seatId: string): Promise<void> {
+    const place = this.#places.get(seatId);
+    if (!place) return;
+    this.#places.delete(seatId);
+    await this.#closeParticipant(place);
+  }
+
+  /** Closes every participant (server shutdown) and the node connections. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#places.values()].map((p) => this.#closeParticipant(p)));
+    this.#places.clear();
+    await this.nodes.close();
+  }
+
+  async #closeParticipant(place: Place): Promise<void> {
+    const participant = place.participant;
+    place.participant = null;
+    if (!participant) return;
+    const room = place.seat.room;
+    this.nodes.count(room, -1);
+    await participant.close();
+    // The last of ours in the room: destroy the Janus room if nobody else is in it.
+    const others = [...this.#places.values()].some((p) =>
+      p.seat.room === room && p.participant?.node === participant.node
+    );
+    if (!others) await this.#destroyIfEmpty(participant.node, room);
+  }
+
+  async #destroyIfEmpty(node: SfuParticipant["node"], room: string): Promise<void> {
+    if (!node.open) return;
+    const id = janusRoomId(this.#prefix, room);
+    await this.#withHandle(node, async (ask) => {
+      const listed = await ask({ request: "listparticipants", room: id }).catch(() => null);
+      const participants = listed?.plugindata?.data?.participants;
+      // Another instance's people may still be there (a cluster): then it is theirs to end.
+      if (!Array.isArray(participants) || participants.length > 0) return;
+      await ask({
+        request: "destroy",
+        room: id,
+        ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
+      }).catch(() => {});
+      this.nodes.release(room);
+    }).catch(() => {}); // the node went away meanwhile: its rooms went with it
+  }
+
+  /** A node died: its people publish again (the next offer picks a live node). */
+  #lost(url: string): void {
+    const stranded = new Set<string>();
+    for (const place of this.#places.values()) {
+      if (place.participant?.node.url !== url) continue;
+      // Its session died with the node: only its own timers are left to stop.
+      void place.participant.close();
+      place.participant = null;
+      this.#logger.info("sfu participant moves", { room: place.seat.room, from: url });
+      if (this.nodes.anyUp) place.client.send({ type: "sfu", pc: "pub", restart: true });
+      else {
+        place.stalled = true;
+        stranded.add(place.seat.room);
+      }
+    }
+    // Once per room: each tells all of the room's people why.
+    for (const room of stranded) this.#noNode(room);
+  }
+
+  /** No node is up: a room small enough goes back to the mesh; a bigger one is told why. */
+  #noNode(room: string): void {
+    void this.#registry.settleMedia(room, true).then(() => {
+      if (this.#registry.mediaMode(room) !== "sfu") return;
+      for (const place of this.#places.values()) {
+        if (place.seat.room === room && place.stalled) {
+          place.client.fail(
+            "Cannot receive video: the media server is unavailable; it comes back by itself",
+          );
+        }
+      }
+    });
+  }
+
+  /** A node is back: everyone who waited publishes again. */
+  #recovered(): void {
+    for (const place of this.#places.values()) {
+      if (!place.stalled) continue;
+      place.stalled = false;
+      place.client.send({ type: "sfu", pc: "pub", restart: true });
+    }
+  }
+}
