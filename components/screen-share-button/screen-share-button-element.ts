@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from "lit";
-import { canShareScreen } from "../core/can-share-screen.ts";
+import { canShareScreen } from "../core/media/can-share-screen.ts";
 import { fire } from "../internal/events.ts";
 import { icons } from "../internal/icons.ts";
 import { type RoomStrings, t } from "../internal/strings.ts";

@@ -1,6 +1,6 @@
-import { Emitter } from "./emitter.ts";
-import { mark } from "./perf-mark.ts";
-import { mediaError, type RoomErrorDetail } from "./room-error.ts";
+import { Emitter } from "../emitter.ts";
+import { mark } from "../perf-mark.ts";
+import { mediaError, type RoomErrorDetail } from "../room-error.ts";
 
 /** Sensible defaults: 720p at most, echo cancellation and noise suppression on. */
 export const VIDEO_CONSTRAINTS: MediaTrackConstraints = {

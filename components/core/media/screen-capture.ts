@@ -1,6 +1,6 @@
 import { canShareScreen } from "./can-share-screen.ts";
-import { Emitter } from "./emitter.ts";
-import { ClientErrorCode, mediaError, type RoomErrorDetail } from "./room-error.ts";
+import { Emitter } from "../emitter.ts";
+import { ClientErrorCode, mediaError, type RoomErrorDetail } from "../room-error.ts";
 
 export interface ScreenCaptureEvents extends Record<string, unknown> {
   /** Sharing began (stream) or ended (null), however it ended. */

@@ -6,7 +6,7 @@
  * jitter and, when video is expected, its frame rate. The worst measure sets
  * the rating, against QUALITY_THRESHOLDS.
  */
-import type { MediaTransport } from "./media-transport.ts";
+import type { MediaTransport } from "../transport/media-transport.ts";
 
 export type Quality = "good" | "fair" | "poor";
 

@@ -1,6 +1,6 @@
-import type { MediaState, Reaction, Role } from "../../protocol/messages.ts";
-import type { Quality } from "./connection-quality.ts";
-import { Emitter } from "./emitter.ts";
+import type { MediaState, Reaction, Role } from "../../../protocol/messages.ts";
+import type { Quality } from "../quality/connection-quality.ts";
+import { Emitter } from "../emitter.ts";
 
 /** Everything a view needs to draw one participant. Never changed in place: replaced. */
 export interface Participant {
@@ -22,6 +22,25 @@ export interface Participant {
   readonly reaction: { readonly emoji: Reaction; readonly n: number } | null;
   /** How well their media arrives (ours: how well our uplink does); null until measured. */
   readonly quality: Quality | null;
+}
+
+/**
+ * A participant as they first appear (no media yet, nothing measured): the
+ * one place the whole shape is written, for ourselves and for everyone else.
+ */
+export function newParticipant(
+  p: Pick<Participant, "id" | "name" | "local" | "state" | "role"> & Partial<Participant>,
+): Participant {
+  return {
+    stream: null,
+    screen: null,
+    connection: p.local ? "self" : "new",
+    speaking: false,
+    hand: null,
+    reaction: null,
+    quality: null,
+    ...p,
+  };
 }
 
 export interface ChatEntry {

@@ -4,10 +4,10 @@ import {
   ErrorCode,
   type JoinedMessage,
   type ServerMessage,
-} from "../../protocol/messages.ts";
-import { Emitter } from "./emitter.ts";
-import { mark } from "./perf-mark.ts";
-import { ClientErrorCode, type RoomErrorDetail } from "./room-error.ts";
+} from "../../../protocol/messages.ts";
+import { Emitter } from "../emitter.ts";
+import { mark } from "../perf-mark.ts";
+import { ClientErrorCode, type RoomErrorDetail } from "../room-error.ts";
 
 export const SignalingState = {
   Idle: "idle",

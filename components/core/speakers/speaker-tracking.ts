@@ -4,7 +4,7 @@
  * Every call goes through one promise, so calls keep their order.
  */
 import { DominantSpeaker } from "./dominant-speaker.ts";
-import type { SpeakingDetector } from "./speaking-detector.ts";
+import type { SpeakingDetector } from "../media/speaking-detector.ts";
 
 export class SpeakerTracking {
   readonly #stage = new DominantSpeaker();
@@ -25,7 +25,7 @@ export class SpeakerTracking {
 
   /** Listens to a stream's audio under `id` (replacing what was heard there). */
   watch(id: string, stream: MediaStream): void {
-    this.#detector ??= import("./speaking-detector.ts").then(({ SpeakingDetector }) =>
+    this.#detector ??= import("../media/speaking-detector.ts").then(({ SpeakingDetector }) =>
       new SpeakingDetector((key, speaking) => {
         this.onSpeaking(key, speaking);
         this.#changed(this.#stage.update(key, speaking, performance.now()));

@@ -13,8 +13,8 @@ import type {
   PeerInfo,
   SfuServerMessage,
   SignalData,
-} from "../../protocol/messages.ts";
-import { Emitter } from "./emitter.ts";
+} from "../../../protocol/messages.ts";
+import { Emitter } from "../emitter.ts";
 import type {
   JoinedRoom,
   MediaTransport,

@@ -7,8 +7,8 @@ import type {
   SfuServerMessage,
   SfuViewMessage,
   SignalData,
-} from "../../protocol/messages.ts";
-import type { Emitter } from "./emitter.ts";
+} from "../../../protocol/messages.ts";
+import type { Emitter } from "../emitter.ts";
 import type { StreamRole } from "./peer-link.ts";
 
 export type { StreamRole };

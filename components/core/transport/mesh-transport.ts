@@ -1,5 +1,5 @@
-import type { IceServer, PeerInfo, SignalData } from "../../protocol/messages.ts";
-import { Emitter } from "./emitter.ts";
+import type { IceServer, PeerInfo, SignalData } from "../../../protocol/messages.ts";
+import { Emitter } from "../emitter.ts";
 import type {
   JoinedRoom,
   MediaTransport,

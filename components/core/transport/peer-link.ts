@@ -1,5 +1,5 @@
-import { Emitter } from "./emitter.ts";
-import { mark } from "./perf-mark.ts";
+import { Emitter } from "../emitter.ts";
+import { mark } from "../perf-mark.ts";
 
 /** What travels between two links through signaling (the protocol's opaque `data`). */
 export interface LinkSignal {

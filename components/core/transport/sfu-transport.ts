@@ -14,8 +14,8 @@ import type {
   SfuStream,
   SfuViewMessage,
   StreamRole,
-} from "../../protocol/messages.ts";
-import { Emitter } from "./emitter.ts";
+} from "../../../protocol/messages.ts";
+import { Emitter } from "../emitter.ts";
 import type { TileSize } from "./media-transport.ts";
 
 export interface SfuTransportEvents extends Record<string, unknown> {

@@ -5,8 +5,11 @@ import type {
   LinkSignal,
   PeerLinkEvents,
   PeerLinkOptions,
-} from "../../../components/core/peer-link.ts";
-import type { SignalingEvents, SignalingState } from "../../../components/core/signaling-client.ts";
+} from "../../../components/core/transport/peer-link.ts";
+import type {
+  SignalingEvents,
+  SignalingState,
+} from "../../../components/core/signaling/signaling-client.ts";
 
 /** A signaling client whose server is the test: `deliver()` plays server messages. */
 export class FakeSignaling extends Emitter<SignalingEvents> {

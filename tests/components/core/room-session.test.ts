@@ -1,7 +1,7 @@
 /// <reference path="../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
 import type { PeerInfo } from "../../../protocol/messages.ts";
-import { MeshTransport } from "../../../components/core/mesh-transport.ts";
+import { MeshTransport } from "../../../components/core/transport/mesh-transport.ts";
 import { type Participant, RoomSession } from "../../../components/core/room-session.ts";
 import { FakeLink, FakeSignaling, noDevices } from "./fakes.ts";
 import { framesDecoded, signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
@@ -319,6 +319,25 @@ describe("RoomSession (on fakes)", () => {
     expect(links[0].closed).to.be.true;
     expect(session.participants).to.have.length(1);
     expect(session.status).to.equal("left");
+    session.close();
+  });
+
+  it("the server's reason why media stopped stays shown when the connections then fail", async () => {
+    const { session, signaling, links, joined } = fakeSession();
+    await session.join();
+    joined("me", [info("b", "Bo")]);
+    const errors: string[] = [];
+    session.on("error", (e) => errors.push(e.code));
+    signaling[0].deliver({
+      type: "error",
+      code: "unavailable",
+      message: "Cannot receive video: the media server is unavailable; it comes back by itself",
+    });
+    links[0].fire("state", "failed"); // the same fact, seen by the connection later
+    expect(errors).to.deep.equal(["unavailable", "connection-failed"]); // the page hears both
+    expect(session.error!.message).to.match(/media server is unavailable/); // the screen, the cause
+    signaling[0].deliver({ type: "error", code: "bad-message", message: "Cannot x: y" });
+    expect(session.error!.code).to.equal("bad-message"); // anything else still replaces it
     session.close();
   });
 

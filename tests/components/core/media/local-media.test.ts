@@ -1,7 +1,7 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
-import { LocalMedia } from "../../../components/core/local-media.ts";
-import { until } from "../test-helpers.ts";
+import { LocalMedia } from "../../../../components/core/media/local-media.ts";
+import { until } from "../../test-helpers.ts";
 
 describe("LocalMedia", () => {
   it("starts camera and microphone; mute keeps the track, camera off stops it", async () => {

@@ -1,10 +1,10 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
 import {
   QUALITY_THRESHOLDS,
   rateQuality,
   readStats,
-} from "../../../components/core/connection-quality.ts";
+} from "../../../../components/core/quality/connection-quality.ts";
 
 const ok = { loss: 0, rtt: 0.05, jitter: 0.005, fps: 30 };
 

@@ -1,6 +1,6 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
-import { type Participant, Roster } from "../../../components/core/roster.ts";
+import { type Participant, Roster } from "../../../../components/core/session/roster.ts";
 
 const person = (id: string, name = id): Participant => ({
   id,

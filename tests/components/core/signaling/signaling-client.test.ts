@@ -1,8 +1,11 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
-import type { ServerMessage } from "../../../protocol/messages.ts";
-import { SignalingClient, type SignalingState } from "../../../components/core/signaling-client.ts";
-import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+import type { ServerMessage } from "../../../../protocol/messages.ts";
+import {
+  SignalingClient,
+  type SignalingState,
+} from "../../../../components/core/signaling/signaling-client.ts";
+import { signalingUrl, uniqueRoom, until } from "../../test-helpers.ts";
 
 function client(url: string, room: string, name: string, baseMs = 50) {
   const c = new SignalingClient({ url, room, name, reconnect: { baseMs, maxMs: baseMs * 4 } });

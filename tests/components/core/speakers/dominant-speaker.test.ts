@@ -1,6 +1,6 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
-import { DominantSpeaker } from "../../../components/core/dominant-speaker.ts";
+import { DominantSpeaker } from "../../../../components/core/speakers/dominant-speaker.ts";
 
 describe("DominantSpeaker", () => {
   it("takes the stage after 1.5 s of speech, not before", () => {

@@ -1,13 +1,13 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
-import type { PeerInfo, SfuServerMessage } from "../../../protocol/messages.ts";
-import type { MediaTransportEvents } from "../../../components/core/media-transport.ts";
-import { MeshTransport } from "../../../components/core/mesh-transport.ts";
-import { MediaRouter, type SfuPath } from "../../../components/core/media-router.ts";
-import { Emitter } from "../../../components/core/emitter.ts";
-import type { SfuTransportEvents } from "../../../components/core/sfu-transport.ts";
-import { FakeLink } from "./fakes.ts";
-import { until } from "../test-helpers.ts";
+import type { PeerInfo, SfuServerMessage } from "../../../../protocol/messages.ts";
+import type { MediaTransportEvents } from "../../../../components/core/transport/media-transport.ts";
+import { MeshTransport } from "../../../../components/core/transport/mesh-transport.ts";
+import { MediaRouter, type SfuPath } from "../../../../components/core/transport/media-router.ts";
+import { Emitter } from "../../../../components/core/emitter.ts";
+import type { SfuTransportEvents } from "../../../../components/core/transport/sfu-transport.ts";
+import { FakeLink } from "../fakes.ts";
+import { until } from "../../test-helpers.ts";
 
 const peer = (id: string): PeerInfo => ({
   id,

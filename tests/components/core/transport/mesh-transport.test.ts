@@ -1,10 +1,10 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
-import type { PeerInfo, SignalData } from "../../../protocol/messages.ts";
-import type { MediaTransportEvents } from "../../../components/core/media-transport.ts";
-import { MeshTransport } from "../../../components/core/mesh-transport.ts";
-import { FakeLink } from "./fakes.ts";
-import { until } from "../test-helpers.ts";
+import type { PeerInfo, SignalData } from "../../../../protocol/messages.ts";
+import type { MediaTransportEvents } from "../../../../components/core/transport/media-transport.ts";
+import { MeshTransport } from "../../../../components/core/transport/mesh-transport.ts";
+import { FakeLink } from "../fakes.ts";
+import { until } from "../../test-helpers.ts";
 
 const peer = (id: string, name = id.toUpperCase()): PeerInfo => ({
   id,

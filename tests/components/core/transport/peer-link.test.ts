@@ -1,7 +1,11 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
-import { type LinkSignal, PeerLink, type StreamRole } from "../../../components/core/peer-link.ts";
-import { framesDecoded, until } from "../test-helpers.ts";
+import {
+  type LinkSignal,
+  PeerLink,
+  type StreamRole,
+} from "../../../../components/core/transport/peer-link.ts";
+import { framesDecoded, until } from "../../test-helpers.ts";
 
 type Filter = (signal: LinkSignal) => LinkSignal | null;
 
