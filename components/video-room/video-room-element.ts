@@ -1,45 +1,21 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
-import {
-  type Knock,
-  type ModerateAction,
-  type Reaction,
-  type Role,
-  ROOM_PATTERN,
-} from "../../protocol/messages.ts";
+import type { Knock, ModerateAction, Reaction, Role } from "../../protocol/messages.ts";
 import type { RoomErrorDetail } from "../core/room-error.ts";
-import type { Participant, RoomSession, RoomStatus } from "../core/room-session.ts";
+import type { RoomSession, RoomStatus } from "../core/room-session.ts";
 import "../peer-tile/peer-tile.ts";
 import { loadCallScreen, loadScreenShareButton, whenIdle } from "../internal/chunks.ts";
 import { fire, type PeerSummary } from "../internal/events.ts";
 import { RoomController } from "../internal/room-controller.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
-import type { CallScreen } from "./call-screen.ts";
-import { prejoinView } from "./prejoin-view.ts";
-import type { LayoutMode } from "./tile-layout.ts";
+import type { RoomStrings } from "../internal/strings.ts";
+import type { CallScreen } from "./call/call-screen.ts";
+import type { LayoutMode } from "./call/tile-layout.ts";
+import { prejoinView } from "./prejoin/prejoin-view.ts";
+import { bannerView, outsideView } from "./room-banner-view.ts";
+import { forwardSessionEvents, summary } from "./room-events.ts";
+import { resolveServerUrl, setupError } from "./room-setup.ts";
 import { videoRoomStyles } from "./video-room.styles.ts";
 
-/** The signaling URL: the `server` attribute resolved against the page, or `/ws` here. */
-export function resolveServerUrl(server: string | null | undefined, base: string): string {
-  const url = new URL(server || "/ws", base);
-  if (url.protocol === "http:") url.protocol = "ws:";
-  if (url.protocol === "https:") url.protocol = "wss:";
-  return url.href;
-}
-
-/** Where this script was loaded from (a CDN, or the signaling server that serves it). */
-const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
-
-/** A participant as events describe them; oneself under the id the room knows. */
-function summary(p: Participant, selfId?: string | null): PeerSummary {
-  return {
-    id: p.local ? selfId ?? p.id : p.id,
-    name: p.name,
-    state: { ...p.state },
-    connection: p.connection,
-    role: p.role,
-    hand: p.hand,
-  };
-}
+export { resolveServerUrl } from "./room-setup.ts";
 
 /**
  * @tagname video-room
@@ -116,14 +92,11 @@ export class VideoRoom extends LitElement {
     layout: { type: String },
     keepHandRaised: { type: Boolean, attribute: "keep-hand-raised" },
     strings: { attribute: false },
-    _chatOpen: { state: true },
-    _unread: { state: true },
     _draftName: { state: true },
     _dismissed: { state: true },
     _setupError: { state: true },
     _settingsOpen: { state: true },
     _notice: { state: true },
-    _pinned: { state: true },
     _call: { state: true },
   };
 
@@ -149,10 +122,6 @@ export class VideoRoom extends LitElement {
   /** Replacement texts, e.g. for translation: `{ join: "Beitreten" }`. */
   declare strings: Partial<RoomStrings> | undefined;
   /** @internal */
-  declare _chatOpen: boolean;
-  /** @internal */
-  declare _unread: number;
-  /** @internal */
   declare _draftName: string;
   /** @internal */
   declare _dismissed: RoomErrorDetail | null;
@@ -160,14 +129,14 @@ export class VideoRoom extends LitElement {
   declare _setupError: RoomErrorDetail | null;
   /** @internal */
   declare _settingsOpen: boolean;
-  /** @internal */
+  /** @internal A notice in the banner (a host muted us), until dismissed. */
   declare _notice: string | null;
-  /** @internal */
-  declare _pinned: string | null;
   /** @internal The call screen (a chunk), once loaded for this session. */
   declare _call: CallScreen | null;
 
-  readonly #room = new RoomController(this, (session) => this.#forward(session));
+  readonly #room = new RoomController(this, (session) => forwardSessionEvents(this, session));
+  /** Pinned before the call screen was there to take it. */
+  #pin: string | null = null;
 
   constructor() {
     super();
@@ -177,8 +146,6 @@ export class VideoRoom extends LitElement {
     this.autojoin = false;
     this.token = "";
     this.iceTransportPolicy = "all";
-    this._chatOpen = false;
-    this._unread = 0;
     this._draftName = "";
     this._dismissed = null;
     this._setupError = null;
@@ -186,7 +153,6 @@ export class VideoRoom extends LitElement {
     this._notice = null;
     this.layout = "auto";
     this.keepHandRaised = false;
-    this._pinned = null;
     this._call = null;
   }
 
@@ -344,10 +310,20 @@ export class VideoRoom extends LitElement {
 
   /** Features someone for this viewer only (unless a screen is shared). */
   pin(id: string): void {
-    this._pinned = id;
+    this.#pinTo(id);
   }
   unpin(): void {
-    this._pinned = null;
+    this.#pinTo(null);
+  }
+
+  #pinTo(id: string | null): void {
+    this.#pin = id;
+    this._call?.pin(id);
+  }
+
+  /** @internal Shows a notice in the banner (a host muted us; picture-in-picture failed). */
+  notify(text: string): void {
+    this._notice = text;
   }
   /** Raises this page's hand: everyone sees it on the tile and in the list, in order. */
   raiseHand(): void {
@@ -401,28 +377,14 @@ export class VideoRoom extends LitElement {
     if (session && !this._call && (this.state === "joined" || this.state === "reconnecting")) {
       void loadCallScreen().then(({ CallScreen }) => {
         if (this.#room.session === session && !this._call) {
-          this._call = new CallScreen(this, session);
+          this._call = new CallScreen(this, session, this.#pin);
         }
       });
     }
   }
 
   #session(): RoomSession | null {
-    // A copy from a CDN cannot guess where the signaling server is: the page's own /ws is
-    // almost never it, and a failed connection would not say why.
-    const error = !ROOM_PATTERN.test(this.room)
-      ? {
-        code: "bad-room" as const,
-        message:
-          `Cannot join: room "${this.room}" must be 1–64 characters of A–Z, a–z, 0–9, _ and -`,
-      }
-      : !this.server && SCRIPT_ORIGIN !== location.origin
-      ? {
-        code: "no-server" as const,
-        message:
-          `Cannot join: set the server attribute (video-room.js came from ${SCRIPT_ORIGIN}, which does not host the room)`,
-      }
-      : null;
+    const error = setupError(this.room, this.server);
     this._setupError = error;
     if (error) {
       fire(this, "room-error", error);
@@ -436,75 +398,6 @@ export class VideoRoom extends LitElement {
       ...(this.token ? { token: this.token } : {}),
       iceTransportPolicy: this.iceTransportPolicy === "relay" ? "relay" : "all",
     });
-  }
-
-  /** Turns session events into the element's DOM events. */
-  #forward(session: RoomSession): Array<() => void> {
-    let previous: RoomStatus = session.status;
-    this.setAttribute("media-mode", session.mediaMode);
-    return [
-      session.on("status", (state) => {
-        fire(this, "room-state", { state, previous });
-        if (state === "joined" && previous === "connecting") {
-          fire(this, "room-joined", { id: session.selfId ?? "", room: this.room });
-        }
-        if (state === "left") fire(this, "room-left", { room: this.room });
-        previous = state;
-      }),
-      session.on(
-        "peer-joined",
-        (p) => fire(this, "peer-joined", { peer: summary(p, session.selfId) }),
-      ),
-      session.on("peer-left", (p) => fire(this, "peer-left", { peer: summary(p, session.selfId) })),
-      session.on("chat", (m) => {
-        if (!this._chatOpen && !m.local) this._unread++;
-        fire(this, "chat-message", { ...m });
-      }),
-      session.on("hand", ({ participant, raised }) => {
-        fire(this, raised ? "hand-raised" : "hand-lowered", {
-          peer: summary(participant, session.selfId),
-        });
-      }),
-      session.on(
-        "reaction",
-        ({ participant, emoji }) =>
-          fire(this, "reaction", { peer: summary(participant, session.selfId), emoji }),
-      ),
-      session.on(
-        "active-speaker",
-        (p) =>
-          fire(this, "active-speaker-changed", { peer: p ? summary(p, session.selfId) : null }),
-      ),
-      session.on(
-        "screen-share",
-        (on) => fire(this, on ? "screen-share-started" : "screen-share-stopped", {}),
-      ),
-      session.on("error", (e) => fire(this, "room-error", { ...e })),
-      session.on(
-        "role",
-        ({ participant, role }) =>
-          fire(this, "role-changed", { peer: summary(participant, session.selfId), role }),
-      ),
-      session.on("moderated", ({ action, by }) => {
-        const name = by?.name ?? t(this.strings, "aHost");
-        this._notice = t(this.strings, action === "mute" ? "mutedBy" : "videoStoppedBy", { name });
-        fire(this, "moderated", { action, by: by ? summary(by, session.selfId) : null });
-      }),
-      session.on(
-        "removed",
-        ({ by }) => fire(this, "removed", { by: by ? summary(by, session.selfId) : null }),
-      ),
-      session.on(
-        "room-ended",
-        ({ by }) => fire(this, "room-ended", { by: by ? summary(by, session.selfId) : null }),
-      ),
-      session.on("knock", (peer) => fire(this, "knock", { peer })),
-      session.on("settings", (s) => fire(this, "room-settings-changed", { ...s })),
-      session.on("media-mode", (mode) => {
-        this.setAttribute("media-mode", mode);
-        fire(this, "media-mode-changed", { mode });
-      }),
-    ];
   }
 
   // ---- rendering ----
@@ -526,59 +419,23 @@ export class VideoRoom extends LitElement {
         onAudio: this.#toggleAudio,
         onVideo: this.#toggleVideo,
       });
-    } else if (state === "left") body = this.#renderMessage(t(s, "left"), t(s, "rejoin"));
-    else if (state === "failed") {
-      body = this.#renderMessage(session.error?.message ?? t(s, "failed"), t(s, "retry"));
-    } else if (state === "waiting") {
-      body = this.#renderMessage(t(s, "waitingRoom"), t(s, "leave"), () => this.leave());
-    } else if (state === "removed" || state === "ended") {
-      // No way back in from here: a host decided.
-      body = this.#renderMessage(t(s, state));
-    } else body = this._call?.render() ?? nothing;
-    return html`<div part="base">${this.#renderBanner(session)}${body}</div>`;
-  }
-
-  #renderBanner(session: RoomSession | null) {
-    const s = this.strings;
-    const state = this.state;
-    if (state === "connecting" || state === "reconnecting") {
-      return html`<div part="banner" role="status">${t(s, state)}</div>`;
-    }
-    if (session?.unstable && state === "joined") {
-      return html`<div part="banner notice" role="status">${t(s, "unstable")}</div>`;
-    }
-    if (this._notice && state === "joined") {
-      return html`
-        <div part="banner notice" role="status">
-          <span>${this._notice}</span>
-          <button type="button" @click=${() => (this._notice = null)}>${t(s, "dismiss")}</button>
-        </div>
-      `;
-    }
-    const error = this._setupError ?? session?.error;
-    if (error && error !== this._dismissed && state !== "failed") {
-      return html`
-        <div part="banner" class="error" role="alert">
-          <span>${error.message}</span>
-          <button type="button" @click=${() => (this._dismissed = error)}>${t(
-            s,
-            "dismiss",
-          )}</button>
-        </div>
-      `;
-    }
-    return nothing;
-  }
-
-  #renderMessage(text: string, action?: string, onAction = this.#rejoin) {
-    return html`
-      <div class="screen-message" role="status">
-        <p>${text}</p>
-        ${action
-          ? html`<div><button class="primary" type="button" @click=${onAction}>${action}</button></div>`
-          : nothing}
-      </div>
-    `;
+    } else if (state === "joined" || state === "reconnecting" || state === "connecting") {
+      body = this._call?.render() ?? nothing;
+    } else {body = outsideView(session, state, s, {
+        rejoin: this.#rejoin,
+        leave: () => this.leave(),
+      });}
+    const banner = bannerView({
+      session,
+      state,
+      strings: s,
+      notice: this._notice,
+      onNoticeDismiss: () => (this._notice = null),
+      setupError: this._setupError,
+      dismissed: this._dismissed,
+      onErrorDismiss: (error) => (this._dismissed = error),
+    });
+    return html`<div part="base">${banner}${body}</div>`;
   }
 
   #toggleAudio = () => void this.toggleAudio();

@@ -4,10 +4,10 @@
  * aria-pressed; templates only, the call screen owns the state.
  */
 import { html, nothing } from "lit";
-import type { RoomSession } from "../core/room-session.ts";
-import { icons } from "../internal/icons.ts";
-import { t } from "../internal/strings.ts";
-import { mediaToggles, type MediaTogglesView } from "./media-toggles-view.ts";
+import type { RoomSession } from "../../core/room-session.ts";
+import { icons } from "../../internal/icons.ts";
+import { t } from "../../internal/strings.ts";
+import { mediaToggles, type MediaTogglesView } from "../media-toggles-view.ts";
 
 export interface ControlBarView extends MediaTogglesView {
   session: RoomSession;

@@ -1,11 +1,11 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 // Hosts' tools in <video-room>, against the real signaling server (hosts on,
 // the lobby off by default): the first person in a room hosts.
 import { expect, fixture, html, oneEvent } from "@open-wc/testing";
-import "../../../components/video-room/video-room.ts";
-import type { VideoRoom } from "../../../components/video-room/video-room.ts";
-import type { PeerTile } from "../../../components/peer-tile/peer-tile.ts";
-import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+import "../../../../components/video-room/video-room.ts";
+import type { VideoRoom } from "../../../../components/video-room/video-room.ts";
+import type { PeerTile } from "../../../../components/peer-tile/peer-tile.ts";
+import { signalingUrl, uniqueRoom, until } from "../../test-helpers.ts";
 
 const root = (el: VideoRoom) => el.shadowRoot!;
 const tileOf = (el: VideoRoom, name: string) =>

@@ -9,15 +9,21 @@
  */
 import { type CSSResult, html, nothing, type ReactiveController } from "lit";
 import type { ReactiveControllerHost } from "lit";
-import type { ChatEntry, Participant, RoomSession, TileSize } from "../core/room-session.ts";
-import { loadChatPanel, loadHostTools, loadPictureInPicture } from "../internal/chunks.ts";
-import { fire } from "../internal/events.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
+import type { ChatEntry, Participant, RoomSession, TileSize } from "../../core/room-session.ts";
+import { loadChatPanel, loadHostTools, loadPictureInPicture } from "../../internal/chunks.ts";
+import { fire } from "../../internal/events.ts";
+import { type RoomStrings, t } from "../../internal/strings.ts";
 import { callScreenStyles } from "./call-screen.styles.ts";
 import { callStageView } from "./call-stage-view.ts";
 import { controlBarView } from "./control-bar-view.ts";
+import { playCue } from "./hand-cue.ts";
 import type { Confirming, HostToolsView } from "./host-tools.ts";
-import * as meeting from "./meeting-tools.ts";
+import { chatNotice } from "./chat-notice-view.ts";
+import { menu } from "../../internal/menu.ts";
+import { tm } from "../../internal/meeting-strings.ts";
+import { meetingControls, type MeetingToolsView, tileMenu } from "./meeting-controls.ts";
+import { meetingControlsStyles } from "./meeting-controls.styles.ts";
+import { participantsPanel } from "./participants-panel.ts";
 import type { PipView, PipWindow } from "./picture-in-picture.ts";
 import { type LayoutMode, LAYOUTS, layoutTiles, type TileLayout } from "./tile-layout.ts";
 
@@ -32,18 +38,19 @@ export interface CallHost extends ReactiveControllerHost, HTMLElement {
   readonly room: string;
   readonly strings: Partial<RoomStrings> | undefined;
   layout: LayoutMode;
-  /** Pinned for this viewer only (the host page's `pin()` sets it too). */
-  _pinned: string | null;
-  _chatOpen: boolean;
-  _unread: number;
-  /** A notice in the element's banner. */
-  _notice: string | null;
+  /** Shows a notice in the element's banner. */
+  notify(text: string): void;
   leave(): void;
   toggleAudio(): boolean;
   toggleVideo(): Promise<boolean>;
   startScreenShare(): Promise<void>;
   stopScreenShare(): void;
   sendChat(text: string): boolean;
+}
+
+/** Whether this browser can show picture-in-picture at all (the window itself is a chunk). */
+function canPictureInPicture(): boolean {
+  return "documentPictureInPicture" in globalThis || document.pictureInPictureEnabled === true;
 }
 
 /** Adds a chunk's styles to the element's (adopted: a strict CSP allows them). */
@@ -56,6 +63,11 @@ function adopt(host: CallHost, ...styles: CSSResult[]): void {
 }
 
 export class CallScreen implements ReactiveController {
+  /** Pinned for this viewer only (the page's `pin()` too). */
+  #pinned: string | null;
+  #chatOpen = false;
+  /** Messages from others not seen (those before this screen loaded too). */
+  #unread: number;
   #page = 0;
   #peopleOpen = false;
   #menu: string | null = null;
@@ -71,12 +83,19 @@ export class CallScreen implements ReactiveController {
   #toldSizes = "";
   readonly #off: Array<() => void>;
 
-  constructor(readonly host: CallHost, readonly session: RoomSession) {
+  constructor(
+    readonly host: CallHost,
+    readonly session: RoomSession,
+    pinned: string | null = null,
+  ) {
     host.addController(this);
-    adopt(host, callScreenStyles, meeting.meetingToolsStyles);
+    adopt(host, callScreenStyles, meetingControlsStyles);
+    this.#pinned = pinned;
+    this.#unread = session.chat.filter((m) => !m.local).length;
     this.#off = [
       session.on("chat", (m) => {
-        if (host._chatOpen || m.local) return;
+        if (this.#chatOpen || m.local) return;
+        this.#unread++;
         this.#chatNotice = m;
         clearTimeout(this.#noticeTimer);
         this.#noticeTimer = setTimeout(
@@ -85,9 +104,17 @@ export class CallScreen implements ReactiveController {
         );
       }),
       session.on("hand", ({ participant, raised }) => {
-        if (raised && !participant.local) meeting.playCue();
+        if (raised && !participant.local) playCue();
       }),
     ];
+  }
+
+  /** Features someone for this viewer only (null: nobody pinned). */
+  pin(id: string | null): void {
+    this.#set(() => {
+      this.#pinned = id;
+      this.#page = 0;
+    });
   }
 
   /** The session is over for this element (a new one, or it left the page). */
@@ -162,7 +189,7 @@ export class CallScreen implements ReactiveController {
   #layout(): TileLayout<Participant> {
     return layoutTiles(this.session.participants, {
       mode: this.#mode(),
-      pinned: this.host._pinned,
+      pinned: this.#pinned,
       speaker: this.session.stageSpeaker,
       page: this.#page,
     });
@@ -182,18 +209,15 @@ export class CallScreen implements ReactiveController {
     });
   };
 
-  #meetingView(laid: TileLayout<Participant>): meeting.MeetingToolsView {
+  #meetingView(laid: TileLayout<Participant>): MeetingToolsView {
     const { host, session } = this;
     return {
       session,
       strings: host.strings,
       openMenu: this.#menu,
       onMenu: this.#onMenu,
-      pinned: host._pinned,
-      onPin: (id) => {
-        host._pinned = id;
-        this.#set(() => (this.#page = 0));
-      },
+      pinned: this.#pinned,
+      onPin: (id) => this.pin(id),
       mode: this.#mode(),
       view: laid.view,
       onLayout: (mode) => {
@@ -206,13 +230,13 @@ export class CallScreen implements ReactiveController {
       onPeople: () =>
         this.#set(() => {
           this.#peopleOpen = !this.#peopleOpen;
-          if (this.#peopleOpen) host._chatOpen = false;
+          if (this.#peopleOpen) this.#chatOpen = false;
         }),
-      onPip: meeting.canPictureInPicture() ? () => void this.#togglePip() : null,
-      chatNotice: host._chatOpen ? null : this.#chatNotice,
+      onPip: canPictureInPicture() ? () => void this.#togglePip() : null,
+      chatNotice: this.#chatOpen ? null : this.#chatNotice,
       onChatNotice: (open) => {
         this.#set(() => (this.#chatNotice = null));
-        if (open && !host._chatOpen) void this.#toggleChat();
+        if (open && !this.#chatOpen) void this.#toggleChat();
       },
     };
   }
@@ -238,10 +262,13 @@ export class CallScreen implements ReactiveController {
 
   #toggleChat = async () => {
     const host = this.host;
-    host._chatOpen = !host._chatOpen;
-    if (host._chatOpen) {
-      host._unread = 0;
-      this.#set(() => (this.#peopleOpen = false));
+    this.#set(() => {
+      this.#chatOpen = !this.#chatOpen;
+      if (!this.#chatOpen) return;
+      this.#unread = 0;
+      this.#peopleOpen = false;
+    });
+    if (this.#chatOpen) {
       await loadChatPanel(); // usually loaded already, at idle time
       await host.updateComplete;
       host.renderRoot.querySelector<HTMLElement>("chat-panel")?.focus();
@@ -288,7 +315,9 @@ export class CallScreen implements ReactiveController {
       );
       this.#set(() => (this.#pip = pip));
     } catch (e) {
-      this.host._notice = meeting.pipFailed(this.host.strings, (e as Error)?.message ?? String(e));
+      this.host.notify(
+        tm(this.host.strings, "pipFailed", { reason: (e as Error)?.message ?? String(e) }),
+      );
     }
   }
 
@@ -313,14 +342,14 @@ export class CallScreen implements ReactiveController {
       callStageView({
         layout: laid,
         strings: s,
-        chat: host._chatOpen ? session.chat : null,
+        chat: this.#chatOpen ? session.chat : null,
         joined,
         onChatSend: (e) => {
           if (!host.sendChat(e.detail.text)) e.preventDefault(); // keep the draft
         },
         onPage: (page) => this.#set(() => (this.#page = page)),
-        tileActions: (p) => meeting.tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
-        side: this.#peopleOpen ? meeting.participantsPanel(mv) : nothing,
+        tileActions: (p) => tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
+        side: this.#peopleOpen ? participantsPanel(mv) : nothing,
         above: hv && tools ? tools.knockList(hv) : nothing,
       })
     }${
@@ -329,8 +358,8 @@ export class CallScreen implements ReactiveController {
         strings: s,
         room: host.room,
         joined,
-        chatOpen: host._chatOpen,
-        unread: host._unread,
+        chatOpen: this.#chatOpen,
+        unread: this.#unread,
         onAudio: () => void host.toggleAudio(),
         onVideo: () => void host.toggleVideo(),
         onScreenToggle: (e) => {
@@ -339,9 +368,9 @@ export class CallScreen implements ReactiveController {
         },
         onChat: this.#toggleChat,
         onLeave: () => host.leave(),
-        extra: html`${meeting.meetingControls(mv)}${
+        extra: html`${meetingControls(mv)}${
           hv && tools
-            ? meeting.menu(
+            ? menu(
               mv,
               "room",
               tools.hostMenuLabel(s),
@@ -351,6 +380,6 @@ export class CallScreen implements ReactiveController {
             : nothing
         }`,
       })
-    }${hv && tools ? tools.confirmDialog(hv) : nothing}${meeting.chatNotice(mv)}`;
+    }${hv && tools ? tools.confirmDialog(hv) : nothing}${chatNotice(mv)}`;
   }
 }

@@ -1,11 +1,12 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 import { expect } from "@open-wc/testing";
 import {
   GRID_PAGE,
   type LayoutParticipant,
   layoutTiles,
+  participantOrder,
   STRIP_PAGE,
-} from "../../../components/video-room/tile-layout.ts";
+} from "../../../../components/video-room/call/tile-layout.ts";
 
 const screen = {} as MediaStream;
 const person = (id: string, o: Partial<LayoutParticipant> = {}): LayoutParticipant => ({
@@ -149,5 +150,31 @@ describe("layoutTiles", () => {
         expect(seen.sort(), `${mode}, ${n} people`).to.deep.equal(all.map((p) => p.id).sort());
       }
     }
+  });
+});
+
+/** Someone in the participants list: only what the order reads. */
+const who = (o: { name: string; hand?: number; local?: boolean }) => ({
+  local: o.local ?? false,
+  hand: o.hand ?? null,
+  name: o.name,
+});
+
+describe("participantOrder", () => {
+  it("self first, then raised hands in the order raised, then everyone else by name", () => {
+    const list = [
+      who({ name: "Zoe" }),
+      who({ name: "Bo", hand: 300 }),
+      who({ name: "Me", local: true }),
+      who({ name: "Ana" }),
+      who({ name: "Cleo", hand: 100 }),
+    ];
+    expect(participantOrder(list).map((p) => p.name)).to.deep.equal([
+      "Me",
+      "Cleo",
+      "Bo",
+      "Ana",
+      "Zoe",
+    ]);
   });
 });

@@ -7,11 +7,11 @@
  * the state, and the meeting tools draw the menus.
  */
 import { css, html, nothing } from "lit";
-import type { Knock, ModerateAction } from "../../protocol/messages.ts";
-import type { Participant, RoomSession } from "../core/room-session.ts";
-import { th } from "../internal/host-strings.ts";
-import type { RoomStrings } from "../internal/strings.ts";
-import type { MenuItem } from "./meeting-tools.ts";
+import type { Knock, ModerateAction } from "../../../protocol/messages.ts";
+import type { Participant, RoomSession } from "../../core/room-session.ts";
+import { th } from "../../internal/host-strings.ts";
+import type { RoomStrings } from "../../internal/strings.ts";
+import type { MenuItem } from "../../internal/menu.ts";
 
 /** An action that needs a yes first. */
 export interface Confirming {

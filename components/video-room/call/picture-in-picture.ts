@@ -6,8 +6,8 @@
  * closing the window is all it takes to be back. A chunk, loaded on demand.
  */
 import { css, html, render } from "lit";
-import { icons } from "../internal/icons.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
+import { icons } from "../../internal/icons.ts";
+import { type RoomStrings, t } from "../../internal/strings.ts";
 
 export interface PipView {
   strings: Partial<RoomStrings> | undefined;

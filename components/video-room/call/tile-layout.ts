@@ -108,3 +108,15 @@ export function layoutTiles<P extends LayoutParticipant>(
     sizes,
   };
 }
+
+/** Self first, then raised hands in the order raised, then everyone else by name. */
+export function participantOrder<P extends { local: boolean; hand: number | null; name: string }>(
+  list: readonly P[],
+): P[] {
+  const rank = (p: P) => (p.local ? 0 : p.hand !== null ? 1 : 2);
+  return [...list].sort((a, b) =>
+    rank(a) - rank(b) ||
+    (a.hand ?? 0) - (b.hand ?? 0) ||
+    a.name.localeCompare(b.name)
+  );
+}

@@ -5,10 +5,10 @@
  * view in a small embed. Templates only.
  */
 import { html, nothing } from "lit";
-import type { RoomSession } from "../core/room-session.ts";
-import { icons } from "../internal/icons.ts";
-import { t } from "../internal/strings.ts";
-import { mediaToggles, type MediaTogglesView } from "./media-toggles-view.ts";
+import type { RoomSession } from "../../core/room-session.ts";
+import { icons } from "../../internal/icons.ts";
+import { t } from "../../internal/strings.ts";
+import { mediaToggles, type MediaTogglesView } from "../media-toggles-view.ts";
 
 export interface PrejoinView extends MediaTogglesView {
   /** The name in the field. */

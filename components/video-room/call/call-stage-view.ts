@@ -5,8 +5,8 @@
  * participants) when open. Templates only.
  */
 import { html, nothing } from "lit";
-import type { ChatEntry, Participant } from "../core/room-session.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
+import type { ChatEntry, Participant } from "../../core/room-session.ts";
+import { type RoomStrings, t } from "../../internal/strings.ts";
 import type { LayoutTile, TileLayout } from "./tile-layout.ts";
 
 export interface CallStageView {

@@ -1,13 +1,11 @@
-/// <reference path="../mocha-globals.d.ts" />
+/// <reference path="../../mocha-globals.d.ts" />
 // The meeting tools in <video-room>, against the real signaling server:
 // hands, reactions, the participants panel, layouts, pins and chat previews.
 import { expect, fixture, html, oneEvent } from "@open-wc/testing";
-import "../../../components/video-room/video-room.ts";
-import type { VideoRoom } from "../../../components/video-room/video-room.ts";
-import type { PeerTile } from "../../../components/peer-tile/peer-tile.ts";
-import type { Participant } from "../../../components/core/room-session.ts";
-import { participantOrder } from "../../../components/video-room/meeting-tools.ts";
-import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+import "../../../../components/video-room/video-room.ts";
+import type { VideoRoom } from "../../../../components/video-room/video-room.ts";
+import type { PeerTile } from "../../../../components/peer-tile/peer-tile.ts";
+import { signalingUrl, uniqueRoom, until } from "../../test-helpers.ts";
 
 const root = (el: VideoRoom) => el.shadowRoot!;
 const tileOf = (el: VideoRoom, name: string) =>
@@ -61,41 +59,6 @@ async function meeting(names: string[]) {
   }
   return { people, join };
 }
-
-const person = (o: Partial<Participant>): Participant => ({
-  id: o.name!,
-  name: "",
-  local: false,
-  state: { audio: true, video: true, screen: false },
-  stream: null,
-  screen: null,
-  connection: "connected",
-  speaking: false,
-  role: "guest",
-  hand: null,
-  reaction: null,
-  quality: null,
-  ...o,
-});
-
-describe("participantOrder", () => {
-  it("self first, then raised hands in the order raised, then everyone else by name", () => {
-    const list = [
-      person({ name: "Zoe" }),
-      person({ name: "Bo", hand: 300 }),
-      person({ name: "Me", local: true }),
-      person({ name: "Ana" }),
-      person({ name: "Cleo", hand: 100 }),
-    ];
-    expect(participantOrder(list).map((p) => p.name)).to.deep.equal([
-      "Me",
-      "Cleo",
-      "Bo",
-      "Ana",
-      "Zoe",
-    ]);
-  });
-});
 
 describe("<video-room> meeting tools", () => {
   it("a raised hand shows on the tile and in the list for everyone, in order; lowering clears it", async () => {

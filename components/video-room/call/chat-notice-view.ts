@@ -1,0 +1,23 @@
+/** The preview of a new chat message while the chat is closed: open it, or dismiss it. */
+import { html, nothing } from "lit";
+import { tm } from "../../internal/meeting-strings.ts";
+import { t } from "../../internal/strings.ts";
+import type { MeetingToolsView } from "./meeting-controls.ts";
+
+/** A new message while the chat is closed: who and its first line, to open or dismiss. */
+export function chatNotice(v: MeetingToolsView) {
+  const m = v.chatNotice;
+  if (!m) return nothing;
+  const s = v.strings;
+  const line = m.text.split("\n")[0];
+  return html`
+    <div part="chat-notice" role="status">
+      <button type="button" class="open" aria-label=${`${tm(s, "openChat")}: ${m.name}: ${line}`}
+        @click=${() => v.onChatNotice(true)}>
+        <b>${m.name}</b> <span>${line}</span>
+      </button>
+      <button type="button" aria-label=${t(s, "dismiss")} @click=${() =>
+        v.onChatNotice(false)}>✕</button>
+    </div>
+  `;
+}
