@@ -1,11 +1,13 @@
-// Web Test Runner: element and core tests in the system Chromium with fake media.
+// Web Test Runner: element and core tests in the system Chromium and Firefox, with fake media.
 // Plain JS because the runner loads its config before any TypeScript support.
 import { esbuildPlugin } from "@web/dev-server-esbuild";
 import { chromeLauncher } from "@web/test-runner-chrome";
+import puppeteer from "puppeteer-core";
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import chromiumArgs from "./tests/shared/chromium-args.json" with { type: "json" };
+import firefoxPrefs from "./tests/shared/firefox-prefs.json" with { type: "json" };
 
 /**
  * The Deno executable itself, not node_modules/.bin/deno: that is a Node
@@ -148,7 +150,20 @@ export default {
         args: [...chromiumArgs],
       },
     }),
+    // Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi: fake camera and
+    // microphone, no prompts, loopback ICE (tests/shared/firefox-prefs.json).
+    chromeLauncher({
+      puppeteer,
+      launchOptions: {
+        browser: "firefox",
+        executablePath: "/usr/bin/firefox-esr",
+        headless: true,
+        extraPrefsFirefox: firefoxPrefs,
+      },
+    }),
   ],
+  // One browser at a time: two browsers, a server and their calls would share two cores.
+  concurrentBrowsers: 1,
   // One file at a time: a background page in headless Chromium gets its media
   // and timers deprioritised even with the flags above, and tests then stall.
   concurrency: 1,

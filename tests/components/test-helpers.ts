@@ -31,3 +31,34 @@ export async function framesDecoded(pc: RTCPeerConnection): Promise<number> {
 export async function frameRendered(video: HTMLVideoElement, timeoutMs = 10000): Promise<void> {
   await until(() => video.videoWidth > 0 && video.currentTime > 0, "video playing", timeoutMs);
 }
+
+let screenCapture: Promise<boolean> | undefined;
+
+/**
+ * Whether this browser can capture a (fake) screen in a test: Chromium's fake
+ * display does; Firefox headless has no screen to offer (NotFoundError, even
+ * after a real click). Asked once, after a real click (the user gesture
+ * Firefox requires), and the capture is stopped at once. Screen-share tests
+ * skip, saying why, where it cannot: the mixed-browser e2e tests show
+ * Firefox receiving a screen instead.
+ */
+export function canCaptureScreen(): Promise<boolean> {
+  return screenCapture ??= (async () => {
+    const { sendMouse } = await import("@web/test-runner-commands");
+    const button = document.createElement("button");
+    button.textContent = "probe";
+    button.style.cssText = "position:fixed;left:0;top:0;width:40px;height:20px;z-index:9999";
+    document.body.append(button);
+    const tried = new Promise<boolean>((resolve) => {
+      button.onclick = () =>
+        navigator.mediaDevices.getDisplayMedia({ video: true }).then((s) => {
+          for (const t of s.getTracks()) t.stop();
+          resolve(true);
+        }, () => resolve(false));
+    });
+    await sendMouse({ type: "click", position: [20, 10] });
+    const ok = await tried;
+    button.remove();
+    return ok;
+  })();
+}

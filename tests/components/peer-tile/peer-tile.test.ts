@@ -38,7 +38,8 @@ describe("<peer-tile>", () => {
       const video = part(el, "video") as HTMLVideoElement;
       expect(video.srcObject).to.equal(stream);
       expect(video.muted).to.be.true;
-      expect(video.autoplay && video.playsInline).to.be.true;
+      // Safari's rules: inline (no fullscreen takeover on iPhones), autoplaying, muted when ours.
+      expect(video.autoplay && video.hasAttribute("playsinline")).to.be.true;
       expect(getComputedStyle(video).transform).to.equal("matrix(-1, 0, 0, 1, 0, 0)");
       expect(part(el, "avatar")).to.equal(null);
       expect(part(el, "label")!.textContent).to.contain("Me (you)");

@@ -4,7 +4,7 @@ import "../../../components/video-room/video-room.ts";
 import { resolveServerUrl, type VideoRoom } from "../../../components/video-room/video-room.ts";
 import type { PeerTile } from "../../../components/peer-tile/peer-tile.ts";
 import type { ChatPanel } from "../../../components/chat-panel/chat-panel.ts";
-import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+import { canCaptureScreen, signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
 
 const $ = <T extends Element>(el: VideoRoom, sel: string) => el.shadowRoot!.querySelector<T>(sel);
 const $$ = <T extends Element>(el: VideoRoom, sel: string) => [
@@ -84,14 +84,18 @@ describe("<video-room>", () => {
     const [camera, mic] = selects;
     expect(camera.closest("label")!.textContent).to.contain("Camera");
     expect(mic.closest("label")!.textContent).to.contain("Microphone");
-    expect(mic.options.length).to.be.greaterThan(1); // the fake devices: several inputs
     const before = el.localStream!.getAudioTracks()[0];
-    const other = [...mic.options].find((o) => o.value !== before.getSettings().deviceId)!;
-    mic.value = other.value;
-    mic.dispatchEvent(new Event("change"));
-    await until(() => el.localStream!.getAudioTracks()[0] !== before, "new microphone track");
-    expect(el.localStream!.getAudioTracks()[0].getSettings().deviceId).to.equal(other.value);
-    expect(before.readyState).to.equal("ended");
+    // The one in use is the one chosen.
+    expect(mic.value).to.equal(before.getSettings().deviceId);
+    // Chromium's fake devices offer several inputs; Firefox's offer one (nothing to switch to).
+    const other = [...mic.options].find((o) => o.value !== before.getSettings().deviceId);
+    if (other) {
+      mic.value = other.value;
+      mic.dispatchEvent(new Event("change"));
+      await until(() => el.localStream!.getAudioTracks()[0] !== before, "new microphone track");
+      expect(el.localStream!.getAudioTracks()[0].getSettings().deviceId).to.equal(other.value);
+      expect(before.readyState).to.equal("ended");
+    }
     await expect(el).to.be.accessible();
   });
 
@@ -263,7 +267,8 @@ describe("<video-room>", () => {
     b.leave();
   });
 
-  it("screen share: a large tile at the other side, gone on stop", async () => {
+  it("screen share: a large tile at the other side, gone on stop", async function () {
+    if (!(await canCaptureScreen())) return this.skip(); // no screen to capture (Firefox headless)
     const { a, b } = await twoRooms();
     const shareButton = $(a, "screen-share-button")!;
     setTimeout(() => shareButton.shadowRoot!.querySelector("button")!.click());

@@ -89,7 +89,8 @@ describe("SignalingClient", () => {
       url: "ws://127.0.0.1:9/ws",
       room: "r",
       name: "A",
-      reconnect: { baseMs: 20, maxMs: 50 },
+      // Three tries: Firefox itself delays each new WebSocket to a host that just refused one.
+      reconnect: { baseMs: 20, maxMs: 50, maxAttempts: 3 },
     });
     const errors: string[] = [];
     c.on("error", (e) => errors.push(`${e.code}: ${e.message}`));

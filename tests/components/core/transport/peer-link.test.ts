@@ -5,7 +5,7 @@ import {
   PeerLink,
   type StreamRole,
 } from "../../../../components/core/transport/peer-link.ts";
-import { framesDecoded, until } from "../../test-helpers.ts";
+import { canCaptureScreen, framesDecoded, until } from "../../test-helpers.ts";
 
 type Filter = (signal: LinkSignal) => LinkSignal | null;
 
@@ -103,7 +103,8 @@ describe("PeerLink", () => {
     }
   });
 
-  it("renegotiation glare: both share a screen at once; each gets the other's", async () => {
+  it("renegotiation glare: both share a screen at once; each gets the other's", async function () {
+    if (!(await canCaptureScreen())) return this.skip(); // no screen to capture (Firefox headless)
     const p = pair();
     const { a, b } = await p.connect();
     const screens: MediaStream[] = [];
@@ -126,7 +127,8 @@ describe("PeerLink", () => {
     }
   });
 
-  it("a screen share arrives as a second video and goes away on stop", async () => {
+  it("a screen share arrives as a second video and goes away on stop", async function () {
+    if (!(await canCaptureScreen())) return this.skip(); // no screen to capture (Firefox headless)
     const p = pair();
     const { a, b } = await p.connect();
     const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
