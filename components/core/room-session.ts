@@ -258,12 +258,13 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   /**
-   * Tells the transport how large each peer shows (peers left out: not shown),
-   * so it asks for no more video than that; the view calls it when it changes.
+   * Tells the transport how large each peer shows (peers left out: not shown)
+   * and, where the view measured it, how many device pixels wide, so it asks
+   * for no more video than that; the view calls it when it changes.
    */
-  setView(sizes: ReadonlyMap<string, TileSize>): void {
+  setView(sizes: ReadonlyMap<string, TileSize>, widths?: ReadonlyMap<string, number>): void {
     this.#sizes = sizes;
-    this.transport?.setView(sizes);
+    this.transport?.setView(sizes, widths);
   }
 
   /**

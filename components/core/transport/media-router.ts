@@ -152,10 +152,10 @@ export class MediaRouter extends Emitter<MediaTransportEvents> implements MediaT
     this.#sfu?.setScreen(stream);
   }
 
-  setView(sizes: ReadonlyMap<string, TileSize>): void {
+  setView(sizes: ReadonlyMap<string, TileSize>, widths?: ReadonlyMap<string, number>): void {
     this.#view = sizes;
-    this.mesh.setView(sizes);
-    this.#sfu?.setView(sizes);
+    this.mesh.setView(sizes, widths);
+    this.#sfu?.setView(sizes); // the SFU picks a simulcast layer by size alone
   }
 
   connections(): Array<{ peers: string[]; pc: RTCPeerConnection }> {

@@ -71,8 +71,11 @@ export interface MediaTransport extends Emitter<MediaTransportEvents> {
   replaceTrack(kind: "audio" | "video", track: MediaStreamTrack | null): void;
   /** The own screen share started (a stream) or ended (null). */
   setScreen(stream: MediaStream | null): void;
-  /** How large each peer shows (peers not listed: `hidden`). */
-  setView(sizes: ReadonlyMap<string, TileSize>): void;
+  /**
+   * How large each peer shows (peers not listed: `hidden`), and how many
+   * device pixels wide their tile is, where the view knows.
+   */
+  setView(sizes: ReadonlyMap<string, TileSize>, widths?: ReadonlyMap<string, number>): void;
   /**
    * The peer connections media travels on, with the peers each one carries
    * (for connection quality from getStats): in the mesh one per peer.

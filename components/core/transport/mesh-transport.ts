@@ -38,7 +38,12 @@ interface MeshSignal extends LinkSignal {
   rebound?: string | null;
   /** How large the sender of this shows our video: we send no more than that needs. */
   view?: TileSize;
+  /** And how many device pixels wide (in steps of PX_STEP), when known. */
+  px?: number;
 }
+
+/** Tile widths are told in steps of this many pixels, so a resize does not renegotiate each pixel. */
+const PX_STEP = 160;
 
 interface Pending {
   peer: PeerInfo;
@@ -69,9 +74,11 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
   #iceServers: readonly IceServer[] = [];
   #screen: MediaStream | null = null;
   /** How large each peer shows us (what they told us), and how large we show them (told). */
-  readonly #theirView = new Map<string, TileSize>();
-  readonly #toldView = new Map<string, TileSize>();
+  /** How each peer shows our video (their tile's size and, if told, its width in pixels). */
+  readonly #theirView = new Map<string, { size: TileSize; px?: number }>();
+  readonly #toldView = new Map<string, string>();
   #myView: ReadonlyMap<string, TileSize> = new Map();
+  #myWidths: ReadonlyMap<string, number> = new Map();
 
   constructor(options: MeshTransportOptions) {
     super();
@@ -123,7 +130,8 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
     if (s.view !== undefined) {
       if (!this.#known.has(from)) return;
       if (s.view === "large" || s.view === "small" || s.view === "hidden") {
-        this.#theirView.set(from, s.view);
+        const px = typeof s.px === "number" && s.px >= PX_STEP ? s.px : undefined;
+        this.#theirView.set(from, { size: s.view, px });
         this.#adaptVideo();
       }
       return;
@@ -149,8 +157,9 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
     }
   }
 
-  setView(sizes: ReadonlyMap<string, TileSize>): void {
+  setView(sizes: ReadonlyMap<string, TileSize>, widths?: ReadonlyMap<string, number>): void {
     this.#myView = sizes;
+    this.#myWidths = widths ?? new Map();
     for (const id of this.#links.keys()) this.#tellView(id);
   }
 
@@ -184,9 +193,12 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
   /** Tells a peer how large we show them, when that changed (or the link is new). */
   #tellView(id: string): void {
     const size = this.#myView.get(id) ?? "hidden";
-    if (this.#toldView.get(id) === size) return;
-    this.#toldView.set(id, size);
-    this.#options.send(id, { view: size });
+    const width = this.#myWidths.get(id);
+    const px = size !== "hidden" && width ? Math.ceil(width / PX_STEP) * PX_STEP : undefined;
+    const key = `${size} ${px ?? ""}`;
+    if (this.#toldView.get(id) === key) return;
+    this.#toldView.set(id, key);
+    this.#options.send(id, { view: size, ...(px ? { px } : {}) });
   }
 
   close(): void {
@@ -295,11 +307,14 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
   #adaptVideo(): void {
     const n = this.#allLinks().length;
     const [bitrate, scale] = n <= 1 ? [1_500_000, 1] : n <= 3 ? [700_000, 1.5] : [400_000, 2];
+    const camera = this.#options.camera.getVideoTracks()[0]?.getSettings().width ?? 0;
     for (const [id, link] of [...this.#links, ...this.#orphans]) {
-      const view = this.#theirView.get(id) ?? "large";
-      if (view === "small") {
-        void link.setVideoQuality(Math.min(bitrate, 250_000), Math.max(scale, 2.5));
-      } else void link.setVideoQuality(bitrate, scale, view !== "hidden");
+      const { size, px } = this.#theirView.get(id) ?? { size: "large" };
+      // No wider than their tile shows it (never scaled up): the size it asks for, from the start.
+      const fit = px && camera > px ? camera / px : 1;
+      if (size === "small") {
+        void link.setVideoQuality(Math.min(bitrate, 250_000), Math.max(scale, 2.5, fit));
+      } else void link.setVideoQuality(bitrate, Math.max(scale, fit), size !== "hidden");
     }
   }
 

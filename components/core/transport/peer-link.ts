@@ -143,6 +143,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       e.scaleResolutionDownBy = scaleResolutionDownBy;
       e.active = active;
     }
+    (params as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference =
+      "maintain-resolution";
     await sender.setParameters(params).catch(() => {});
   }
 

@@ -82,6 +82,7 @@ export class CallScreen implements ReactiveController {
   #lastMode: LayoutMode | undefined;
   #toldSizes = "";
   readonly #off: Array<() => void>;
+  readonly #resized: ResizeObserver;
 
   constructor(
     readonly host: CallHost,
@@ -92,6 +93,9 @@ export class CallScreen implements ReactiveController {
     adopt(host, callScreenStyles, meetingControlsStyles);
     this.#pinned = pinned;
     this.#unread = session.chat.filter((m) => !m.local).length;
+    // A resized element resizes the tiles: measured again, told again (see hostUpdated).
+    this.#resized = new ResizeObserver(() => host.requestUpdate());
+    this.#resized.observe(host);
     this.#off = [
       session.on("chat", (m) => {
         if (this.#chatOpen || m.local) return;
@@ -120,6 +124,7 @@ export class CallScreen implements ReactiveController {
   /** The session is over for this element (a new one, or it left the page). */
   dispose(): void {
     for (const off of this.#off.splice(0)) off();
+    this.#resized.disconnect();
     clearTimeout(this.#noticeTimer);
     this.#closePip();
     this.host.removeController(this);
@@ -145,14 +150,21 @@ export class CallScreen implements ReactiveController {
     }
     const laid = this.#laid;
     if (laid) {
-      // Tell the transport how large each person shows, so no one is sent more than shows.
+      // Tell the transport how large each person shows (and how many device pixels wide), so
+      // no one is sent more than shows, and what shows is sent at its size from the start.
       const sizes = new Map<string, TileSize>(
         [...laid.sizes].filter(([id]) => id !== session.self.id),
       );
-      const key = JSON.stringify([...sizes]);
+      const widths = new Map<string, number>();
+      for (const tile of root.querySelectorAll<HTMLElement>("peer-tile[data-peer]:not([screen])")) {
+        const id = tile.dataset.peer!;
+        if (!sizes.has(id)) continue;
+        widths.set(id, Math.round(tile.getBoundingClientRect().width * devicePixelRatio));
+      }
+      const key = JSON.stringify([...sizes, ...[...widths].map(([id, w]) => [id, w >> 6])]);
       if (key !== this.#toldSizes) {
         this.#toldSizes = key;
-        session.setView(sizes);
+        session.setView(sizes, widths);
       }
       const mode = this.#mode();
       // `auto` decided differently (someone joined, or shares): a remote change, so an event;

@@ -204,6 +204,43 @@ describe("MeshTransport", () => {
     expect(links[0].quality).to.deep.equal([250_000, 2.5, true]);
   });
 
+  it("a peer's tile width sets the size we send them, from the start (never scaled up)", async () => {
+    const { transport, links, camera } = mesh();
+    const canvas = Object.assign(document.createElement("canvas"), { width: 1280, height: 720 });
+    canvas.getContext("2d")!.fillRect(0, 0, 1, 1);
+    const track = canvas.captureStream(10).getVideoTracks()[0];
+    camera.addTrack(track);
+    await until(() => track.getSettings().width === 1280, "the camera's width known");
+    transport.joined({ id: "me", peers: [peer("a")], iceServers: [], resumed: false });
+    links[0].fire("state", "connected");
+    transport.signal("a", { view: "large", px: 640 });
+    expect(links[0].quality).to.deep.equal([1_500_000, 2, true]); // 640 wide, not 1280
+    transport.signal("a", { view: "large", px: 1920 });
+    expect(links[0].quality).to.deep.equal([1_500_000, 1, true]); // not upscaled
+    transport.signal("a", { view: "small", px: 320 });
+    expect(links[0].quality).to.deep.equal([250_000, 4, true]);
+    transport.signal("a", { view: "large", px: 3 }); // nonsense: no width
+    expect(links[0].quality).to.deep.equal([1_500_000, 1, true]);
+    track.stop();
+    transport.close();
+  });
+
+  it("tells each peer how wide it shows them, in steps, and only when that changes", () => {
+    const { transport, sent } = mesh();
+    transport.joined({ id: "me", peers: [peer("a")], iceServers: [], resumed: false });
+    const views = () => sent.filter((s) => "view" in s.data).map((s) => s.data);
+    transport.setView(new Map([["a", "large"]]), new Map([["a", 535]]));
+    transport.setView(new Map([["a", "large"]]), new Map([["a", 600]])); // the same step
+    transport.setView(new Map([["a", "large"]]), new Map([["a", 700]]));
+    transport.setView(new Map([["a", "hidden"]]), new Map([["a", 700]]));
+    expect(views()).to.deep.equal([
+      { view: "large", px: 640 },
+      { view: "large", px: 800 },
+      { view: "hidden" },
+    ]);
+    transport.close();
+  });
+
   it("tells each peer how large it shows them, once per change", () => {
     const { transport, sent } = mesh();
     transport.joined({ id: "me", peers: [peer("a"), peer("b")], iceServers: [], resumed: false });
