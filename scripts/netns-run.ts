@@ -49,6 +49,9 @@ try {
   await inNs("addr", "add", "10.99.0.2/24", "dev", "v1");
   await inNs("link", "set", "v0", "up");
   await inNs("link", "set", "v1", "up");
+  // Firefox gathers no ICE candidates at all in a namespace without a default route (Chromium
+  // does not care); the route leads nowhere outside, there being nothing outside.
+  await inNs("route", "add", "default", "dev", "v0");
   // Janus sends out of v0 only (ice_enforce_list), so its packets to 10.99.0.2 (a TURN relay
   // in the tests) come back in on v1 with a source address of this namespace, which Linux
   // drops as martian unless told otherwise. These settings belong to the namespace alone.

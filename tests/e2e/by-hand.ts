@@ -4,21 +4,101 @@
  * clicked with the mouse, text typed on the keyboard. And what a person sees:
  * read from the rendered DOM, never from element properties.
  */
-import { Locator, type Page } from "puppeteer-core";
+import { type ElementHandle, Locator, type Page } from "puppeteer-core";
 
 /** A button found by its accessible name, as a person (or screen reader) finds it. */
 export function button(page: Page, name: string) {
   return page.locator(`::-p-aria([name="${name}"][role="button"])`);
 }
 
+const firefoxPages = new WeakMap<Page, Promise<boolean>>();
+
+/** Whether the page is in Firefox, where puppeteer reaches no accessibility tree (over BiDi). */
+function inFirefox(page: Page): Promise<boolean> {
+  let known = firefoxPages.get(page);
+  if (!known) {
+    known = page.browser().version().then((v) => /firefox/i.test(v));
+    firefoxPages.set(page, known);
+  }
+  return known;
+}
+
+/**
+ * In Firefox: the visible element of `role` whose accessible name is `name`,
+ * found through shadow roots the way a screen reader names it (aria-label,
+ * aria-labelledby, a field's label, else its text). Chromium uses its own
+ * accessibility tree (`::-p-aria`) instead.
+ */
+async function byRole(
+  page: Page,
+  role: "button" | "textbox" | "menuitem" | "combobox",
+  name: string,
+  timeoutMs = 10000,
+): Promise<ElementHandle<Element>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const handle = await page.evaluateHandle(
+      (role, name) => {
+        const selectors: Record<string, string> = {
+          button: "button:not([role]), [role=button]",
+          textbox: "input:not([type]), input[type=text], input[type=search], textarea",
+          menuitem: "[role=menuitem], [role=menuitemradio]",
+          combobox: "select",
+        };
+        const nameOf = (el: Element): string => {
+          const label = el.getAttribute("aria-label");
+          if (label) return label;
+          const by = el.getAttribute("aria-labelledby");
+          const root = el.getRootNode() as Document | ShadowRoot;
+          if (by) {
+            return by.split(" ").map((id) => root.getElementById?.(id)?.textContent ?? "").join(
+              " ",
+            );
+          }
+          const labels = (el as HTMLInputElement).labels;
+          if (labels?.length) return labels[0].textContent ?? "";
+          return el.textContent ?? "";
+        };
+        const all: Element[] = [];
+        const walk = (root: Document | ShadowRoot) => {
+          for (const el of root.querySelectorAll("*")) {
+            if (el.matches(selectors[role])) all.push(el);
+            if (el.shadowRoot) walk(el.shadowRoot);
+          }
+        };
+        walk(document);
+        return all.find((el) =>
+          nameOf(el).replace(/\s+/g, " ").trim() === name && el.getClientRects().length > 0 &&
+          !el.closest("[inert]") && !(el as HTMLButtonElement).disabled
+        ) ?? null;
+      },
+      role,
+      name,
+    );
+    const element = handle.asElement() as ElementHandle<Element> | null;
+    if (element) return element;
+    await handle.dispose();
+    if (Date.now() > deadline) throw new Error(`no ${role} named "${name}" on the page`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until a button with this accessible name shows (in either browser). */
+export async function buttonShown(page: Page, name: string, timeoutMs = 10000): Promise<void> {
+  if (await inFirefox(page)) await (await byRole(page, "button", name, timeoutMs)).dispose();
+  else await button(page, name).setTimeout(timeoutMs).wait();
+}
+
 /** Clicks the button with this accessible name: a real mouse click on its rendered box. */
 export async function press(page: Page, name: string): Promise<void> {
+  if (await inFirefox(page)) return await (await byRole(page, "button", name)).click();
   await button(page, name).setTimeout(10000).click();
 }
 
 /** Opens the menu behind the button `menu` and clicks its item `item`, as a person does. */
 export async function choose(page: Page, menu: string, item: string): Promise<void> {
   await press(page, menu);
+  if (await inFirefox(page)) return await (await byRole(page, "menuitem", item)).click();
   await Locator.race([
     page.locator(`::-p-aria([name="${item}"][role="menuitem"])`),
     page.locator(`::-p-aria([name="${item}"][role="menuitemradio"])`),
@@ -37,7 +117,10 @@ export async function answer(page: Page, question: string, name: string): Promis
 
 /** Clicks into the text field with this label and types, key by key. */
 export async function typeInto(page: Page, label: string, text: string): Promise<void> {
-  await page.locator(`::-p-aria([name="${label}"][role="textbox"])`).setTimeout(10000).click();
+  if (await inFirefox(page)) await (await byRole(page, "textbox", label)).click();
+  else {
+    await page.locator(`::-p-aria([name="${label}"][role="textbox"])`).setTimeout(10000).click();
+  }
   await page.keyboard.type(text);
 }
 

@@ -6,6 +6,7 @@
 import puppeteer, { type Browser, type BrowserContext, type Page } from "puppeteer-core";
 import { until } from "../shared/until.ts";
 import chromiumArgs from "../shared/chromium-args.json" with { type: "json" };
+import firefoxPrefs from "../shared/firefox-prefs.json" with { type: "json" };
 import { type ListeningProcess, startServerProcess } from "../../scripts/spawn-listening.ts";
 
 export { startServerProcess, until };
@@ -24,6 +25,29 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * Debian's Firefox ESR through WebDriver BiDi: fake camera and microphone, no
+ * prompts, loopback ICE. One person per Firefox (use its default context).
+ */
+export async function launchFirefox(): Promise<Browser> {
+  return await puppeteer.launch({
+    browser: "firefox",
+    executablePath: "/usr/bin/firefox-esr",
+    headless: true,
+    extraPrefsFirefox: firefoxPrefs,
+    defaultViewport: { width: 1100, height: 700 },
+  });
+}
+
+/** A person in their own Firefox, at `url`, connections tracked. */
+export async function openFirefoxPeer(browser: Browser, url: string, label = url): Promise<Peer> {
+  const page = await browser.newPage();
+  await trackConnections(page);
+  page.on("pageerror", (err) => console.error(`[${label}: page error] ${err}`));
+  await page.goto(url);
+  return { context: browser.defaultBrowserContext(), page, close: () => page.close() };
+}
+
 export interface Peer {
   context: BrowserContext;
   page: Page;
@@ -32,7 +56,15 @@ export interface Peer {
 
 /** A new person: their own browser context and page at `url`, connections tracked. */
 export async function openPeer(browser: Browser, url: string, label = url): Promise<Peer> {
-  const context = await browser.createBrowserContext();
+  return await openPeerIn(await browser.createBrowserContext(), url, label);
+}
+
+/** A person in a browser context made for them (in Chromium or Firefox), at `url`. */
+export async function openPeerIn(
+  context: BrowserContext,
+  url: string,
+  label = url,
+): Promise<Peer> {
   const page = await context.newPage();
   await trackConnections(page);
   page.on("pageerror", (err) => console.error(`[${label}: page error] ${err}`));

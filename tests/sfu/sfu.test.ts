@@ -14,18 +14,32 @@ import { startCoturn, TURN_SECRET } from "../shared/coturn.ts";
 import {
   freePort,
   launchBrowser,
+  launchFirefox,
   mediaCounters,
   openPeer,
+  openPeerIn,
   type Peer,
   shownError,
   startServerProcess,
   until,
 } from "../e2e/harness.ts";
-import { button, choose, press, shownFeatured, shownTiles } from "../e2e/by-hand.ts";
+import {
+  buttonShown,
+  choose,
+  press,
+  shownChat,
+  shownFeatured,
+  shownTiles,
+  typeInto,
+} from "../e2e/by-hand.ts";
 
-/** One headless browser and the people in it, each in a browser context of their own. */
+/**
+ * One headless Chromium (and, when asked, one Firefox) and the people in it,
+ * each in a browser context of their own.
+ */
 class Crowd {
   readonly peers: Peer[] = [];
+  #firefox: Browser | null = null;
   private constructor(readonly browser: Browser) {}
 
   static async open(): Promise<Crowd> {
@@ -33,21 +47,26 @@ class Crowd {
   }
 
   /** Someone opens an invite link (it joins at once); in once their call controls show. */
-  async arrive(url: string, name: string): Promise<Peer> {
-    const peer = await this.visit(url, name);
-    await button(peer.page, "Raise hand").setTimeout(20000).wait();
+  async arrive(url: string, name: string, inFirefox = false): Promise<Peer> {
+    const peer = await this.visit(url, name, inFirefox);
+    await buttonShown(peer.page, "Raise hand", 20000);
     return peer;
   }
 
   /** Someone opens a link, and may be turned away. */
-  async visit(url: string, name: string): Promise<Peer> {
-    const peer = await openPeer(this.browser, url, name);
+  async visit(url: string, name: string, inFirefox = false): Promise<Peer> {
+    let peer: Peer;
+    if (inFirefox) {
+      this.#firefox ??= await launchFirefox();
+      peer = await openPeerIn(await this.#firefox.createBrowserContext(), url, name);
+    } else peer = await openPeer(this.browser, url, name);
     this.peers.push(peer);
     return peer;
   }
 
   async close(): Promise<void> {
     for (const p of this.peers) await p.close().catch(() => {});
+    await this.#firefox?.close();
     await this.browser.close();
   }
 }
@@ -402,6 +421,71 @@ Deno.test("simulcast: the featured tile gets the large layer, the filmstrip the 
       },
       "Cy large, Bo small now",
       20000,
+    );
+  } finally {
+    await crowd.close();
+    await server.stop();
+    await janus.stop();
+  }
+});
+
+Deno.test("Chromium and Firefox through Janus: everyone sees everyone; Firefox's layers follow the stage", async () => {
+  const janus = await startJanus({ port: 8188 });
+  const server = await startServerProcess({ JANUS_URLS: janus.url, MESH_MAX: "2" });
+  const crowd = await Crowd.open();
+  const room = `mixed-${crypto.randomUUID().slice(0, 8)}`;
+  const arrive = (name: string, firefox: boolean) =>
+    crowd.arrive(invite(server.origin, room, name), name, firefox);
+  try {
+    // One in Chromium, two in Firefox: past MESH_MAX, so through Janus.
+    const people = [await arrive("Ana", false), await arrive("Bo", true), await arrive("Cy", true)];
+    for (const p of people) {
+      await until(async () => (await playing(p.page)).length === 2, "everyone sees two", 45000);
+      assert.equal(await mediaMode(p.page), "sfu");
+      // Media flows, so no tile says it is still connecting (those who came later neither).
+      await until(
+        () =>
+          p.page.evaluate(() =>
+            ![...document.querySelector("video-room")!.shadowRoot!.querySelectorAll("peer-tile")]
+              .some((t) => t.shadowRoot!.querySelector('[part="status"]'))
+          ),
+        "no tile still 'Connecting…'",
+        5000,
+      );
+    }
+    // Firefox sends simulcast too: Ana features Bo, Cy sits in the filmstrip (both Firefox).
+    const [ana, bo, cy] = people;
+    await choose(ana.page, "More options", "Speaker view");
+    await choose(ana.page, "More actions for Bo", "Pin");
+    await until(async () => (await shownFeatured(ana.page)) === "Bo", "Bo featured");
+    const widths = await until(
+      async () => {
+        const w = await tileWidths(ana.page);
+        return w.Bo > 0 && w.Cy > 0 && w.Bo >= 2 * w.Cy && w;
+      },
+      "Bo (Firefox) in the large layer, Cy (Firefox) in the small one",
+      20000,
+    );
+    console.log(`from Firefox: featured ${widths.Bo} px wide, filmstrip ${widths.Cy} px`);
+    // Firefox receives the layers too: Cy features Ana (Chromium), Bo in the filmstrip.
+    await choose(cy.page, "More options", "Speaker view");
+    await choose(cy.page, "More actions for Ana", "Pin");
+    await until(
+      async () => {
+        const w = await tileWidths(cy.page);
+        return w.Ana > 0 && w.Bo > 0 && w.Ana >= 2 * w.Bo;
+      },
+      "Ana large in Firefox, Bo small",
+      20000,
+    );
+    // Chat crosses browsers in an SFU room as well.
+    await press(ana.page, "Chat");
+    await press(bo.page, "Chat");
+    await typeInto(bo.page, "Write a message", "from Firefox via Janus");
+    await bo.page.keyboard.press("Enter");
+    await until(
+      async () => (await shownChat(ana.page)).some((m) => m.text === "from Firefox via Janus"),
+      "Bo's message in Chromium",
     );
   } finally {
     await crowd.close();

@@ -29,7 +29,15 @@ import type { SfuTransport, SfuTransportOptions } from "./sfu-transport.ts";
 /** What the router uses of the SFU transport (tests hand in fakes). */
 export type SfuPath = Pick<
   SfuTransport,
-  "on" | "start" | "handle" | "replaceTrack" | "setScreen" | "setView" | "connections" | "close"
+  | "on"
+  | "start"
+  | "handle"
+  | "replaceTrack"
+  | "setScreen"
+  | "setView"
+  | "connections"
+  | "close"
+  | "receiveState"
 >;
 
 export interface MediaRouterOptions {
@@ -256,6 +264,11 @@ export class MediaRouter extends Emitter<MediaTransportEvents> implements MediaT
   #switch(peer: string): void {
     const path: Path = this.#mode;
     this.#via.set(peer, path);
+    // The tile's connection state is the new path's from now on.
+    const state = path === "sfu"
+      ? this.#sfu?.receiveState
+      : this.mesh.linkTo(peer)?.pc.connectionState;
+    if (state) this.emit("connection", { peer, state });
     for (const role of ["camera", "screen"] as const) {
       const stream = this.#streams[path].get(`${peer}\n${role}`);
       if (stream) this.emit("stream", { peer, role, stream });

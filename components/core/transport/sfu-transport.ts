@@ -148,6 +148,11 @@ export class SfuTransport extends Emitter<SfuTransportEvents> {
     this.#o.send({ type: "sfu-view", video: JSON.parse(this.#toldView) });
   }
 
+  /** The state of the connection everyone's media arrives on (null: none yet). */
+  get receiveState(): RTCPeerConnectionState | null {
+    return this.#sub?.connectionState ?? null;
+  }
+
   /** Whose media arrives on the `sub` connection now. */
   get peers(): string[] {
     return [...new Set([...this.#shown.values()].map((s) => s.peer))];
@@ -289,7 +294,12 @@ export class SfuTransport extends Emitter<SfuTransportEvents> {
         this.emit("stream", shown);
       }
     }
+    const before = new Set(this.peers);
     this.#shown = next;
+    // Someone new on the connection shares its state (it may have been connected for a while).
+    for (const peer of this.peers) {
+      if (!before.has(peer)) this.emit("connection", { peer, state: pc.connectionState });
+    }
   }
 
   #trouble(e: unknown): void {

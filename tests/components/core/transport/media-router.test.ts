@@ -23,6 +23,7 @@ const stream = (flowing: boolean) =>
 class FakeSfu extends Emitter<SfuTransportEvents> implements SfuPath {
   started = 0;
   closed = false;
+  receiveState: RTCPeerConnectionState | null = "connected";
   handled: SfuServerMessage[] = [];
   start() {
     this.started++;
@@ -105,6 +106,18 @@ describe("MediaRouter", () => {
     // A late mesh signal from a does not bring the link back.
     r.signal("a", { description: { type: "offer", sdp: "" } });
     expect(mesh.linkTo("a")).to.equal(undefined);
+  });
+
+  it("a tile that moves to the SFU shows the SFU connection's state, not the mesh link's", async () => {
+    const { r, mesh, sfu, events } = router();
+    r.joined({ id: "me", peers: [peer("a")], iceServers: [], resumed: false });
+    meshStream(mesh, "a", stream(true));
+    r.setMode("sfu");
+    await until(() => sfu.started === 1, "published to the SFU");
+    const before = events.length;
+    sfu.fire("stream", { peer: "a", role: "camera", stream: stream(true) });
+    expect(events.slice(before).filter(([t]) => t === "connection").map(([, p]) => p))
+      .to.deep.equal([{ peer: "a", state: "connected" }]);
   });
 
   it("a newcomer in an SFU room is shown at once and never gets a mesh link", async () => {
