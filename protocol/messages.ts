@@ -84,6 +84,11 @@ export interface PeerInfo {
   role: Role;
   /** A raised hand: when it went up (the server's clock, ms), so everyone sees one order. */
   hand?: number;
+  /**
+   * `none`: their browser cannot send or receive media (no WebRTC); they take
+   * part in chat, hands and reactions, and nobody tries to connect to them.
+   */
+  media?: "none";
 }
 
 /** The reactions one can send: they float on the sender's tile for a moment. */
@@ -183,6 +188,8 @@ export interface JoinMessage {
   resume?: string;
   /** Room access token (a JWT), required when the server has ROOM_TOKEN_SECRET. */
   token?: string;
+  /** `none`: this browser cannot send or receive media (told to the others as `PeerInfo.media`). */
+  media?: "none";
 }
 export interface SignalMessage {
   type: "signal";

@@ -183,6 +183,9 @@ export function parseClientMessage(text: string): ParseResult {
           `Cannot join: token must be a string of at most ${LIMITS.tokenMax} characters`,
         );
       }
+      if (raw.media !== undefined && raw.media !== "none") {
+        return fail(ErrorCode.BadMessage, 'Cannot join: media must be "none" or absent');
+      }
       return {
         ok: true,
         message: {
@@ -191,6 +194,7 @@ export function parseClientMessage(text: string): ParseResult {
           name: checked.name,
           ...(resume ? { resume } : {}),
           ...(token ? { token } : {}),
+          ...(raw.media === "none" ? { media: "none" as const } : {}),
         },
       };
     }

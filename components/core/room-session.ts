@@ -9,6 +9,7 @@ import {
 } from "../../protocol/messages.ts";
 import { charCount, hasVisibleText } from "../../protocol/text-rules.ts";
 import { Emitter } from "./emitter.ts";
+import { type CallSupport, callSupport } from "./media/call-support.ts";
 import { type DeviceChoice, LocalMedia } from "./media/local-media.ts";
 import type { Quality } from "./quality/connection-quality.ts";
 import type { MediaTransport, TileSize } from "./transport/media-transport.ts";
@@ -51,6 +52,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   readonly media: LocalMedia;
   /** The latest error, shown until the next successful step. */
   error: RoomErrorDetail | null = null;
+  /** What this browser can do: without WebRTC it joins for chat only. */
+  readonly support: CallSupport;
   /**
    * The one the speaker view features: the last other person to hold the
    * stage (we never feature ourselves), or null.
@@ -86,6 +89,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     super();
     this.#name = options.name;
     this.media = new LocalMedia(options.mediaDevices);
+    this.support = options.support ?? callSupport();
+    // Said from the start: the pre-join screen explains it, and the join still works for chat.
+    this.error = this.support.problem;
     this.#call = new CallConnection(options, this.media.stream, {
       load: () => this.#loadParts(),
       message: (m) => this.#parts?.handle(m),
@@ -101,7 +107,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
         this.#call.leave();
         this.#end("failed");
       },
-    });
+    }, this.support.calls);
     this.#roster.set(newParticipant({
       id: LOCAL_ID,
       name: options.name,
@@ -202,6 +208,8 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
 
   /** Starts camera and microphone (the pre-join preview). Safe to call again. */
   startMedia(): Promise<unknown> {
+    // Nothing could be sent from here: the camera stays off (its light too).
+    if (!this.support.calls || !this.support.devices) return Promise.resolve();
     return this.#own.start();
   }
 
@@ -219,7 +227,7 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     }
     this.#name = name;
     this.#roster.update(LOCAL_ID, { name });
-    this.error = null;
+    this.error = this.support.problem; // what this browser cannot do is still true
     this.#setStatus("connecting");
     mark("join-start");
     const media = this.startMedia();
@@ -288,10 +296,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   }
 
   toggleAudio(on = !this.media.wants.audio): void {
-    this.media.setAudioEnabled(on);
+    if (this.support.calls) this.media.setAudioEnabled(on);
   }
 
+  /** Camera off (its light goes out) or on; never on where nothing could be sent. */
   toggleVideo(on = !this.media.wants.video): Promise<void> {
+    if (!this.support.calls || !this.support.devices) return Promise.resolve();
     return this.media.setVideoEnabled(on);
   }
 

@@ -7,7 +7,7 @@ export interface PeerSummary {
   id: string;
   name: string;
   state: MediaState;
-  connection: RTCPeerConnectionState | "self";
+  connection: RTCPeerConnectionState | "self" | "none";
   /** `host` or `guest`. */
   role: Role;
   /** When their hand went up (server time, ms), or null. */

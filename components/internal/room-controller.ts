@@ -25,6 +25,7 @@ export class RoomController implements ReactiveController {
     const session = new RoomSession(options);
     this.session = session;
     this.#off = [session.on("change", () => this.host.requestUpdate()), ...this.bind(session)];
+    this.host.requestUpdate(); // a new session is something to show (before any of its changes)
     return session;
   }
 

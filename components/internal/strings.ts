@@ -29,6 +29,7 @@ export const DEFAULT_STRINGS = {
   cameraOff: "Camera off",
   speaking: "Speaking",
   peerConnecting: "Connecting…",
+  peerNoMedia: "No audio or video in this browser",
   peerLost: "Connection lost",
   playSound: "Click to hear {name}",
   send: "Send",

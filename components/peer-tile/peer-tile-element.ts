@@ -70,7 +70,10 @@ export class PeerTile extends LitElement {
   declare videoOff: boolean;
   /** Shows the speaking highlight. */
   declare speaking: boolean;
-  /** The WebRTC connection state (`new`, `connecting`, `connected`, `disconnected`, `failed`, or `self`). */
+  /**
+   * The WebRTC connection state (`new`, `connecting`, `connected`, `disconnected`, `failed`),
+   * `self`, or `none` (no media can flow: a browser without WebRTC, theirs or ours).
+   */
   declare connection: string;
   /** Shows the raised-hand indicator. */
   declare hand: boolean;
@@ -116,6 +119,8 @@ export class PeerTile extends LitElement {
       ? t(s, "peerConnecting")
       : this.connection === "failed" || this.connection === "disconnected"
       ? t(s, "peerLost")
+      : this.connection === "none"
+      ? t(s, "peerNoMedia")
       : "";
     return html`
       <div part="base" role="group" aria-label=${label}>

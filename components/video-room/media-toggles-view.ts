@@ -43,6 +43,8 @@ export function mediaToggles(v: MediaTogglesView) {
   // What the person chose, even while the devices are still starting.
   const media = v.session?.media;
   const wants = media?.wants;
+  // Nothing could be sent from this browser (no WebRTC, or no camera access): no toggle works.
+  const useless = v.session ? !v.session.support.calls || !v.session.support.devices : false;
   return html`
     ${toggle(
       v.strings,
@@ -50,7 +52,7 @@ export function mediaToggles(v: MediaTogglesView) {
       !!wants?.audio,
       wants?.audio ? icons.mic : icons.micOff,
       v.onAudio,
-      !media?.starting && !v.session?.has("audio"),
+      useless || (!media?.starting && !v.session?.has("audio")),
     )}
     ${toggle(
       v.strings,
@@ -58,6 +60,7 @@ export function mediaToggles(v: MediaTogglesView) {
       !!wants?.video,
       wants?.video ? icons.cam : icons.camOff,
       v.onVideo,
+      useless,
     )}
   `;
 }

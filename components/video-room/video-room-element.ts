@@ -137,6 +137,8 @@ export class VideoRoom extends LitElement {
   readonly #room = new RoomController(this, (session) => forwardSessionEvents(this, session));
   /** Pinned before the call screen was there to take it. */
   #pin: string | null = null;
+  /** The session whose browser limits were told (`room-error` `unsupported`). */
+  #told: RoomSession | null = null;
 
   constructor() {
     super();
@@ -391,13 +393,18 @@ export class VideoRoom extends LitElement {
       console.error(`<video-room>: ${error.message}`);
       return null;
     }
-    return this.#room.ensure({
+    const session = this.#room.ensure({
       room: this.room,
       name: (this._draftName || this.name).trim() || "Guest",
       server: resolveServerUrl(this.server, location.href),
       ...(this.token ? { token: this.token } : {}),
       iceTransportPolicy: this.iceTransportPolicy === "relay" ? "relay" : "all",
     });
+    // What this browser cannot do is said once per session, before anyone joins.
+    const problem = session.support.problem;
+    if (problem && this.#told !== session) fire(this, "room-error", { ...problem });
+    this.#told = session;
+    return session;
   }
 
   // ---- rendering ----

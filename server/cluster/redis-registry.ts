@@ -28,6 +28,7 @@ import { encodeAudience, EventKind, parseRoomView } from "./room-codec.ts";
 import {
   type Admission,
   info,
+  type Joiner,
   type JoinResult,
   type RegistryOptions,
   type RoomRegistry,
@@ -118,7 +119,7 @@ export class RedisRegistry implements RoomRegistry {
 
   // ---- RoomRegistry ----
 
-  async join(room: string, name: string, sink: SeatSink, claimed?: Role): Promise<JoinResult> {
+  async join(room: string, joiner: Joiner, sink: SeatSink, claimed?: Role): Promise<JoinResult> {
     if (this.unavailable) return { refused: ErrorCode.Unavailable };
     const local = this.#feeds.enter(room);
     const id = randomId(12);
@@ -130,7 +131,7 @@ export class RedisRegistry implements RoomRegistry {
       // The lobby entry waits here before the knock is stored, so an admission cannot miss it.
       local.lobby.set(id, sink);
       const result = await this.#change(room, (data) => {
-        const decided = rules.join(data, { id, name }, claimed, this.#options);
+        const decided = rules.join(data, { id, ...joiner }, claimed, this.#options);
         if (decided.ok) member = decided.member;
         return decided;
       }, { token }).catch((err) => {

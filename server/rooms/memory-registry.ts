@@ -12,6 +12,7 @@ import {
 import { randomId } from "./random-id.ts";
 import type {
   Admission,
+  Joiner,
   JoinResult,
   RegistryOptions,
   RoomRegistry,
@@ -55,11 +56,11 @@ export class MemoryRegistry implements RoomRegistry {
     return n;
   }
 
-  join(room: string, name: string, sink: SeatSink, claimed?: Role): Promise<JoinResult> {
+  join(room: string, joiner: Joiner, sink: SeatSink, claimed?: Role): Promise<JoinResult> {
     const here = this.#rooms.get(room) ??
       { name: room, data: rules.EMPTY_ROOM, seats: new Map(), lobby: new Map() };
     const id = randomId(12);
-    const decided = rules.join(here.data, { id, name }, claimed, this.options);
+    const decided = rules.join(here.data, { id, ...joiner }, claimed, this.options);
     if (!decided.ok) {
       return Promise.resolve({ refused: decided.code, message: decided.message });
     }

@@ -21,6 +21,8 @@ export type Member = PeerInfo;
 /** Someone in the lobby; `instance` holds their connection (in a cluster). */
 export interface Waiting extends Knock {
   instance?: string;
+  /** Their browser cannot send or receive media (kept for when they are let in). */
+  media?: "none";
 }
 
 /**

@@ -58,6 +58,12 @@ export interface Admission {
   media: MediaMode;
 }
 
+/** Who asks to join: their display name, and `media: "none"` when their browser has no WebRTC. */
+export interface Joiner {
+  name: string;
+  media?: "none";
+}
+
 /** What a join got: a seat, a place in the lobby, or a refusal with its reason. */
 export type JoinResult =
   | { admitted: Admission }
@@ -92,7 +98,7 @@ export interface RoomRegistry {
    * `knock`; the sink hears `admitted` or `denied` later), or a refusal.
    * `claimed` is the role a room token gives.
    */
-  join(room: string, name: string, sink: SeatSink, claimed?: Role): Promise<JoinResult>;
+  join(room: string, joiner: Joiner, sink: SeatSink, claimed?: Role): Promise<JoinResult>;
   /**
    * Gives a seat back to whoever shows its resume token for the same room,
    * replacing any socket still attached. The token is spent; a new one is

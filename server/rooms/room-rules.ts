@@ -45,7 +45,7 @@ export function freshSettings(policy: RoomPolicy): RoomSettings {
  */
 export function join(
   room: RoomData,
-  joiner: { id: string; name: string },
+  joiner: { id: string; name: string; media?: "none" },
   claimed: Role | undefined,
   policy: RoomPolicy,
 ): Refusal | (Outcome & { ok: true; member: Member | null }) {
@@ -61,8 +61,9 @@ export function join(
   if (role !== "host" && settings.locked) {
     return refuse(ErrorCode.RoomLocked, "Cannot join: the room is locked");
   }
+  const media = joiner.media ? { media: joiner.media } : {};
   if (role !== "host" && settings.lobby) {
-    const knock: Waiting = { id: joiner.id, name: joiner.name };
+    const knock: Waiting = { id: joiner.id, name: joiner.name, ...media };
     out.changes.push({ op: "knock", knock });
     out.events.push({ to: { hosts: true }, message: { type: "knock", peer: knock } });
     return { ok: true, member: null, ...out };
@@ -70,7 +71,13 @@ export function join(
   if (room.members.length >= policy.maxPeers) {
     return refuse(ErrorCode.RoomFull, `Cannot join: room is full (${policy.maxPeers} peers)`);
   }
-  const member: Member = { id: joiner.id, name: joiner.name, state: { ...INITIAL_STATE }, role };
+  const member: Member = {
+    id: joiner.id,
+    name: joiner.name,
+    state: { ...INITIAL_STATE },
+    role,
+    ...media,
+  };
   out.changes.push({ op: "add", member });
   grown(room.media, room.members.length + 1, member.id, policy, out);
   out.events.push({ to: { allBut: member.id }, message: { type: "peer-joined", peer: member } });
@@ -308,7 +315,13 @@ function admitOne(
   media: MediaPath,
   policy: RoomPolicy,
 ): void {
-  const member: Member = { id: w.id, name: w.name, state: { ...INITIAL_STATE }, role: "guest" };
+  const member: Member = {
+    id: w.id,
+    name: w.name,
+    state: { ...INITIAL_STATE },
+    role: "guest",
+    ...(w.media ? { media: w.media } : {}),
+  };
   out.changes.push({ op: "unknock", id: w.id }, { op: "add", member });
   // Several let in at once: the room's path so far in this step decides.
   const path = [...out.changes].reverse().find((c) => c.op === "media");

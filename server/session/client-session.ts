@@ -300,7 +300,7 @@ export class ClientSession implements SeatSink {
   }
 
   /** Resume, else token check and a new seat (or the lobby); then `joined`. */
-  async #joinChecked({ room, name, resume, token }: JoinMessage): Promise<void> {
+  async #joinChecked({ room, name, resume, token, media }: JoinMessage): Promise<void> {
     const { registry, tokenKey } = this.deps;
     // A resume token proves the seat: no room token needed again.
     const back = resume ? await registry.resume(resume, room, this) : undefined;
@@ -324,7 +324,12 @@ export class ClientSession implements SeatSink {
         "Cannot join: the meeting's media server is unavailable; try again in a moment",
       );
     }
-    const result = await registry.join(room, name, this, role);
+    const result = await registry.join(
+      room,
+      { name, ...(media ? { media } : {}) },
+      this,
+      role,
+    );
     if ("refused" in result) {
       return this.#error(
         result.refused,

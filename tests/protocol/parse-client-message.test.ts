@@ -27,6 +27,14 @@ Deno.test("join: validates room and trims name", () => {
   assert.equal(charCount("😀a"), 2);
 });
 
+Deno.test("join: media is none (a browser without WebRTC) or absent", () => {
+  const r = parseClientMessage('{"type":"join","room":"r","name":"A","media":"none"}');
+  assert.deepEqual(r, { ok: true, message: { type: "join", room: "r", name: "A", media: "none" } });
+  for (const bad of ['"all"', "false", "null", "{}", '"NONE"']) {
+    assert.equal(code(`{"type":"join","room":"r","name":"A","media":${bad}}`), "bad-message");
+  }
+});
+
 Deno.test("join: copies only known fields", () => {
   const r = parseClientMessage(
     '{"type":"join","room":"r","name":"A","__proto__":{"admin":true},"id":"forged"}',

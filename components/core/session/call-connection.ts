@@ -40,6 +40,8 @@ export class CallConnection {
     readonly options: RoomSessionOptions,
     readonly camera: MediaStream,
     readonly on: CallEvents,
+    /** Whether this browser can make calls at all (it has WebRTC). */
+    readonly calls = true,
   ) {}
 
   /** Our id on the server while in a room. */
@@ -71,6 +73,7 @@ export class CallConnection {
       name,
       token: options.token,
       reconnect: options.reconnect,
+      ...(this.calls ? {} : { media: "none" as const }),
     };
     const signaling = options.createSignaling?.(signalingOptions) ??
       new SignalingClient(signalingOptions);
@@ -123,7 +126,9 @@ export class CallConnection {
     try {
       [t] = await Promise.all([
         this.options.createTransport?.(context) ??
-          import("../transport/media-router.ts").then((m) => new m.MediaRouter(context)),
+          (this.calls
+            ? import("../transport/media-router.ts").then((m) => new m.MediaRouter(context))
+            : import("../transport/chat-only-transport.ts").then((m) => new m.ChatOnlyTransport())),
         this.on.load(),
       ]);
     } catch (e) {

@@ -12,7 +12,8 @@ export interface Participant {
   readonly stream: MediaStream | null;
   /** A shared screen, when there is one. */
   readonly screen: MediaStream | null;
-  readonly connection: RTCPeerConnectionState | "self";
+  /** `none`: media cannot flow (a browser without WebRTC, theirs or ours). */
+  readonly connection: RTCPeerConnectionState | "self" | "none";
   readonly speaking: boolean;
   /** A host moderates; a guest takes part. */
   readonly role: Role;

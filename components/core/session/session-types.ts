@@ -107,6 +107,11 @@ export interface RoomSessionOptions {
   mediaDevices?: MediaDevices;
   /** Makes the signaling client for each join (default: a SignalingClient). */
   createSignaling?: (options: SignalingOptions) => Signaling;
+  /**
+   * What the browser can do (default: asked of the browser). Without WebRTC
+   * the session joins for chat only and the others are told so.
+   */
+  support?: import("../media/call-support.ts").CallSupport;
   /** Makes the media transport (default: the mesh, loaded as a chunk). */
   createTransport?: (context: TransportContext) => MediaTransport | Promise<MediaTransport>;
 }

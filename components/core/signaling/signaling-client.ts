@@ -33,6 +33,8 @@ export interface SignalingOptions {
   name: string;
   /** Room access token, when the server requires one. */
   token?: string;
+  /** `none`: this browser cannot send or receive media; the others will not try to connect. */
+  media?: "none";
   reconnect?: Partial<ReconnectPolicy>;
   /** Injected for tests; defaults to the global WebSocket. */
   WebSocket?: typeof WebSocket;
@@ -142,6 +144,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         name: this.#options.name,
         ...(this.#resume ? { resume: this.#resume } : {}),
         ...(this.#options.token ? { token: this.#options.token } : {}),
+        ...(this.#options.media ? { media: this.#options.media } : {}),
       }));
     };
     ws.onmessage = (ev) => {

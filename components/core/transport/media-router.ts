@@ -211,6 +211,7 @@ export class MediaRouter extends Emitter<MediaTransportEvents> implements MediaT
     this.#peers.set(peer.id, peer);
     if (!this.#via.has(peer.id)) this.#via.set(peer.id, this.#mode);
     this.emit("admit", peer);
+    if (peer.media === "none") this.emit("connection", { peer: peer.id, state: "none" });
   }
 
   #path(peer: string): Path {
@@ -279,7 +280,9 @@ export class MediaRouter extends Emitter<MediaTransportEvents> implements MediaT
 
   /** Everyone on the new path: the old one goes. */
   #maybeDone(): void {
-    if ([...this.#peers.keys()].some((id) => this.#path(id) !== this.#mode)) return;
+    // (Someone whose browser has no WebRTC is on no path, and holds no move up.)
+    const moving = [...this.#peers.values()].filter((p) => p.media !== "none");
+    if (moving.some((p) => this.#path(p.id) !== this.#mode)) return;
     clearTimeout(this.#handover);
     if (this.#mode === "mesh" && this.#sfu) {
       this.#sfu.close();

@@ -35,7 +35,8 @@ export interface MediaTransportEvents extends Record<string, unknown> {
   /** A peer's camera or screen stream has no tracks left. */
   "stream-ended": { peer: string; role: StreamRole; stream: MediaStream };
   /** A peer's media connection changed state. */
-  connection: { peer: string; state: RTCPeerConnectionState };
+  /** `none`: no connection can exist (their browser, or ours, has no WebRTC). */
+  connection: { peer: string; state: RTCPeerConnectionState | "none" };
   /** Media cannot get through to a peer (or to anyone, without `peer`); the session words it. */
   trouble: { peer?: string; why: string };
 }

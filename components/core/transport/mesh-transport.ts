@@ -171,7 +171,7 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
     this.#myId = myId;
     this.#iceServers = iceServers;
     for (const peer of peers) {
-      if (this.#links.has(peer.id)) continue;
+      if (this.#links.has(peer.id) || peer.media === "none") continue;
       this.#known.add(peer.id);
       this.#createLink(peer.id, myId < peer.id);
     }
@@ -224,8 +224,10 @@ export class MeshTransport extends Emitter<MediaTransportEvents> implements Medi
   #admit(peer: PeerInfo, initiator: boolean): void {
     clearTimeout(this.#pending.get(peer.id)?.timer);
     this.#pending.delete(peer.id);
-    this.#known.add(peer.id);
     this.emit("admit", peer);
+    // A browser without WebRTC: shown, never connected to (it could not answer).
+    if (peer.media === "none") return this.emit("connection", { peer: peer.id, state: "none" });
+    this.#known.add(peer.id);
     if (!this.#links.has(peer.id)) this.#createLink(peer.id, initiator);
   }
 

@@ -5,6 +5,7 @@
  */
 import { html, nothing } from "lit";
 import type { RoomSession } from "../../core/room-session.ts";
+import { canShareScreen } from "../../core/media/can-share-screen.ts";
 import { icons } from "../../internal/icons.ts";
 import { t } from "../../internal/strings.ts";
 import { mediaToggles, type MediaTogglesView } from "../media-toggles-view.ts";
@@ -28,12 +29,17 @@ export function controlBarView(v: ControlBarView) {
   return html`
     <div part="controls" role="toolbar" aria-label=${t(s, "roomLabel", { name: v.room })}>
       ${mediaToggles(v)}
-      <screen-share-button
-        .strings=${s}
-        ?sharing=${v.session.screenStream !== null}
-        ?disabled=${!v.joined}
-        @screen-share-toggle=${v.onScreenToggle}
-      ></screen-share-button>
+      ${// No control the device cannot use: phones have no screen to share, some browsers no WebRTC.
+      canShareScreen() && v.session.support.calls
+        ? html`
+          <screen-share-button
+            .strings=${s}
+            ?sharing=${v.session.screenStream !== null}
+            ?disabled=${!v.joined}
+            @screen-share-toggle=${v.onScreenToggle}
+          ></screen-share-button>
+        `
+        : nothing}
       <button
         part="control"
         type="button"

@@ -99,6 +99,65 @@ describe("<video-room>", () => {
     await expect(el).to.be.accessible();
   });
 
+  it("a browser without WebRTC is told so before joining, joins for chat, and nobody dials it", async () => {
+    const server = await signalingUrl();
+    const room = uniqueRoom();
+    const wrap = await fixture<HTMLDivElement>(html`<div style="width: 1000px"></div>`);
+    const errors: string[] = [];
+    const uncaught: string[] = [];
+    const onError = (e: ErrorEvent) => uncaught.push(String(e.message));
+    globalThis.addEventListener("error", onError);
+    // Ana's browser can make calls; then one that cannot (as Debian's WebKitGTK).
+    const ana = Object.assign(document.createElement("video-room"), { room, server, name: "Ana" });
+    ana.autojoin = true;
+    wrap.append(ana);
+    await until(() => ana.state === "joined", "Ana in");
+    const native = Object.getOwnPropertyDescriptor(globalThis, "RTCPeerConnection")!;
+    delete (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
+    let bo: VideoRoom;
+    try {
+      bo = Object.assign(document.createElement("video-room"), { room, server, name: "Bo" });
+      bo.addEventListener("room-error", (e) => errors.push(e.detail.code));
+      wrap.append(bo);
+      const said = await until(
+        () => bo.shadowRoot!.querySelector('[part="banner"].error[role="alert"]')?.textContent,
+        "the reason shown before joining",
+      );
+      expect(said).to.contain("no WebRTC");
+      expect(said).to.contain("You can still join to chat");
+      expect(errors).to.deep.equal(["unsupported"]);
+      expect(bo.localStream!.getTracks()).to.have.length(0); // the camera never came on
+      $$<HTMLButtonElement>(bo, "button").find((b) => b.textContent!.trim() === "Join")!.click();
+      await until(() => bo.state === "joined", "Bo in, for chat");
+      // Ana sees Bo's tile say why there is no picture: no "Connecting…", no retry loop.
+      const boAtAna = await until(() => tileOf(ana, "Bo"), "Bo's tile at Ana");
+      await until(
+        () =>
+          boAtAna.shadowRoot!.querySelector('[part="status"]')?.textContent?.includes(
+            "No audio or video in this browser",
+          ),
+        "Bo's tile explains",
+      );
+      await until(() => tileOf(bo, "Ana")?.connection === "none", "Ana's tile at Bo");
+      // Chat crosses both ways.
+      setTimeout(() => bo.sendChat("hello from a browser without video"));
+      expect((await oneEvent(ana, "chat-message")).detail.text).to.contain("without video");
+      const atBo: string[] = [];
+      bo.addEventListener("chat-message", (e) => atBo.push(e.detail.text));
+      ana.sendChat("we read you");
+      await until(() => atBo.includes("we read you"), "Ana's reply at Bo");
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      Object.defineProperty(globalThis, "RTCPeerConnection", native);
+      globalThis.removeEventListener("error", onError);
+    }
+    expect(uncaught).to.deep.equal([]);
+    // Nobody tried to connect: Ana's transport holds no connection at all.
+    expect(ana.peers.find((p) => p.name === "Bo")!.connection).to.equal("none");
+    ana.leave();
+    bo.leave();
+  });
+
   it("pre-join: a microphone plugged in while Settings is open appears in the list", async () => {
     let extra: MediaDeviceInfo[] = [];
     const original = MediaDevices.prototype.enumerateDevices;

@@ -193,3 +193,31 @@ Deno.test("rate limit: ICE-sized bursts pass, a flood is cut, others unaffected"
     c.send({ type: "signal", to: jd.id, data: { hello: 1 } });
     assert.deepEqual((await d.next("signal")).data, { hello: 1 });
   }));
+
+Deno.test("a browser without WebRTC joins with media none: the others are told, through the lobby too", () =>
+  withServer(async (_server, connect) => {
+    const [host, chatty, late] = [await connect(), await connect(), await connect()];
+    await host.join("nomedia", "Host");
+    chatty.send({ type: "join", room: "nomedia", name: "Chatty", media: "none" });
+    const joined = await chatty.next("joined");
+    assert.equal(joined.role, "guest");
+    const seen = await host.next("peer-joined");
+    assert.deepEqual(seen.peer, {
+      id: joined.id,
+      name: "Chatty",
+      state: { audio: false, video: false, screen: false },
+      role: "guest",
+      media: "none",
+    });
+    // A late joiner finds it in the list; a media-none guest let in from the lobby keeps it.
+    const jl = await late.join("nomedia", "Late");
+    assert.equal(jl.peers.find((p) => p.id === joined.id)?.media, "none");
+    host.send({ type: "moderate", action: "lobby-on" });
+    await host.next("room-settings");
+    const waiter = await connect();
+    waiter.send({ type: "join", room: "nomedia", name: "Waiter", media: "none" });
+    const knock = await host.next("knock");
+    host.send({ type: "moderate", action: "admit", to: knock.peer.id });
+    assert.equal((await host.next("peer-joined")).peer.media, "none");
+    assert.equal((await waiter.next("joined")).id, knock.peer.id);
+  }));
