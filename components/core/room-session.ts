@@ -21,6 +21,7 @@ import { SpeakerTracking } from "./speakers/speaker-tracking.ts";
 import { CallConnection } from "./session/call-connection.ts";
 import type { CallParts, CallSession } from "./session/call-parts.ts";
 import { OwnMedia } from "./session/own-media.ts";
+import { watchPage } from "./session/page-lifecycle.ts";
 import {
   LOCAL_ID,
   type RoomSessionEvents,
@@ -124,7 +125,10 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       () => this.transport,
       (e) => this.#error(e),
     );
-    this.#unsubscribe.push(this.#roster.on("change", () => this.#changed()));
+    this.#unsubscribe.push(
+      this.#roster.on("change", () => this.#changed()),
+      watchPage({ visible: () => void this.media.recover(), gone: () => this.leave() }),
+    );
   }
 
   /**

@@ -31,7 +31,7 @@ export const DEFAULT_STRINGS = {
   peerConnecting: "Connecting…",
   peerNoMedia: "No audio or video in this browser",
   peerLost: "Connection lost",
-  playSound: "Click to hear {name}",
+  playSound: "Play sound from {name}",
   send: "Send",
   messagePlaceholder: "Write a message",
   noMessages: "No messages yet.",

@@ -128,6 +128,7 @@ export class PeerTile extends LitElement {
           part="video"
           autoplay
           playsinline
+          muted
           ?hidden=${!showVideo}
           @loadeddata=${this.local ? nothing : () => mark("first-frame")}
         ></video>
@@ -209,19 +210,51 @@ export class PeerTile extends LitElement {
     }
   }
 
-  /** Starts playback; where the browser blocks sound until a click, offers a button. */
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener("visibilitychange", this.#onVisible);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener("visibilitychange", this.#onVisible);
+    this.#waitForGesture(false);
+  }
+
+  /** Back from a locked screen or a background tab: a video the system paused plays again. */
+  #onVisible = () => {
+    if (document.visibilityState === "visible" && this.stream && this.#video?.paused) {
+      void this.#play();
+    }
+  };
+
+  /**
+   * Starts playback. Where the browser blocks sound until a gesture (Safari,
+   * a page nobody touched yet), the picture plays muted and the tile offers a
+   * button; any tap, click or key anywhere on the page brings the sound too.
+   */
   #play = async () => {
     const video = this.#video;
     if (!video) return;
     video.muted = this.local || this.screen;
     try {
       await video.play();
+      this.#waitForGesture(false);
       this._needsClick = false;
     } catch (err) {
       if ((err as Error).name !== "NotAllowedError" || video.muted) return;
-      video.muted = true; // the picture plays muted; the button brings the sound
+      video.muted = true;
       this._needsClick = true;
+      this.#waitForGesture(true);
       await video.play().catch(() => {});
     }
   };
+
+  /** play() must run inside the gesture's handler (Safari): listened for on the whole page. */
+  #waitForGesture(on: boolean): void {
+    for (const type of ["click", "keydown", "touchend"]) {
+      if (on) document.addEventListener(type, this.#play, { capture: true });
+      else document.removeEventListener(type, this.#play, { capture: true });
+    }
+  }
 }

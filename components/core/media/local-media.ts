@@ -59,6 +59,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    * its light comes on) is kept here and applied, never lost.
    */
   #wanted: { audio: boolean; video: boolean } | null = null;
+  /** Devices the system ended while the page was hidden (a phone's lock screen), and whether they were on. */
+  readonly #lostWhileHidden = new Map<"audio" | "video", boolean>();
 
   constructor(devices: MediaDevices | undefined = globalThis.navigator?.mediaDevices) {
     super();
@@ -191,23 +193,75 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.emit("devices", this.devices);
   }
 
-  /** Switches camera or microphone live: peers get the new track without renegotiation. */
+  /**
+   * Switches camera or microphone live: peers get the new track without
+   * renegotiation. The old device is let go first, because iOS allows one
+   * capture at a time (asking for the second camera while the first runs
+   * fails or silences the first); if the new one cannot be had, the old one
+   * is taken back.
+   */
   async useDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
+    const previous = kind === "audio" ? this.audioDeviceId : this.videoDeviceId;
     if (kind === "audio") this.audioDeviceId = deviceId;
     else this.videoDeviceId = deviceId;
     if (kind === "video" && !this.videoEnabled) return; // used when the camera turns on
+    const old = kind === "audio"
+      ? this.stream.getAudioTracks()[0]
+      : this.stream.getVideoTracks()[0];
+    const was = old?.getSettings().deviceId ?? previous;
+    // Stopped, not removed: peers keep the sender until the new track replaces it.
+    old?.stop();
     try {
-      const s = await this.#capture(
-        kind === "audio"
-          ? { audio: this.#audioConstraints() }
-          : { video: this.#videoConstraints() },
-      );
-      const track = s.getTracks()[0];
-      if (kind === "audio") track.enabled = this.audioEnabled;
-      this.#setTrack(track);
-      this.emit("change", undefined);
+      this.#adopt(kind, await this.#capture({ [kind]: this.#constraints(kind) }));
     } catch (err) {
       this.emit("error", mediaError(err, kind === "audio" ? "the microphone" : "the camera"));
+      if (kind === "audio") this.audioDeviceId = previous;
+      else this.videoDeviceId = previous;
+      try {
+        const any = this.#constraints(kind, false);
+        const back = was ? { ...any, deviceId: { exact: was } } : any;
+        this.#adopt(kind, await this.#capture({ [kind]: back }));
+      } catch {
+        this.#lose(kind); // neither: honest "off" rather than a dead track
+      }
+    }
+  }
+
+  /** Takes the track of a kind from a fresh capture, keeping the mute state. */
+  #adopt(kind: "audio" | "video", s: MediaStream): void {
+    const track = s.getTracks()[0];
+    if (kind === "audio") track.enabled = this.audioEnabled;
+    this.#setTrack(track);
+    this.emit("change", undefined);
+  }
+
+  /** A device of a kind is gone: off, and peers are sent nothing. */
+  #lose(kind: "audio" | "video"): void {
+    this.#removeTrack(kind);
+    if (kind === "video") this.videoEnabled = false;
+    else this.audioEnabled = false;
+    this.emit("track", { kind, track: null });
+    this.emit("change", undefined);
+  }
+
+  /**
+   * Back in view: what the system ended while the page was hidden is asked
+   * for again and turned back on (the microphone keeps its mute state).
+   * Devices the person turned off, or that were unplugged, stay off.
+   */
+  async recover(): Promise<void> {
+    const lost = [...this.#lostWhileHidden];
+    this.#lostWhileHidden.clear();
+    for (const [kind, on] of lost) {
+      if (this.stream.getTracks().some((t) => t.kind === kind)) continue; // already back
+      try {
+        const s = await this.#capture({ [kind]: this.#constraints(kind) });
+        if (kind === "video") this.videoEnabled = true;
+        else this.audioEnabled = on;
+        this.#adopt(kind, s);
+      } catch (err) {
+        this.emit("error", mediaError(err, kind === "audio" ? "the microphone" : "the camera"));
+      }
     }
   }
 
@@ -215,6 +269,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   stop(): void {
     this.#generation++;
     this.#wanted = null;
+    this.#lostWhileHidden.clear();
     this.#devices?.removeEventListener?.("devicechange", this.#onDeviceChange);
     this.#removeTrack("audio");
     this.#removeTrack("video");
@@ -239,11 +294,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     // Unplugged or revoked: reflect it instead of sending a dead track.
     track.addEventListener("ended", () => {
       if (!this.stream.getTracks().includes(track)) return;
-      this.#removeTrack(kind);
-      if (kind === "video") this.videoEnabled = false;
-      else this.audioEnabled = false;
-      this.emit("track", { kind, track: null });
-      this.emit("change", undefined);
+      // A phone that locks its screen may end the capture: taken back by recover().
+      if (globalThis.document?.visibilityState === "hidden") {
+        this.#lostWhileHidden.set(kind, kind === "audio" ? this.audioEnabled : true);
+      }
+      this.#lose(kind);
     });
     this.emit("track", { kind, track });
   }
@@ -257,14 +312,18 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     }
   }
 
-  #audioConstraints(): MediaTrackConstraints {
-    return this.audioDeviceId
+  #constraints(kind: "audio" | "video", chosen = true): MediaTrackConstraints {
+    return kind === "audio" ? this.#audioConstraints(chosen) : this.#videoConstraints(chosen);
+  }
+
+  #audioConstraints(chosen = true): MediaTrackConstraints {
+    return chosen && this.audioDeviceId
       ? { ...AUDIO_CONSTRAINTS, deviceId: { exact: this.audioDeviceId } }
       : AUDIO_CONSTRAINTS;
   }
 
-  #videoConstraints(): MediaTrackConstraints {
-    return this.videoDeviceId
+  #videoConstraints(chosen = true): MediaTrackConstraints {
+    return chosen && this.videoDeviceId
       ? { ...VIDEO_CONSTRAINTS, deviceId: { exact: this.videoDeviceId } }
       : VIDEO_CONSTRAINTS;
   }

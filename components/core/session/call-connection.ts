@@ -1,16 +1,13 @@
 /**
  * The two connections of a call: signaling (made on each join) and the
- * media transport (a chunk, loaded ahead of the join and kept). What
- * signaling says before the transport is ready waits, in order, so a join
- * never waits for the chunk and nothing is handled out of turn.
+ * media transport. Both are chunks, loaded side by side ahead of the join
+ * (while the visitor looks at the preview) and kept: nothing of them weighs
+ * on the script that shows the pre-join screen. What signaling says before
+ * the transport is ready waits, in order, so nothing is handled out of turn.
  */
 import type { ClientMessage, ServerMessage } from "../../../protocol/messages.ts";
 import { ClientErrorCode, type RoomErrorDetail } from "../room-error.ts";
-import {
-  SignalingClient,
-  type SignalingOptions,
-  type SignalingState,
-} from "../signaling/signaling-client.ts";
+import type { SignalingOptions, SignalingState } from "../signaling/signaling-client.ts";
 import type { MediaTransport, TransportContext } from "../transport/media-transport.ts";
 import type { RoomSessionOptions, Signaling } from "./session-types.ts";
 
@@ -35,6 +32,9 @@ export class CallConnection {
   #load: Promise<MediaTransport | null> | null = null;
   /** What signaling said before the transport was ready, in order. */
   #held: Array<() => void> = [];
+  #client: Promise<(options: SignalingOptions) => Signaling> | null = null;
+  /** Bumped by every connect and close: a signaling chunk that arrives late opens nothing. */
+  #attempt = 0;
 
   constructor(
     readonly options: RoomSessionOptions,
@@ -49,23 +49,49 @@ export class CallConnection {
     return this.#signaling?.id ?? null;
   }
 
-  /** Whether a join is under way or in progress (signaling exists). */
-  get open(): boolean {
-    return this.#signaling !== null;
-  }
-
   send(message: ClientMessage): boolean {
     return this.#signaling?.send(message) ?? false;
   }
 
-  /** Loads the transport (once; again after a failure). */
+  /** Loads the transport and the signaling client (once; again after a failure). */
   prepare(): Promise<MediaTransport | null> {
+    void this.#signalingClient().catch(() => {}); // a failure is met again by connect()
     return this.#load ??= this.#loadTransport();
+  }
+
+  #signalingClient(): Promise<(options: SignalingOptions) => Signaling> {
+    const made = this.options.createSignaling;
+    return this.#client ??= made
+      ? Promise.resolve(made)
+      : import("../signaling/signaling-client.ts").then(
+        ({ SignalingClient }) => (o: SignalingOptions) => new SignalingClient(o),
+        (e) => {
+          this.#client = null; // the next join tries again
+          throw e;
+        },
+      );
   }
 
   /** Connects signaling for a join as `name`. */
   connect(name: string): void {
     void this.prepare();
+    const attempt = ++this.#attempt;
+    const made = this.options.createSignaling;
+    // Tests' fakes (and an embedder's own) connect at once; ours once its chunk is here.
+    if (made) this.#open(made, name);
+    else {
+      this.#signalingClient().then(
+        (create) => attempt === this.#attempt && this.#open(create, name),
+        (e) =>
+          attempt === this.#attempt && this.on.failed({
+            code: ClientErrorCode.ConnectionFailed,
+            message: `Cannot start the call: ${(e as Error)?.message ?? e}`,
+          }),
+      );
+    }
+  }
+
+  #open(create: (options: SignalingOptions) => Signaling, name: string): void {
     const { options } = this;
     const signalingOptions: SignalingOptions = {
       url: options.server,
@@ -75,8 +101,7 @@ export class CallConnection {
       reconnect: options.reconnect,
       ...(this.calls ? {} : { media: "none" as const }),
     };
-    const signaling = options.createSignaling?.(signalingOptions) ??
-      new SignalingClient(signalingOptions);
+    const signaling = create(signalingOptions);
     this.#signaling = signaling;
     this.#off = [
       signaling.on("message", (m) => this.#inOrder(() => this.on.message(m))),
@@ -93,6 +118,7 @@ export class CallConnection {
 
   /** The call is over: signaling gone, every media connection closed (the transport stays loaded). */
   close(): void {
+    this.#attempt++;
     for (const off of this.#off.splice(0)) off();
     this.#signaling = null;
     this.#held = [];

@@ -280,6 +280,17 @@ describe("RoomSession (on fakes)", () => {
     session.close();
   });
 
+  it("a page closed or put away mid-call leaves at once", async () => {
+    const { session, signaling, links, joined } = fakeSession();
+    await session.join();
+    joined("me", [info("b", "Bo")]);
+    globalThis.dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true }));
+    expect(signaling[0].left).to.be.true; // the others see us go now
+    expect(session.status).to.equal("left");
+    expect(links[0].closed).to.be.true;
+    session.close();
+  });
+
   it("a resumed seat forgets who left meanwhile and keeps the other connections", async () => {
     const { session, links, joined } = fakeSession();
     await session.join();

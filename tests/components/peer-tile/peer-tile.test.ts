@@ -2,7 +2,7 @@
 import { expect, fixture, html } from "@open-wc/testing";
 import "../../../components/peer-tile/peer-tile.ts";
 import { initials, type PeerTile } from "../../../components/peer-tile/peer-tile.ts";
-import { frameRendered } from "../test-helpers.ts";
+import { frameRendered, until } from "../test-helpers.ts";
 
 const part = (el: PeerTile, name: string) => el.shadowRoot!.querySelector(`[part~="${name}"]`);
 
@@ -79,6 +79,57 @@ describe("<peer-tile>", () => {
     await el.updateComplete;
     expect(part(el, "status")!.textContent).to.equal("Connection lost");
     expect(getComputedStyle(part(el, "base")!).boxShadow).to.not.equal("none");
+  });
+
+  it("where sound waits for a gesture: the picture plays muted, and a tap anywhere brings the sound to every tile", async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    const realPlay = HTMLMediaElement.prototype.play;
+    let blocked = true; // Safari's rule until the person touches the page
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      return blocked && !this.muted
+        ? Promise.reject(new DOMException("needs a gesture", "NotAllowedError"))
+        : realPlay.call(this);
+    };
+    try {
+      const box = await fixture<HTMLElement>(html`
+        <div>
+          <peer-tile name="Bo" .stream=${stream} connection="connected"></peer-tile>
+          <peer-tile name="Cy" .stream=${stream} connection="connected"></peer-tile>
+        </div>
+      `);
+      const [bo, cy] = [...box.querySelectorAll("peer-tile")] as PeerTile[];
+      const button = () => bo.shadowRoot!.querySelector("button");
+      await until(() => button() !== null, "the sound button");
+      expect(button()!.textContent).to.equal("Play sound from Bo");
+      const video = part(bo, "video") as HTMLVideoElement;
+      await frameRendered(video); // the picture is not held back with the sound
+      expect(video.muted).to.be.true;
+      await expect(bo).to.be.accessible();
+      blocked = false;
+      document.body.click(); // a tap elsewhere on the page
+      await until(() => button() === null && !video.muted, "sound after the gesture");
+      await until(() => !(part(cy, "video") as HTMLVideoElement).muted, "the other tile too");
+      expect(cy.shadowRoot!.querySelector("button")).to.equal(null);
+    } finally {
+      HTMLMediaElement.prototype.play = realPlay;
+      stream.getTracks().forEach((t) => t.stop());
+    }
+  });
+
+  it("a video the system paused while the page was hidden plays again when it is back in view", async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+    try {
+      const el = await fixture<PeerTile>(html`
+        <peer-tile name="Bo" .stream=${stream} connection="connected"></peer-tile>
+      `);
+      const video = part(el, "video") as HTMLVideoElement;
+      await frameRendered(video);
+      video.pause(); // what iOS does to a call behind the lock screen
+      document.dispatchEvent(new Event("visibilitychange"));
+      await until(() => !video.paused, "playing again");
+    } finally {
+      stream.getTracks().forEach((t) => t.stop());
+    }
   });
 
   it("uses replacement strings", async () => {

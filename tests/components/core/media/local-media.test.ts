@@ -115,4 +115,106 @@ describe("LocalMedia", () => {
     expect(captured.find((t) => t.kind === "video")!.readyState).to.equal("ended");
     media.stop();
   });
+
+  /** Whether a track hears an `ended` the test dispatches (the system's cannot be had on demand). */
+  function syntheticEndedReachesTracks(): boolean {
+    const track = document.createElement("canvas").captureStream().getVideoTracks()[0];
+    let heard = false;
+    track.addEventListener("ended", () => (heard = true));
+    track.dispatchEvent(new Event("ended"));
+    track.stop();
+    return heard;
+  }
+
+  /** Like iOS: a second camera capture fails while one runs. */
+  function oneCameraAtATime() {
+    const real = navigator.mediaDevices;
+    const asked: string[] = [];
+    let live: MediaStreamTrack | null = null;
+    const devices = Object.assign(new EventTarget(), {
+      getUserMedia: async (c: MediaStreamConstraints) => {
+        if (c.video) {
+          asked.push(live?.readyState === "live" ? "while another runs" : "alone");
+          if (live?.readyState === "live") {
+            throw new DOMException("the camera is in use", "NotReadableError");
+          }
+        }
+        const s = await real.getUserMedia(c);
+        live = s.getVideoTracks()[0] ?? live;
+        return s;
+      },
+      enumerateDevices: () => real.enumerateDevices(),
+    }) as unknown as MediaDevices;
+    return { devices, asked };
+  }
+
+  it("switching the camera lets the old one go first (iOS allows one capture)", async () => {
+    const { devices, asked } = oneCameraAtATime();
+    const media = new LocalMedia(devices);
+    const errors: unknown[] = [];
+    media.on("error", (e) => errors.push(e));
+    await media.start();
+    const before = media.stream.getVideoTracks()[0];
+    await media.useDevice("video", media.devices!.videoInputs[0].deviceId);
+    expect(errors).to.deep.equal([]);
+    expect(asked).to.deep.equal(["alone", "alone"]);
+    expect(before.readyState).to.equal("ended");
+    expect(media.stream.getVideoTracks()[0].readyState).to.equal("live");
+    expect(media.videoEnabled).to.be.true;
+    media.stop();
+  });
+
+  it("a camera that cannot be had: an error, and the one in use before is taken back", async () => {
+    const { devices } = oneCameraAtATime();
+    const media = new LocalMedia(devices);
+    const errors: Array<{ code: string }> = [];
+    media.on("error", (e) => errors.push(e));
+    await media.start();
+    const before = media.deviceInUse("video");
+    await media.useDevice("video", "a-camera-that-was-unplugged");
+    expect(errors.map((e) => e.code)).to.have.length(1);
+    expect(media.stream.getVideoTracks()).to.have.length(1);
+    expect(media.stream.getVideoTracks()[0].readyState).to.equal("live");
+    expect(media.deviceInUse("video")).to.equal(before);
+    expect(media.videoEnabled).to.be.true;
+    // The next time the camera turns on, it is the one that works, not the missing one.
+    await media.setVideoEnabled(false);
+    await media.setVideoEnabled(true);
+    expect(media.stream.getVideoTracks()).to.have.length(1);
+    expect(errors).to.have.length(1);
+    media.stop();
+  });
+
+  it("devices the system ended behind a locked screen come back with the page; an unplugged one stays off", async function () {
+    if (!syntheticEndedReachesTracks()) this.skip(); // Firefox: only its own events
+    const media = new LocalMedia();
+    await media.start();
+    media.setAudioEnabled(false); // muted before the phone was locked
+    const hide = (hidden: boolean) =>
+      Object.defineProperty(document, "visibilityState", {
+        configurable: true,
+        get: () => (hidden ? "hidden" : "visible"),
+      });
+    try {
+      hide(true);
+      for (const t of media.stream.getTracks()) t.dispatchEvent(new Event("ended"));
+      expect(media.stream.getTracks()).to.have.length(0);
+      expect(media.videoEnabled).to.be.false; // honest meanwhile: peers see the camera off
+      hide(false);
+      await media.recover();
+      expect(media.videoEnabled).to.be.true;
+      expect(media.stream.getVideoTracks()[0].readyState).to.equal("live");
+      expect(media.stream.getAudioTracks()[0].readyState).to.equal("live");
+      expect(media.audioEnabled).to.be.false; // still muted: recovering never unmutes
+      expect(media.stream.getAudioTracks()[0].enabled).to.be.false;
+      // Ended while in view (unplugged, revoked): not asked for again.
+      media.stream.getVideoTracks()[0].dispatchEvent(new Event("ended"));
+      await media.recover();
+      expect(media.stream.getVideoTracks()).to.have.length(0);
+      expect(media.videoEnabled).to.be.false;
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+      media.stop();
+    }
+  });
 });
