@@ -5,7 +5,9 @@
  *   deno run -A scripts/screenshot.ts [out.png] [--page=/embed.html]
  * With --meeting, four people meet instead, and docs/screenshots/ gets the
  * grid, the speaker view, the participants panel, and a raised hand with a
- * reaction.
+ * reaction. With --phone, Ana is on a phone (390×844, touch, no screen to
+ * share) with two others, and docs/screenshots/ gets her call upright, its
+ * More sheet, the chat, and the call on its side (844×390).
  */
 import {
   clickControl,
@@ -15,7 +17,7 @@ import {
   tiles,
   until,
 } from "../tests/e2e/harness.ts";
-import { choose, press, shownTiles } from "../tests/e2e/by-hand.ts";
+import { choose, pick, press, shownTiles } from "../tests/e2e/by-hand.ts";
 
 const out = Deno.args.find((a) => !a.startsWith("--")) ?? "docs/screenshot.png";
 const page = Deno.args.find((a) => a.startsWith("--page="))?.slice("--page=".length);
@@ -58,10 +60,59 @@ async function meeting(): Promise<void> {
   await shoot("participants");
 }
 
+/** Ana on a phone, Bo and Cleo at their desks. */
+async function phone(): Promise<void> {
+  const room = `demo-${crypto.randomUUID().slice(0, 6)}`;
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const held = (width: number, height: number) =>
+    page.emulate({
+      viewport: { width, height, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+      userAgent:
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+    });
+  await held(390, 844);
+  // As on a phone: nothing to share a screen with.
+  await page.evaluateOnNewDocument(() => {
+    delete (MediaDevices.prototype as { getDisplayMedia?: unknown }).getDisplayMedia;
+  });
+  await page.goto(`${server.origin}/?room=${room}&name=Ana`);
+  const others = [];
+  for (const name of ["Bo", "Cleo"]) {
+    others.push(await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`));
+  }
+  await until(
+    async () => (await tiles(page)).filter((t) => t.playing).length === 3,
+    "three videos on the phone",
+    30000,
+  );
+  await Deno.mkdir("docs/screenshots", { recursive: true });
+  const shoot = async (name: string) => {
+    await page.mouse.move(1, 1); // no hover left where the last tap was
+    await new Promise((r) => setTimeout(r, 800));
+    await page.screenshot({ path: `docs/screenshots/${name}.png` });
+    console.log(`wrote docs/screenshots/${name}.png`);
+  };
+  await shoot("phone-portrait");
+  await others[0].page.evaluate(() =>
+    (document.querySelector("video-room") as Element & { sendChat(t: string): boolean })
+      .sendChat("Hi Ana! You're on your phone?")
+  );
+  await press(page, "More options, 1 unread");
+  await shoot("phone-more");
+  await pick(page, "Chat (1 unread)");
+  await shoot("phone-chat");
+  await press(page, "Close");
+  await held(844, 390);
+  await shoot("phone-landscape");
+}
+
 try {
   let shot;
   if (Deno.args.includes("--meeting")) {
     await meeting();
+  } else if (Deno.args.includes("--phone")) {
+    await phone();
   } else if (page) {
     shot = await openPeer(browser, `${server.origin}${page}`);
     await new Promise((r) => setTimeout(r, 2500)); // camera preview starts

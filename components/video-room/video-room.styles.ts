@@ -84,6 +84,18 @@ export const videoRoomStyles = css`
     padding: 10px 20px;
     justify-content: center;
   }
+  /* A finger, not a pointer: every target at least 44 px (the call screen's too, on phones). */
+  @media (pointer: coarse) {
+    button,
+    input,
+    select {
+      min-height: 44px;
+    }
+    [part~="control"] {
+      min-width: 44px;
+      justify-content: center;
+    }
+  }
   button:disabled {
     opacity: 0.5;
     cursor: not-allowed;

@@ -98,6 +98,11 @@ export async function press(page: Page, name: string): Promise<void> {
 /** Opens the menu behind the button `menu` and clicks its item `item`, as a person does. */
 export async function choose(page: Page, menu: string, item: string): Promise<void> {
   await press(page, menu);
+  await pick(page, item);
+}
+
+/** Clicks the item `item` of the menu (or sheet) that is open. */
+export async function pick(page: Page, item: string): Promise<void> {
   if (await inFirefox(page)) return await (await byRole(page, "menuitem", item)).click();
   await Locator.race([
     page.locator(`::-p-aria([name="${item}"][role="menuitem"])`),

@@ -2,6 +2,9 @@ import { css } from "lit";
 
 /** The call screen's styles: the stage, tiles, pager, side panels and the control bar. */
 export const callScreenStyles = css`
+  .call {
+    display: contents;
+  }
   .main {
     flex: 1;
     min-height: 0;
@@ -57,16 +60,26 @@ export const callScreenStyles = css`
     color: inherit;
     cursor: pointer;
   }
-  chat-panel {
+  [part="chat-side"] {
     flex: 0 0 min(320px, 40%);
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    border-radius: var(--_radius);
+    background: var(--_panel);
   }
-  @media (max-width: 640px) {
-    .main {
-      flex-direction: column;
-    }
-    chat-panel {
-      flex: 0 0 45%;
-    }
+  [part="chat-side"] header {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+    padding: 10px 12px 0;
+  }
+  [part="chat-side"] h2 {
+    margin: 0;
+    font-size: 1em;
+  }
+  [part="chat-side"] chat-panel {
+    flex: 1;
   }
   [part="controls"] {
     display: flex;

@@ -15,22 +15,42 @@ import { fire } from "../../internal/events.ts";
 import { type RoomStrings, t } from "../../internal/strings.ts";
 import { callScreenStyles } from "./call-screen.styles.ts";
 import { callStageView } from "./call-stage-view.ts";
-import { controlBarView } from "./control-bar-view.ts";
+import { controlBarView, screenShareOffered } from "./control-bar-view.ts";
 import { playCue } from "./hand-cue.ts";
 import type { Confirming, HostToolsView } from "./host-tools.ts";
 import { chatNotice } from "./chat-notice-view.ts";
 import { menu } from "../../internal/menu.ts";
 import { tm } from "../../internal/meeting-strings.ts";
-import { meetingControls, type MeetingToolsView, tileMenu } from "./meeting-controls.ts";
+import { meetingControls, type MeetingToolsView, phoneMenu, tileMenu } from "./meeting-controls.ts";
 import { meetingControlsStyles } from "./meeting-controls.styles.ts";
 import { participantsPanel } from "./participants-panel.ts";
 import type { PipView, PipWindow } from "./picture-in-picture.ts";
-import { type LayoutMode, LAYOUTS, layoutTiles, type TileLayout } from "./tile-layout.ts";
+import { phoneLayoutStyles } from "./phone-layout.styles.ts";
+import {
+  type CompactShape,
+  type LayoutMode,
+  LAYOUTS,
+  layoutTiles,
+  type TileLayout,
+} from "./tile-layout.ts";
 
 type HostTools = typeof import("./host-tools.ts");
 
 /** How long a preview of a new chat message shows. */
 const CHAT_NOTICE_MS = 6000;
+
+/**
+ * Below this width, or this height, the call is phone-sized (a phone either
+ * way up, or an embed as small): one row of controls, tiles that fill it.
+ */
+const COMPACT_WIDTH = 600;
+const COMPACT_HEIGHT = 440;
+
+/** Phone-sized or not, and which way up: from the element's own size, not the window's. */
+export function compactShape(width: number, height: number): CompactShape | null {
+  if (width >= COMPACT_WIDTH && height >= COMPACT_HEIGHT) return null;
+  return height > width ? "portrait" : "landscape";
+}
 
 /** What the call screen uses of its element. */
 export interface CallHost extends ReactiveControllerHost, HTMLElement {
@@ -81,6 +101,8 @@ export class CallScreen implements ReactiveController {
   #lastView: string | undefined;
   #lastMode: LayoutMode | undefined;
   #toldSizes = "";
+  /** The element's size, as last measured. */
+  #box: { width: number; height: number };
   readonly #off: Array<() => void>;
   readonly #resized: ResizeObserver;
 
@@ -90,11 +112,15 @@ export class CallScreen implements ReactiveController {
     pinned: string | null = null,
   ) {
     host.addController(this);
-    adopt(host, callScreenStyles, meetingControlsStyles);
+    adopt(host, callScreenStyles, meetingControlsStyles, phoneLayoutStyles);
     this.#pinned = pinned;
     this.#unread = session.chat.filter((m) => !m.local).length;
-    // A resized element resizes the tiles: measured again, told again (see hostUpdated).
-    this.#resized = new ResizeObserver(() => host.requestUpdate());
+    this.#box = host.getBoundingClientRect();
+    // A resized (or turned) element resizes the tiles: laid out, measured and told again.
+    this.#resized = new ResizeObserver(() => {
+      this.#box = host.getBoundingClientRect();
+      host.requestUpdate();
+    });
     this.#resized.observe(host);
     this.#off = [
       session.on("chat", (m) => {
@@ -198,12 +224,17 @@ export class CallScreen implements ReactiveController {
     return (LAYOUTS as readonly string[]).includes(l) ? l : "auto";
   }
 
+  #shape(): CompactShape | null {
+    return compactShape(this.#box.width, this.#box.height);
+  }
+
   #layout(): TileLayout<Participant> {
     return layoutTiles(this.session.participants, {
       mode: this.#mode(),
       pinned: this.#pinned,
       speaker: this.session.stageSpeaker,
       page: this.#page,
+      shape: this.#shape(),
     });
   }
 
@@ -239,11 +270,13 @@ export class CallScreen implements ReactiveController {
         fire(host, "layout-changed", { layout, mode });
       },
       peopleOpen: this.#peopleOpen,
-      onPeople: () =>
+      onPeople: () => {
         this.#set(() => {
           this.#peopleOpen = !this.#peopleOpen;
           if (this.#peopleOpen) this.#chatOpen = false;
-        }),
+        });
+        if (!this.#peopleOpen) this.#refocus('button[part~="participants"]');
+      },
       onPip: canPictureInPicture() ? () => void this.#togglePip() : null,
       chatNotice: this.#chatOpen ? null : this.#chatNotice,
       onChatNotice: (open) => {
@@ -278,14 +311,24 @@ export class CallScreen implements ReactiveController {
       this.#chatOpen = !this.#chatOpen;
       if (!this.#chatOpen) return;
       this.#unread = 0;
+      this.#chatNotice = null; // read: its preview does not come back when the chat closes
       this.#peopleOpen = false;
     });
     if (this.#chatOpen) {
       await loadChatPanel(); // usually loaded already, at idle time
       await host.updateComplete;
       host.renderRoot.querySelector<HTMLElement>("chat-panel")?.focus();
-    }
+    } else this.#refocus(".chat");
   };
+
+  /** A panel closed from inside it: the focus goes back to what opens it (on a phone, More). */
+  #refocus(selector: string): void {
+    void this.host.updateComplete.then(() => {
+      const root = this.host.renderRoot;
+      (root.querySelector<HTMLElement>(selector) ??
+        root.querySelector<HTMLElement>('[data-menu="more"]'))?.focus();
+    });
+  }
 
   // ---- picture-in-picture ----
 
@@ -345,12 +388,28 @@ export class CallScreen implements ReactiveController {
     const { host, session } = this;
     const s = host.strings;
     const joined = session.status === "joined";
+    const shape = this.#shape();
     const laid = this.#layout();
     this.#laid = laid;
     const mv = this.#meetingView(laid);
     const hv = this.#hostView();
     const tools = this.#hostTools;
-    return html`${
+    const hostItems = hv && tools ? tools.roomMenuItems(hv) : [];
+    const sharing = session.screenStream !== null;
+    const toggleScreen = (on: boolean) =>
+      on ? void host.startScreenShare() : host.stopScreenShare();
+    const wideTools = html`${meetingControls(mv)}${
+      hv && tools
+        ? menu(
+          mv,
+          "room",
+          tools.hostMenuLabel(s),
+          html`<span>${tools.hostMenuLabel(s)}</span>`,
+          hostItems,
+        )
+        : nothing
+    }`;
+    return html`<div class="call ${shape ? `compact ${shape}` : ""}">${
       callStageView({
         layout: laid,
         strings: s,
@@ -359,39 +418,41 @@ export class CallScreen implements ReactiveController {
         onChatSend: (e) => {
           if (!host.sendChat(e.detail.text)) e.preventDefault(); // keep the draft
         },
+        onChatClose: this.#toggleChat,
         onPage: (page) => this.#set(() => (this.#page = page)),
         tileActions: (p) => tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
         side: this.#peopleOpen ? participantsPanel(mv) : nothing,
         above: hv && tools ? tools.knockList(hv) : nothing,
       })
     }${
+      // On a phone the More sheet covers the call: a tap beside it closes it.
+      shape && this.#menu === "more"
+        ? html`<div class="scrim" @click=${() => this.#onMenu(null)}></div>`
+        : nothing}${
       controlBarView({
         session,
         strings: s,
         room: host.room,
         joined,
+        compact: shape !== null,
         chatOpen: this.#chatOpen,
         unread: this.#unread,
         onAudio: () => void host.toggleAudio(),
         onVideo: () => void host.toggleVideo(),
-        onScreenToggle: (e) => {
-          if (e.detail.sharing) void host.startScreenShare();
-          else host.stopScreenShare();
-        },
+        onScreenToggle: (e) => toggleScreen(e.detail.sharing),
         onChat: this.#toggleChat,
         onLeave: () => host.leave(),
-        extra: html`${meetingControls(mv)}${
-          hv && tools
-            ? menu(
-              mv,
-              "room",
-              tools.hostMenuLabel(s),
-              html`<span>${tools.hostMenuLabel(s)}</span>`,
-              tools.roomMenuItems(hv),
-            )
-            : nothing
-        }`,
+        extra: shape
+          ? phoneMenu(mv, {
+            unread: this.#unread,
+            onChat: this.#toggleChat,
+            screen: screenShareOffered(session) && joined
+              ? { sharing, toggle: () => toggleScreen(!sharing) }
+              : null,
+            host: hostItems,
+          })
+          : wideTools,
       })
-    }${hv && tools ? tools.confirmDialog(hv) : nothing}${chatNotice(mv)}`;
+    }${hv && tools ? tools.confirmDialog(hv) : nothing}${chatNotice(mv)}</div>`;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { html, nothing } from "lit";
 import type { ChatEntry, Participant } from "../../core/room-session.ts";
+import { tm } from "../../internal/meeting-strings.ts";
 import { type RoomStrings, t } from "../../internal/strings.ts";
 import type { LayoutTile, TileLayout } from "./tile-layout.ts";
 
@@ -16,6 +17,7 @@ export interface CallStageView {
   chat: readonly ChatEntry[] | null;
   joined: boolean;
   onChatSend(e: CustomEvent<{ text: string }>): void;
+  onChatClose(): void;
   /** Controls in a tile's corner (a host's menu), by participant. */
   tileActions?: (p: Participant) => unknown;
   /** Shown above the tiles (the lobby's knocks, for hosts). */
@@ -89,13 +91,20 @@ export function callStageView(v: CallStageView) {
       </div>
       ${v.side ?? nothing}${v.chat
         ? html`
-          <chat-panel
-            part="chat"
-            .messages=${v.chat}
-            .strings=${strings}
-            ?disabled=${!v.joined}
-            @chat-send=${v.onChatSend}
-          ></chat-panel>
+          <aside part="chat-side" class="side" aria-labelledby="chat-title">
+            <header>
+              <h2 id="chat-title">${t(strings, "chat")}</h2>
+              <button type="button" class="close" aria-label=${tm(strings, "close")} @click=${v
+                .onChatClose}>✕</button>
+            </header>
+            <chat-panel
+              part="chat"
+              .messages=${v.chat}
+              .strings=${strings}
+              ?disabled=${!v.joined}
+              @chat-send=${v.onChatSend}
+            ></chat-panel>
+          </aside>
         `
         : nothing}
     </div>

@@ -1,7 +1,8 @@
 /**
  * The call's control bar: microphone and camera, screen share, chat, the
- * meeting tools' controls, and leave. Real buttons with labels and
- * aria-pressed; templates only, the call screen owns the state.
+ * meeting tools' controls, and leave. On a phone, one row: microphone,
+ * camera, the More sheet (everything else) and leave. Real buttons with
+ * labels and aria-pressed; templates only, the call screen owns the state.
  */
 import { html, nothing } from "lit";
 import type { RoomSession } from "../../core/room-session.ts";
@@ -20,8 +21,10 @@ export interface ControlBarView extends MediaTogglesView {
   onScreenToggle(e: CustomEvent<{ sharing: boolean }>): void;
   onChat(): void;
   onLeave(): void;
-  /** More controls before Leave (a host's room menu). */
+  /** More controls before Leave (the meeting tools; on a phone, the More sheet). */
   extra?: unknown;
+  /** Phone-sized: screen share and chat live in the More sheet (`extra`). */
+  compact: boolean;
 }
 
 export function controlBarView(v: ControlBarView) {
@@ -29,34 +32,44 @@ export function controlBarView(v: ControlBarView) {
   return html`
     <div part="controls" role="toolbar" aria-label=${t(s, "roomLabel", { name: v.room })}>
       ${mediaToggles(v)}
-      ${// No control the device cannot use: phones have no screen to share, some browsers no WebRTC.
-      canShareScreen() && v.session.support.calls
-        ? html`
-          <screen-share-button
-            .strings=${s}
-            ?sharing=${v.session.screenStream !== null}
-            ?disabled=${!v.joined}
-            @screen-share-toggle=${v.onScreenToggle}
-          ></screen-share-button>
-        `
-        : nothing}
-      <button
-        part="control"
-        type="button"
-        class="chat"
-        aria-pressed=${v.chatOpen ? "true" : "false"}
-        aria-label=${v.unread
-          ? `${t(s, "chat")}, ${t(s, "unread", { n: v.unread })}`
-          : t(s, "chat")}
-        @click=${v.onChat}
-      >
-        ${icons.chat}<span>${t(s, "chat")}</span>
-        ${v.unread ? html`<span part="badge" aria-hidden="true">${v.unread}</span>` : nothing}
-      </button>
+      ${v.compact ? nothing : wideControls(v)}
       ${v.extra ?? nothing}
       <button part="control leave" type="button" @click=${v.onLeave}>
         ${icons.leave}<span>${t(s, "leave")}</span>
       </button>
     </div>
+  `;
+}
+
+/** Whether a screen can be shared from here: phones cannot, nor browsers without WebRTC. */
+export function screenShareOffered(session: RoomSession): boolean {
+  return canShareScreen() && session.support.calls;
+}
+
+function wideControls(v: ControlBarView) {
+  const s = v.strings;
+  return html`
+    ${// No control the device cannot use.
+    screenShareOffered(v.session)
+      ? html`
+        <screen-share-button
+          .strings=${s}
+          ?sharing=${v.session.screenStream !== null}
+          ?disabled=${!v.joined}
+          @screen-share-toggle=${v.onScreenToggle}
+        ></screen-share-button>
+      `
+      : nothing}
+    <button
+      part="control"
+      type="button"
+      class="chat"
+      aria-pressed=${v.chatOpen ? "true" : "false"}
+      aria-label=${v.unread ? `${t(s, "chat")}, ${t(s, "unread", { n: v.unread })}` : t(s, "chat")}
+      @click=${v.onChat}
+    >
+      ${icons.chat}<span>${t(s, "chat")}</span>
+      ${v.unread ? html`<span part="badge" aria-hidden="true">${v.unread}</span>` : nothing}
+    </button>
   `;
 }

@@ -107,6 +107,7 @@ export const meetingControlsStyles = css`
     font-size: 0.85em;
   }
   [part="participants"] button,
+  .side .close,
   [part="chat-notice"] button {
     border: 0;
     border-radius: 6px;
@@ -136,10 +137,5 @@ export const meetingControlsStyles = css`
     white-space: nowrap;
     text-align: left;
     background: none;
-  }
-  @media (max-width: 640px) {
-    [part="participants"] {
-      flex: 0 0 45%;
-    }
   }
 `;

@@ -1,10 +1,11 @@
 /**
  * The call's meeting controls in the control bar: the participants button
  * (with the count), raise hand, reactions, and the More menu (layout,
- * picture-in-picture); and the menu on each other person's tile (pin, then a
- * host's items). Templates only: the call screen owns the state.
+ * picture-in-picture); on a phone, all of it (chat and sharing too) in one
+ * More sheet; and the menu on each other person's tile (pin, then a host's
+ * items). Templates only: the call screen owns the state.
  */
-import { html, svg } from "lit";
+import { html, nothing, svg } from "lit";
 import { REACTIONS } from "../../../protocol/messages.ts";
 import type { ChatEntry, Participant, RoomSession } from "../../core/room-session.ts";
 import { icon, icons } from "../../internal/icons.ts";
@@ -55,6 +56,69 @@ export function tileMenu(v: MeetingToolsView, p: Participant, hostItems: readonl
   `;
 }
 
+/** The layout choices and picture-in-picture: the More menu's items. */
+function moreItems(v: MeetingToolsView): MenuItem[] {
+  const s = v.strings;
+  return [
+    ...(["grid", "speaker", "auto"] as const).map((mode) => ({
+      text: tm(s, mode === "grid" ? "gridView" : mode === "speaker" ? "speakerView" : "autoView"),
+      checked: v.mode === mode,
+      run: () => v.onLayout(mode),
+    })),
+    ...(v.onPip ? [{ text: tm(s, "pictureInPicture"), run: v.onPip }] : []),
+  ];
+}
+
+const reactionItems = (v: MeetingToolsView): MenuItem[] =>
+  REACTIONS.map((emoji) => ({
+    text: emoji,
+    label: tm(v.strings, "react", { emoji }),
+    cls: "emoji",
+    run: () => v.session.react(emoji),
+  }));
+
+/** What the phone's More sheet holds beyond the meeting tools. */
+export interface PhoneMenuExtras {
+  unread: number;
+  onChat(): void;
+  /** Offered where a screen can be shared (null: it cannot). */
+  screen: { sharing: boolean; toggle(): void } | null;
+  /** A host's room items (lock, lobby, end). */
+  host: readonly MenuItem[];
+}
+
+/**
+ * On a phone, one More button holds everything but the microphone, camera
+ * and leave: chat (with what is unread on the button), participants, hand,
+ * sharing where it works, reactions, layout, picture-in-picture and a host's
+ * items. It opens as a sheet from the bottom (styles).
+ */
+export function phoneMenu(v: MeetingToolsView, x: PhoneMenuExtras) {
+  const s = v.strings;
+  const hand = v.session.self.hand !== null;
+  const unread = x.unread ? t(s, "unread", { n: x.unread }) : "";
+  return menu(
+    v,
+    "more",
+    unread ? `${tm(s, "more")}, ${unread}` : tm(s, "more"),
+    html`⋯${x.unread ? html`<span part="badge" aria-hidden="true">${x.unread}</span>` : nothing}`,
+    [
+      { text: unread ? `${t(s, "chat")} (${unread})` : t(s, "chat"), run: x.onChat },
+      { text: tm(s, "participantCount", { n: v.session.participants.length }), run: v.onPeople },
+      {
+        text: tm(s, hand ? "lowerHand" : "raiseHand"),
+        run: () => (hand ? v.session.lowerHand() : v.session.raiseHand()),
+      },
+      ...(x.screen
+        ? [{ text: t(s, x.screen.sharing ? "stopSharing" : "shareScreen"), run: x.screen.toggle }]
+        : []),
+      ...reactionItems(v),
+      ...moreItems(v),
+      ...x.host,
+    ],
+  );
+}
+
 /** The call's extra controls: participants, hand, reactions, and the layout menu. */
 export function meetingControls(v: MeetingToolsView) {
   const s = v.strings;
@@ -77,25 +141,7 @@ export function meetingControls(v: MeetingToolsView) {
       title=${tm(s, hand ? "lowerHand" : "raiseHand")}
       @click=${() => (hand ? v.session.lowerHand() : v.session.raiseHand())}
     >${icons.hand}</button>
-    ${menu(
-      v,
-      "reactions",
-      tm(s, "reactions"),
-      smile,
-      REACTIONS.map((emoji) => ({
-        text: emoji,
-        label: tm(s, "react", { emoji }),
-        cls: "emoji",
-        run: () => v.session.react(emoji),
-      })),
-    )}
-    ${menu(v, "more", tm(s, "more"), "⋯", [
-      ...(["grid", "speaker", "auto"] as const).map((mode) => ({
-        text: tm(s, mode === "grid" ? "gridView" : mode === "speaker" ? "speakerView" : "autoView"),
-        checked: v.mode === mode,
-        run: () => v.onLayout(mode),
-      })),
-      ...(v.onPip ? [{ text: tm(s, "pictureInPicture"), run: v.onPip }] : []),
-    ])}
+    ${menu(v, "reactions", tm(s, "reactions"), smile, reactionItems(v))}
+    ${menu(v, "more", tm(s, "more"), "⋯", moreItems(v))}
   `;
 }

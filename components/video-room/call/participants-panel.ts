@@ -15,7 +15,7 @@ export function participantsPanel(v: MeetingToolsView) {
   const list = participantOrder(v.session.participants);
   const host = v.session.role === "host";
   return html`
-    <aside part="participants" aria-labelledby="people-title">
+    <aside part="participants" class="side" aria-labelledby="people-title">
       <header>
         <h2 id="people-title">${t(s, "participants")} (${list.length})</h2>
         <button type="button" class="close" aria-label=${tm(s, "close")} @click=${v

@@ -22,6 +22,15 @@ export const AUTO_GRID_MAX = 4;
 /** Tiles per page of the grid, and of the speaker view's filmstrip. */
 export const GRID_PAGE = 9;
 export const STRIP_PAGE = 6;
+/** On a phone: a page of the two-column grid (three rows), and of the strip beside the speaker. */
+export const PHONE_GRID_PAGE = 6;
+export const PHONE_STRIP_PAGE = 3;
+
+/**
+ * A phone-sized call (or an embed as small): held upright, tiles stack in
+ * two columns; on its side, the speaker takes the screen beside a strip.
+ */
+export type CompactShape = "portrait" | "landscape";
 
 /** One tile: a participant's camera, or their screen. */
 export interface LayoutTile<P extends LayoutParticipant = LayoutParticipant> {
@@ -53,6 +62,8 @@ export interface LayoutOptions {
   /** Who holds the stage (the dominant speaker): featured in the speaker view. */
   speaker?: string | null;
   page?: number;
+  /** Set when the call is phone-sized (absent: a screen with room to spare). */
+  shape?: CompactShape | null;
 }
 
 const tile = <P extends LayoutParticipant>(participant: P, screen: boolean): LayoutTile<P> => ({
@@ -66,7 +77,9 @@ const tile = <P extends LayoutParticipant>(participant: P, screen: boolean): Lay
  * featured, someone else's before one's own (you know what you share);
  * further screens join the tiles. Else the pinned person is featured, and in
  * the speaker view the speaker (never oneself, unless alone), else the first
- * other person.
+ * other person. On a phone, `auto` follows the orientation: upright, the
+ * grid in two columns (one for two people); on its side, two people side by
+ * side and more as a speaker beside a strip.
  */
 export function layoutTiles<P extends LayoutParticipant>(
   participants: readonly P[],
@@ -75,8 +88,10 @@ export function layoutTiles<P extends LayoutParticipant>(
   const sharing = participants.filter((p) => p.screen);
   const screen = sharing.find((p) => !p.local) ?? sharing[0];
   const mode = options.mode ?? "auto";
+  const shape = options.shape ?? null;
+  const crowd = shape === "portrait" ? Infinity : shape === "landscape" ? 2 : AUTO_GRID_MAX;
   const view: LayoutView = mode === "auto"
-    ? (participants.length > AUTO_GRID_MAX || screen ? "speaker" : "grid")
+    ? (participants.length > crowd || screen ? "speaker" : "grid")
     : mode;
   const find = (id: string | null | undefined) =>
     id == null ? undefined : participants.find((p) => p.id === id);
@@ -89,7 +104,9 @@ export function layoutTiles<P extends LayoutParticipant>(
     ...participants.filter((p) => p !== person).map((p) => tile(p, false)),
     ...sharing.filter((p) => p !== screen).map((p) => tile(p, true)),
   ];
-  const perPage = view === "grid" ? GRID_PAGE : STRIP_PAGE;
+  const perPage = view === "grid"
+    ? (shape ? PHONE_GRID_PAGE : GRID_PAGE)
+    : (shape === "landscape" ? PHONE_STRIP_PAGE : STRIP_PAGE);
   const pages = Math.max(1, Math.ceil(rest.length / perPage));
   const page = Math.min(Math.max(0, Math.floor(options.page ?? 0)), pages - 1);
   const grid = rest.slice(page * perPage, (page + 1) * perPage);
@@ -102,7 +119,13 @@ export function layoutTiles<P extends LayoutParticipant>(
     view,
     featured,
     grid,
-    columns: view === "grid" ? Math.max(1, Math.ceil(Math.sqrt(grid.length))) : grid.length || 1,
+    columns: view !== "grid"
+      ? grid.length || 1
+      : shape === "portrait"
+      ? (grid.length <= 2 ? 1 : 2)
+      : shape === "landscape"
+      ? Math.min(grid.length, 3) || 1
+      : Math.max(1, Math.ceil(Math.sqrt(grid.length))),
     page,
     pages,
     sizes,

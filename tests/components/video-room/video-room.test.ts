@@ -22,7 +22,8 @@ async function twoRooms() {
   const server = await signalingUrl();
   const room = uniqueRoom();
   const wrap = await fixture<HTMLDivElement>(html`
-    <div style="display: grid; grid-template-columns: 1fr 1fr; width: 1000px">
+    <div
+      style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px">
       <video-room id="a" room=${room} name="Ana" server=${server} autojoin></video-room>
       <video-room id="b" room=${room} name="Bo" server=${server} autojoin></video-room>
     </div>
@@ -102,7 +103,9 @@ describe("<video-room>", () => {
   it("a browser without WebRTC is told so before joining, joins for chat, and nobody dials it", async () => {
     const server = await signalingUrl();
     const room = uniqueRoom();
-    const wrap = await fixture<HTMLDivElement>(html`<div style="width: 1000px"></div>`);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div style="width: 1000px; --video-room-height: 520px"></div>`,
+    );
     const errors: string[] = [];
     const uncaught: string[] = [];
     const onError = (e: ErrorEvent) => uncaught.push(String(e.message));
@@ -234,7 +237,8 @@ describe("<video-room>", () => {
       const server = await signalingUrl();
       const room = uniqueRoom();
       const wrap = await fixture<HTMLDivElement>(html`
-        <div style="display: grid; grid-template-columns: 1fr 1fr; width: 1000px">
+        <div
+          style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px">
           <video-room id="a" room=${room} name="Ana" server=${server} autojoin></video-room>
           <video-room id="b" room=${room} name="Bo" server=${server}></video-room>
         </div>

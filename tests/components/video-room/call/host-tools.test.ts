@@ -27,7 +27,10 @@ async function meeting(names: string[]) {
   const server = await signalingUrl();
   const room = uniqueRoom("host");
   const wrap = await fixture<HTMLDivElement>(
-    html`<div style="display: grid; grid-template-columns: 1fr 1fr; width: 1100px"></div>`,
+    html`
+      <div
+        style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px"></div>
+    `,
   );
   const join = async (name: string, wait: "joined" | "waiting" | "failed" = "joined") => {
     const el = document.createElement("video-room");

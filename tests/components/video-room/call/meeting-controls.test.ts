@@ -40,7 +40,10 @@ async function meeting(names: string[]) {
   const server = await signalingUrl();
   const room = uniqueRoom("meet");
   const wrap = await fixture<HTMLDivElement>(
-    html`<div style="display: grid; grid-template-columns: 1fr 1fr; width: 1200px"></div>`,
+    html`
+      <div
+        style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px"></div>
+    `,
   );
   const join = async (name: string) => {
     const el = document.createElement("video-room");
@@ -164,6 +167,10 @@ describe("<video-room> meeting tools", () => {
     expect(notice.textContent).not.to.contain("Second line");
     notice.querySelector<HTMLButtonElement>(".open")!.click();
     await until(() => root(ana).querySelector("chat-panel"), "the chat open");
+    expect(root(ana).querySelector('[part="chat-notice"]')).to.equal(null);
+    // Read: closing the chat does not bring the preview back.
+    root(ana).querySelector<HTMLButtonElement>('[part="chat-side"] .close')!.click();
+    await until(() => !root(ana).querySelector("chat-panel"), "the chat closed");
     expect(root(ana).querySelector('[part="chat-notice"]')).to.equal(null);
     ana.leave();
     bo.leave();

@@ -5,6 +5,8 @@ import {
   type LayoutParticipant,
   layoutTiles,
   participantOrder,
+  PHONE_GRID_PAGE,
+  PHONE_STRIP_PAGE,
   STRIP_PAGE,
 } from "../../../../components/video-room/call/tile-layout.ts";
 
@@ -136,18 +138,55 @@ describe("layoutTiles", () => {
     expect(layoutTiles(all, { mode: "grid", pinned: "gone" }).featured).to.equal(null);
   });
 
-  it("0 to 50 people in every mode: everyone appears exactly once across the pages", () => {
-    for (const mode of ["grid", "speaker", "auto"] as const) {
-      for (let n = 0; n <= 50; n++) {
-        const all = people(n);
-        const first = layoutTiles(all, { mode, speaker: n > 3 ? "p3" : null });
-        const seen: string[] = first.featured ? [first.featured.participant.id] : [];
-        for (let page = 0; page < first.pages; page++) {
-          const l = layoutTiles(all, { mode, speaker: n > 3 ? "p3" : null, page });
-          seen.push(...keys(l));
-          expect(l.grid.length).to.be.at.most(l.view === "grid" ? GRID_PAGE : STRIP_PAGE);
+  it("a phone upright: two columns (one for two people), six a page, never the speaker view unless someone shares", () => {
+    const shape = "portrait";
+    const cases: Array<[number, number, number]> = [[1, 1, 1], [2, 1, 1], [3, 2, 1], [6, 2, 1], [
+      7,
+      2,
+      2,
+    ], [13, 2, 3]];
+    for (const [n, columns, pages] of cases) {
+      const l = layoutTiles(people(n), { shape });
+      expect([l.view, l.columns, l.pages], `${n} people`).to.deep.equal(["grid", columns, pages]);
+      expect(l.featured).to.equal(null);
+    }
+    const shared = layoutTiles([person("me"), person("b", { screen })], { shape });
+    expect([shared.view, shared.featured?.key]).to.deep.equal(["speaker", "b:screen"]);
+    // A layout chosen by hand is kept.
+    expect(layoutTiles(people(3), { shape, mode: "speaker" }).view).to.equal("speaker");
+  });
+
+  it("a phone on its side: two people side by side; more, the speaker beside a strip of three", () => {
+    const shape = "landscape";
+    const two = layoutTiles(people(2), { shape });
+    expect([two.view, two.columns, two.featured]).to.deep.equal(["grid", 2, null]);
+    const five = layoutTiles(people(5), { shape, speaker: "p2" });
+    expect(five.view).to.equal("speaker");
+    expect(five.featured?.key).to.equal("p2");
+    expect(keys(five)).to.deep.equal(["me", "p1", "p3"]);
+    expect(five.pages).to.equal(2);
+  });
+
+  it("0 to 50 people in every mode and shape: everyone appears exactly once across the pages", () => {
+    for (const shape of [null, "portrait", "landscape"] as const) {
+      const [gridPage, stripPage] = shape
+        ? [PHONE_GRID_PAGE, shape === "landscape" ? PHONE_STRIP_PAGE : STRIP_PAGE]
+        : [GRID_PAGE, STRIP_PAGE];
+      for (const mode of ["grid", "speaker", "auto"] as const) {
+        for (let n = 0; n <= 50; n++) {
+          const all = people(n);
+          const o = { mode, shape, speaker: n > 3 ? "p3" : null };
+          const first = layoutTiles(all, o);
+          const seen: string[] = first.featured ? [first.featured.participant.id] : [];
+          for (let page = 0; page < first.pages; page++) {
+            const l = layoutTiles(all, { ...o, page });
+            seen.push(...keys(l));
+            expect(l.grid.length).to.be.at.most(l.view === "grid" ? gridPage : stripPage);
+          }
+          expect(seen.sort(), `${shape} ${mode}, ${n} people`).to.deep.equal(
+            all.map((p) => p.id).sort(),
+          );
         }
-        expect(seen.sort(), `${mode}, ${n} people`).to.deep.equal(all.map((p) => p.id).sort());
       }
     }
   });
