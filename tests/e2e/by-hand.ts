@@ -165,6 +165,8 @@ export interface ShownTile {
   /** Its video has a picture and its clock moves. */
   playing: boolean;
   screen: boolean;
+  /** The connection badge's text ("Connecting…", "Connection lost", …), "" when none shows. */
+  status: string;
 }
 
 /** Every tile on the page's call screen, read from what is rendered. */
@@ -184,6 +186,7 @@ export function shownTiles(page: Page): Promise<ShownTile[]> {
         avatar: avatar && avatar.getClientRects().length > 0 ? avatar.textContent!.trim() : null,
         playing: !!video && !video.hidden && video.videoWidth > 0 && video.currentTime > 0,
         screen: tile.hasAttribute("screen"),
+        status: r.querySelector('[part="status"]')?.textContent?.trim() ?? "",
       };
     });
   });
