@@ -176,6 +176,51 @@ describe("<video-room> meeting tools", () => {
     bo.leave();
   });
 
+  it("picture-in-picture by feature detection: a document window, else the video's own, else not offered", async () => {
+    const { people: [ana, bo] } = await meeting(["Ana", "Bo"]);
+    const offered = async () => {
+      await press(ana, "More options");
+      const items = [...root(ana).querySelectorAll("[role^=menuitem]")].map((b) =>
+        b.textContent!.trim()
+      );
+      await press(ana, "More options"); // closed again
+      return items.includes("Picture-in-picture");
+    };
+    // Chromium and Firefox 153 both have Document Picture-in-Picture.
+    expect(await offered(), navigator.userAgent).to.be.true;
+    const g = globalThis as { documentPictureInPicture?: unknown };
+    const owner = Object.prototype.hasOwnProperty.call(g, "documentPictureInPicture")
+      ? g
+      : Object.getPrototypeOf(g);
+    const dpip = Object.getOwnPropertyDescriptor(owner, "documentPictureInPicture")!;
+    const request = HTMLVideoElement.prototype.requestPictureInPicture;
+    const asked: string[] = [];
+    try {
+      // Only the video's own (Safari): the featured video is asked for it.
+      delete (owner as { documentPictureInPicture?: unknown }).documentPictureInPicture;
+      HTMLVideoElement.prototype.requestPictureInPicture = function (this: HTMLVideoElement) {
+        const tile = (this.getRootNode() as ShadowRoot).host as PeerTile;
+        asked.push(tile.name);
+        return Promise.resolve({} as PictureInPictureWindow);
+      };
+      await choose(ana, "More options", "Picture-in-picture");
+      await until(() => asked.length === 1, "the video asked for picture-in-picture");
+      expect(asked).to.deep.equal(["Bo"]);
+      // Neither: not offered at all.
+      Object.defineProperty(document, "pictureInPictureEnabled", {
+        configurable: true,
+        get: () => false,
+      });
+      expect(await offered()).to.be.false;
+    } finally {
+      Object.defineProperty(owner, "documentPictureInPicture", dpip);
+      delete (document as { pictureInPictureEnabled?: boolean }).pictureInPictureEnabled;
+      HTMLVideoElement.prototype.requestPictureInPicture = request;
+    }
+    ana.leave();
+    bo.leave();
+  });
+
   it("connection quality shows on the tiles once measured", async () => {
     const { people: [ana, bo] } = await meeting(["Ana", "Bo"]);
     await until(() => tileOf(ana, "Bo")!.quality !== "", "a rating of Bo's connection", 8000);
