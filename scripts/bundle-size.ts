@@ -6,11 +6,20 @@
  */
 import * as esbuild from "esbuild";
 import { gzipSync } from "node:zlib";
+import { LANGUAGES } from "../components/internal/i18n/languages.ts";
 
 /** The entry and what it imports statically: the pre-join screen and a mesh call. */
 export const ENTRY_BUDGET_BYTES = 20 * 1024;
-/** The entry plus every chunk it may load. */
-export const TOTAL_BUDGET_BYTES = 48 * 1024;
+/**
+ * The entry plus every chunk it may load (of the languages, one: a page shows
+ * one at a time). 48 KB until the languages (2.4 KB the largest), the phone
+ * layout and the screen-reader announcements came; the entry's 20 KB held.
+ */
+export const TOTAL_BUDGET_BYTES = 52 * 1024;
+
+/** A language's texts (chunks/de.js …): a page loads one of them, or none for English. */
+const isLanguage = (file: string) =>
+  (LANGUAGES as readonly string[]).includes(file.replace(/^chunks\/|\.js$/g, ""));
 const dist = new URL("../dist/", import.meta.url);
 
 const gz = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
@@ -27,7 +36,10 @@ export interface FileSize {
 export interface BundleSizes {
   files: FileSize[];
   entryGzip: number;
+  /** The entry, every chunk, and the largest language. */
   totalGzip: number;
+  /** The largest language's chunk. */
+  languageGzip: number;
   litMin: number;
   litGzip: number;
 }
@@ -62,6 +74,7 @@ export async function measureBundle(): Promise<BundleSizes> {
   await visit(new URL("video-room.js", dist), true);
   const list = [...files.values()].sort((a, b) => Number(b.initial) - Number(a.initial));
   const sum = (xs: FileSize[]) => xs.reduce((n, f) => n + f.gzip, 0);
+  const languageGzip = Math.max(0, ...list.filter((f) => isLanguage(f.file)).map((f) => f.gzip));
   try {
     const lit = await esbuild.build({
       stdin: {
@@ -80,7 +93,8 @@ export async function measureBundle(): Promise<BundleSizes> {
     return {
       files: list,
       entryGzip: sum(list.filter((f) => f.initial)),
-      totalGzip: sum(list),
+      totalGzip: sum(list.filter((f) => !isLanguage(f.file))) + languageGzip,
+      languageGzip,
       litMin: litBytes.length,
       litGzip: gz(litBytes),
     };
@@ -100,7 +114,9 @@ export function sizeTable(s: BundleSizes): string {
       } |`
     ),
     `| **entry, before anything shows** | | | **${kb(s.entryGzip)}** |`,
-    `| **everything** | | | **${kb(s.totalGzip)}** |`,
+    `| **everything** (one language: the largest is ${kb(s.languageGzip)}) | | | **${
+      kb(s.totalGzip)
+    }** |`,
     `| Lit alone (part of the above) | | ${kb(s.litMin)} | ${kb(s.litGzip)} |`,
   ].join("\n");
 }

@@ -3,10 +3,17 @@ import { LIMITS } from "../../protocol/messages.ts";
 import { charCount, hasVisibleText } from "../../protocol/text-rules.ts";
 import type { ChatMessageDetail } from "../internal/events.ts";
 import { fire } from "../internal/events.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
+import { LANG, type RoomStrings, type Texts } from "../internal/strings.ts";
+import { tc } from "../internal/chat-strings.ts";
 import { chatPanelStyles } from "./chat-panel.styles.ts";
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+/** Chat times as the language writes them (the browser's own when no language is given). */
+const timeFormats = new Map<string | undefined, Intl.DateTimeFormat>();
+function timeFormat(lang: string | undefined): Intl.DateTimeFormat {
+  let f = timeFormats.get(lang);
+  if (!f) timeFormats.set(lang, f = new Intl.DateTimeFormat(lang, { timeStyle: "short" }));
+  return f;
+}
 
 /**
  * @tagname chat-panel
@@ -46,7 +53,7 @@ export class ChatPanel extends LitElement {
   /** Disables sending (e.g. while reconnecting). */
   declare disabled: boolean;
   /** Replacement texts. */
-  declare strings: Partial<RoomStrings> | undefined;
+  declare strings: Texts | Partial<RoomStrings> | undefined;
   /** @internal */
   declare _draft: string;
   #stickToBottom = true;
@@ -69,15 +76,19 @@ export class ChatPanel extends LitElement {
     const canSend = !this.disabled && hasVisibleText(this._draft) && left >= 0;
     return html`
       <ol part="list" aria-live="polite" aria-relevant="additions" @scroll=${this.#onScroll}>
-        ${this.messages.length === 0 ? html`<li class="empty">${t(s, "noMessages")}</li>` : nothing}
+        ${this.messages.length === 0
+          ? html`<li class="empty">${tc(s, "noMessages")}</li>`
+          : nothing}
         ${this.messages.map((m) =>
           html`
             <li part="message">
               <span class="meta">
-                <span class="who">${m.name}</span>
-                <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
+                <span class="who" dir="auto">${m.name}</span>
+                <time datetime=${new Date(m.ts).toISOString()}>${timeFormat(
+                  (s as Texts | undefined)?.[LANG],
+                ).format(m.ts)}</time>
               </span>
-              <span part="text">${m.text}</span>
+              <span part="text" dir="auto">${m.text}</span>
             </li>
           `
         )}
@@ -86,18 +97,18 @@ export class ChatPanel extends LitElement {
         <textarea
           part="input"
           rows="1"
-          aria-label=${t(s, "messagePlaceholder")}
-          placeholder=${t(s, "messagePlaceholder")}
+          aria-label=${tc(s, "messagePlaceholder")}
+          placeholder=${tc(s, "messagePlaceholder")}
           .value=${this._draft}
           ?disabled=${this.disabled}
           @input=${this.#onInput}
           @keydown=${this.#onKeyDown}
         ></textarea>
-        <button part="send" type="submit" ?disabled=${!canSend}>${t(s, "send")}</button>
+        <button part="send" type="submit" ?disabled=${!canSend}>${tc(s, "send")}</button>
         ${left <= 200
           ? html`
             <span part="counter" class=${left < 0 ? "over" : ""} aria-live="polite">
-              ${t(s, "charactersLeft", { n: left })}
+              ${tc(s, "charactersLeft", { n: left })}
             </span>
           `
           : nothing}

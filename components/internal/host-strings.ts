@@ -2,7 +2,7 @@
  * The texts of the host tools, which load as a chunk with them. Replaceable
  * through `strings` like every other text (see strings.ts).
  */
-import { lookup, type RoomStrings } from "./strings.ts";
+import { lookup, type Texts } from "./strings.ts";
 
 export const HOST_STRINGS = {
   mute: "Mute",
@@ -33,7 +33,7 @@ export type HostStringKey = keyof typeof HOST_STRINGS;
 
 /** Looks up a host-tools string with the host page's overrides, filling `{name}`. */
 export function th(
-  overrides: Partial<RoomStrings> | undefined,
+  overrides: Texts | undefined,
   key: HostStringKey,
   values: Record<string, string> = {},
 ): string {

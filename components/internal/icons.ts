@@ -1,6 +1,10 @@
 import { svg, type SVGTemplateResult } from "lit";
 
-/** 24×24 stroke icons, drawn small on purpose: the bundle has a size budget. */
+/**
+ * 24×24 stroke icons, drawn small on purpose: the bundle has a size budget.
+ * These are the ones the pre-join screen and the tiles need; the call's own
+ * are in its chunk (call/call-icons.ts).
+ */
 export const icon = (d: SVGTemplateResult) =>
   svg`
     <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2"
@@ -24,13 +28,6 @@ export const icons = {
   micOff: icon(svg`${micPath}${slash}`),
   cam: icon(camPath),
   camOff: icon(svg`${camPath}${slash}`),
-  screen: icon(svg`
-    <rect x="3" y="4" width="18" height="12" rx="2" />
-    <path d="M8 20h8M12 16v4" />
-  `),
-  chat: icon(svg`
-    <path d="M4 5h16v11H9l-5 4z" />
-  `),
   settings: icon(svg`
     <path d="M4 7h9M19 7h1M4 17h1M11 17h9" />
     <circle cx="16" cy="7" r="3" />
@@ -41,8 +38,5 @@ export const icons = {
     <path d="M18 11V6a2 2 0 0 0-4 0M14 10V4a2 2 0 0 0-4 0v6M10 10.5V6a2 2 0 0 0-4 0v8" />
     <path
       d="M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.9-6-2.3l-3.6-3.6a2 2 0 0 1 2.8-2.8L7 15" />
-  `),
-  leave: icon(svg`
-    <path d="M10 17l-5-5 5-5M5 12h11M14 4h5v16h-5" />
   `),
 } as const;

@@ -1,11 +1,24 @@
 /**
- * The texts of the meeting tools (menus, participants, reactions,
- * picture-in-picture), which load as a chunk with them. Replaceable through
+ * The texts of the call screen (menus, participants, reactions,
+ * picture-in-picture, the screens after a call), which load as a chunk with it. Replaceable through
  * `strings` like every other text (see strings.ts).
  */
-import { lookup, type RoomStrings } from "./strings.ts";
+import { lookup, type Texts } from "./strings.ts";
 
 export const MEETING_STRINGS = {
+  // The screens of a room one is not in, the pages of the grid, the panels.
+  rejoin: "Rejoin",
+  retry: "Try again",
+  left: "You left the room.",
+  failed: "Could not join the room.",
+  participants: "Participants",
+  waitingRoom: "Waiting for the host to let you in…",
+  removed: "You were removed from the meeting.",
+  ended: "The host ended the meeting.",
+  previousPage: "Previous page",
+  nextPage: "Next page",
+  pageOf: "Page {n} of {total}",
+  chatUnread: "Chat, {n} unread",
   pin: "Pin",
   unpin: "Unpin",
   tileMenu: "More actions for {name}",
@@ -14,6 +27,8 @@ export const MEETING_STRINGS = {
   reactions: "Reactions",
   react: "React with {emoji}",
   more: "More options",
+  moreUnread: "More options, {n} unread",
+  chatWithUnread: "Chat ({n} unread)",
   gridView: "Grid view",
   speakerView: "Speaker view",
   autoView: "Automatic layout",
@@ -25,16 +40,24 @@ export const MEETING_STRINGS = {
   cameraOffShort: "camera off",
   close: "Close",
   openChat: "Open the chat",
+  openChatFrom: "Open the chat: {name} wrote: {text}",
   inPictureInPicture: "The meeting is showing in a picture-in-picture window.",
   backToPage: "Back to the page",
   pipFailed: "Cannot open picture-in-picture: {reason}",
+  // Said to screen readers (a polite live region), never shown.
+  personJoined: "{name} joined",
+  personLeft: "{name} left",
+  peopleJoined: { one: "{n} person joined", other: "{n} people joined" },
+  peopleLeft: { one: "{n} person left", other: "{n} people left" },
+  handRaisedBy: "{name} raised their hand",
+  messageFrom: "{name} wrote: {text}",
 } as const;
 
 export type MeetingStringKey = keyof typeof MEETING_STRINGS;
 
 /** Looks up a meeting-tools string with the host page's overrides, filling `{name}` etc. */
 export function tm(
-  overrides: Partial<RoomStrings> | undefined,
+  overrides: Texts | undefined,
   key: MeetingStringKey,
   values: Record<string, string | number> = {},
 ): string {

@@ -1,30 +1,42 @@
+import type { ChatStringKey } from "./chat-strings.ts";
+import type { ErrorStringKey } from "./error-strings.ts";
 import type { HostStringKey } from "./host-strings.ts";
 import type { MeetingStringKey } from "./meeting-strings.ts";
+import type { ScreenShareStringKey } from "./screen-share-strings.ts";
 
 /**
- * Every visible string. A host page replaces any of them through the
- * `strings` property to translate the UI. `{name}` and `{n}` are filled in.
+ * A text whose words follow a number: one form per plural category of the
+ * language (`Intl.PluralRules`: zero, one, two, few, many, other), `{n}`
+ * filled with the number as the language writes it.
+ */
+export interface Plural {
+  zero?: string;
+  one?: string;
+  two?: string;
+  few?: string;
+  many?: string;
+  other: string;
+}
+export type Text = string | Plural;
+
+/**
+ * Every visible string, in English. Other languages are chunks of their own
+ * (i18n/locales/); a host page replaces any text through the `strings`
+ * property. `{name}` and `{n}` are filled in.
  */
 export const DEFAULT_STRINGS = {
   join: "Join",
   leave: "Leave",
-  rejoin: "Rejoin",
-  retry: "Try again",
   yourName: "Your name",
   joinTitle: "Ready to join?",
   roomLabel: "Room {name}",
   microphone: "Microphone",
   camera: "Camera",
   chat: "Chat",
-  shareScreen: "Share screen",
-  stopSharing: "Stop sharing",
-  screenUnsupported: "Screen sharing is not supported in this browser",
   you: "{name} (you)",
   screenOf: "{name}'s screen",
   connecting: "Connecting…",
   reconnecting: "Connection lost. Reconnecting…",
-  left: "You left the room.",
-  failed: "Could not join the room.",
   micOff: "Microphone off",
   cameraOff: "Camera off",
   speaking: "Speaking",
@@ -32,17 +44,8 @@ export const DEFAULT_STRINGS = {
   peerNoMedia: "No audio or video in this browser",
   peerLost: "Connection lost",
   playSound: "Play sound from {name}",
-  send: "Send",
-  messagePlaceholder: "Write a message",
-  noMessages: "No messages yet.",
-  unread: "{n} unread",
-  charactersLeft: "{n} characters left",
-  participants: "Participants",
   dismiss: "Dismiss",
   settings: "Settings",
-  waitingRoom: "Waiting for the host to let you in…",
-  removed: "You were removed from the meeting.",
-  ended: "The host ended the meeting.",
   mutedBy: "{name} muted your microphone",
   videoStoppedBy: "{name} turned off your camera",
   aHost: "A host",
@@ -51,35 +54,75 @@ export const DEFAULT_STRINGS = {
   qualityFair: "Fair connection",
   qualityPoor: "Poor connection",
   unstable: "Your connection is unstable",
-  previousPage: "Previous page",
-  nextPage: "Next page",
-  pageOf: "Page {n} of {total}",
 } as const;
 
 export type StringKey = keyof typeof DEFAULT_STRINGS;
 /**
- * Every replaceable text: these, the host tools' (host-strings.ts) and the
- * meeting tools' (meeting-strings.ts), each loaded with its chunk.
+ * Every replaceable text: these (what the pre-join screen and the tiles
+ * need), the call's (meeting-strings.ts), the host tools' (host-strings.ts),
+ * the chat panel's (chat-strings.ts) and the screen share button's
+ * (screen-share-strings.ts), each loaded with its chunk, and the errors' as
+ * other languages say them (error-strings.ts).
  */
-export type RoomStrings = { [K in StringKey | HostStringKey | MeetingStringKey]: string };
+export type RoomStrings = {
+  [
+    K in
+      | StringKey
+      | MeetingStringKey
+      | HostStringKey
+      | ChatStringKey
+      | ScreenShareStringKey
+      | ErrorStringKey
+  ]: Text;
+};
+
+/** Where the texts in use say which language they are (for plurals, numbers and times). */
+export const LANG: unique symbol = Symbol.for("video-room.lang");
+
+/** The texts a view uses: the chosen language's with the page's own on top, and the language. */
+export type Texts = Partial<RoomStrings> & { readonly [LANG]?: string };
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+const numbers = new Map<string, Intl.NumberFormat>();
+/** One formatter per language, made on first use. */
+function cached<T>(map: Map<string, T>, lang: string, make: (lang: string) => T): T {
+  let value = map.get(lang);
+  if (!value) map.set(lang, value = make(lang));
+  return value;
+}
+
+/** A number as the language in use writes it (badges beside texts that say it). */
+export function formatNumber(texts: Texts | undefined, n: number): string {
+  return cached(numbers, texts?.[LANG] ?? "en", (l) => new Intl.NumberFormat(l)).format(n);
+}
 
 /**
  * A string of `table`, or the host page's override of it, with `{name}` / `{n}`
- * filled: the one lookup behind `t`, and the chunks' `th` and `tm`.
+ * filled (numbers as the language writes them; a plural text picks the form
+ * for `n`): the one lookup behind `t`, and the chunks' `th` and `tm`.
  */
 export function lookup<K extends keyof RoomStrings>(
-  table: Readonly<Record<K, string>>,
-  overrides: Partial<RoomStrings> | undefined,
+  table: Readonly<Record<K, Text>>,
+  overrides: Texts | undefined,
   key: K,
   values: Record<string, string | number> = {},
 ): string {
-  const text = overrides?.[key] ?? table[key];
-  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  const lang = overrides?.[LANG] ?? "en";
+  let text = overrides?.[key] ?? table[key];
+  if (typeof text !== "string") {
+    const form = cached(pluralRules, lang, (l) => new Intl.PluralRules(l)).select(Number(values.n));
+    text = text[form] ?? text.other;
+  }
+  return text.replace(/\{(\w+)\}/g, (m, k) => {
+    const v = values[k];
+    if (v === undefined) return m;
+    return typeof v === "number" ? formatNumber(overrides, v) : v;
+  });
 }
 
 /** Looks up a string with the host's overrides, filling `{name}` / `{n}`. */
 export function t(
-  overrides: Partial<RoomStrings> | undefined,
+  overrides: Texts | undefined,
   key: StringKey,
   values: Record<string, string | number> = {},
 ): string {

@@ -174,13 +174,15 @@ export class PeerTile extends LitElement {
                 )}><i></i><i></i><i></i></span>
             `
             : nothing}
-          <span class="name">${label}</span>
+          <span class="name" dir="auto">${label}</span>
         </div>
-        ${this.reaction
-          ? html`
-            <span part="reaction" aria-hidden="true">${this.reaction.emoji}</span>
-          `
-          : nothing}
+        ${// Floats up and fades (CSS): restarted for every new reaction, even the same emoji,
+        // as alternate templates make a new element each time.
+        !this.reaction
+          ? nothing
+          : this.reaction.n % 2
+          ? html`<span part="reaction" aria-hidden="true">${this.reaction.emoji}</span>`
+          : html`<span part="reaction" aria-hidden="true">${this.reaction.emoji}</span>`}
         ${this._needsClick
           ? html`
             <button @click=${this.#play}>${t(s, "playSound", { name: this.name })}</button>
@@ -195,16 +197,6 @@ export class PeerTile extends LitElement {
     const video = this.#video;
     if (!video) return;
     if (changed.has("stream")) video.srcObject = this.stream;
-    if (changed.has("reaction") && this.reaction) {
-      // Floats up and fades: restarted for every new reaction, even the same emoji.
-      const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
-      this.renderRoot.querySelector("[part=reaction]")?.animate([
-        { opacity: 0, transform: "translateY(0) scale(.6)" },
-        { opacity: 1, transform: still ? "none" : "translateY(-20%) scale(1)", offset: 0.15 },
-        { opacity: 1, offset: 0.8 },
-        { opacity: 0, transform: still ? "none" : "translateY(-60%)" },
-      ], { duration: 3000, easing: "ease-out", fill: "forwards" });
-    }
     if (this.stream && (changed.has("stream") || changed.has("local") || changed.has("screen"))) {
       void this.#play();
     }

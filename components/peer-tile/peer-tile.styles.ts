@@ -55,7 +55,7 @@ export const peerTileStyles = css`
   }
   [part="label"] {
     position: absolute;
-    left: 8px;
+    inset-inline-start: 8px;
     bottom: 8px;
     max-width: calc(100% - 16px);
     display: flex;
@@ -83,7 +83,7 @@ export const peerTileStyles = css`
   [part="status"] {
     position: absolute;
     top: 8px;
-    left: 8px;
+    inset-inline-start: 8px;
     padding: 2px 8px;
     border-radius: 6px;
     background: rgb(0 0 0 / 0.55);
@@ -109,7 +109,7 @@ export const peerTileStyles = css`
   .actions {
     position: absolute;
     top: 6px;
-    right: 6px;
+    inset-inline-end: 6px;
   }
   .hand {
     padding: 1px;
@@ -152,5 +152,28 @@ export const peerTileStyles = css`
     font-size: clamp(28px, 22cqmin, 72px);
     opacity: 0;
     pointer-events: none;
+    animation: float 3s ease-out forwards;
+  }
+  @keyframes float {
+    0% {
+      opacity: 0;
+      transform: translateY(0) scale(0.6);
+    }
+    15% {
+      opacity: 1;
+      transform: translateY(-20%) scale(1);
+    }
+    80% {
+      opacity: 1;
+    }
+    to {
+      opacity: 0;
+      transform: translateY(-60%);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part="reaction"] {
+      transform: none !important;
+    }
   }
 `;

@@ -1,9 +1,15 @@
-import { html, LitElement, nothing } from "lit";
+import { html, LitElement, nothing, svg } from "lit";
 import { canShareScreen } from "../core/media/can-share-screen.ts";
 import { fire } from "../internal/events.ts";
-import { icons } from "../internal/icons.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
+import { icon } from "../internal/icons.ts";
+import type { RoomStrings } from "../internal/strings.ts";
+import { tsc } from "../internal/screen-share-strings.ts";
 import { screenShareButtonStyles } from "./screen-share-button.styles.ts";
+
+const screenIcon = icon(svg`
+  <rect x="3" y="4" width="18" height="12" rx="2" />
+  <path d="M8 20h8M12 16v4" />
+`);
 
 /**
  * @tagname screen-share-button
@@ -52,22 +58,22 @@ export class ScreenShareButton extends LitElement {
   override render() {
     const s = this.strings;
     const supported = this.supported;
-    const label = this.sharing ? t(s, "stopSharing") : t(s, "shareScreen");
+    const label = this.sharing ? tsc(s, "stopSharing") : tsc(s, "shareScreen");
     return html`
       <button
         part="button"
         type="button"
         aria-pressed=${this.sharing ? "true" : "false"}
         aria-describedby=${supported ? nothing : "reason"}
-        title=${supported ? label : t(s, "screenUnsupported")}
+        title=${supported ? label : tsc(s, "screenUnsupported")}
         ?disabled=${this.disabled || !supported}
         @click=${this.#onClick}
       >
-        ${icons.screen}<span class="label">${label}</span>
+        ${screenIcon}<span class="label">${label}</span>
       </button>
       ${supported
         ? nothing
-        : html`<span part="reason" id="reason">${t(s, "screenUnsupported")}</span>`}
+        : html`<span part="reason" id="reason">${tsc(s, "screenUnsupported")}</span>`}
     `;
   }
 

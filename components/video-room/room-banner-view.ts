@@ -1,13 +1,12 @@
 /**
- * What the element says outside the call itself: the banner (connecting,
- * an unstable connection, a host's notice, an error with Dismiss) and the
- * screens of a room one is not in (left, failed, waiting in the lobby,
- * removed, ended). Templates only: the element owns the state.
+ * What the element says above the pre-join screen and the call: the banner
+ * (connecting, an unstable connection, a host's notice, an error with
+ * Dismiss). Templates only: the element owns the state.
  */
 import { html, nothing } from "lit";
 import type { RoomErrorDetail } from "../core/room-error.ts";
 import type { RoomSession, RoomStatus } from "../core/room-session.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
+import { type RoomStrings, t, type Texts } from "../internal/strings.ts";
 
 export interface BannerView {
   session: RoomSession | null;
@@ -21,6 +20,16 @@ export interface BannerView {
   /** The error last dismissed (it stays hidden until another comes). */
   dismissed: RoomErrorDetail | null;
   onErrorDismiss(error: RoomErrorDetail): void;
+}
+
+/**
+ * An error as the visitor reads it: in the language in use when it has a
+ * text for the code (a translation, or the page's own), else the error's
+ * own message (English, and more precise).
+ */
+export function errorText(s: Texts | undefined, error: RoomErrorDetail): string {
+  const own = s?.[`error-${error.code}` as keyof Texts];
+  return typeof own === "string" ? own : error.message;
 }
 
 export function bannerView(v: BannerView) {
@@ -43,41 +52,10 @@ export function bannerView(v: BannerView) {
   if (error && error !== v.dismissed && state !== "failed") {
     return html`
       <div part="banner" class="error" role="alert">
-        <span>${error.message}</span>
+        <span>${errorText(s, error)}</span>
         <button type="button" @click=${() => v.onErrorDismiss(error)}>${t(s, "dismiss")}</button>
       </div>
     `;
   }
   return nothing;
-}
-
-/** The screen of a room one is not in (after leaving, failing, while waiting, once removed). */
-export function outsideView(
-  session: RoomSession,
-  state: "left" | "failed" | "waiting" | "removed" | "ended",
-  s: Partial<RoomStrings> | undefined,
-  on: { rejoin(): void; leave(): void },
-) {
-  switch (state) {
-    case "left":
-      return messageView(t(s, "left"), t(s, "rejoin"), on.rejoin);
-    case "failed":
-      return messageView(session.error?.message ?? t(s, "failed"), t(s, "retry"), on.rejoin);
-    case "waiting":
-      return messageView(t(s, "waitingRoom"), t(s, "leave"), on.leave);
-    default:
-      return messageView(t(s, state)); // no way back in from here: a host decided
-  }
-}
-
-/** A room one is not in: what happened, and the way on (rejoin, retry, leave), if any. */
-function messageView(text: string, action?: string, onAction?: () => void) {
-  return html`
-    <div class="screen-message" role="status">
-      <p>${text}</p>
-      ${action
-        ? html`<div><button class="primary" type="button" @click=${onAction}>${action}</button></div>`
-        : nothing}
-    </div>
-  `;
 }

@@ -5,7 +5,7 @@
  */
 import type { Participant, RoomSession, RoomStatus } from "../core/room-session.ts";
 import { fire, type PeerSummary } from "../internal/events.ts";
-import { type RoomStrings, t } from "../internal/strings.ts";
+import { t, type Texts } from "../internal/strings.ts";
 
 /** A participant as events describe them; oneself under the id the room knows. */
 export function summary(p: Participant, selfId?: string | null): PeerSummary {
@@ -22,7 +22,7 @@ export function summary(p: Participant, selfId?: string | null): PeerSummary {
 /** What the forwarding needs of the element. */
 export interface EventHost extends HTMLElement {
   readonly room: string;
-  readonly strings: Partial<RoomStrings> | undefined;
+  readonly texts: Texts;
   notify(text: string): void;
 }
 
@@ -41,8 +41,10 @@ export function forwardSessionEvents(el: EventHost, session: RoomSession): Array
       if (state === "left") fire(el, "room-left", { room: el.room });
       previous = state;
     }),
-    session.on("peer-joined", (p) => fire(el, "peer-joined", { peer: who(p) })),
-    session.on("peer-left", (p) => fire(el, "peer-left", { peer: who(p) })),
+    // Someone's arrival and leaving, as the page's events.
+    ...(["peer-joined", "peer-left"] as const).map((type) =>
+      session.on(type, (p) => fire(el, type, { peer: who(p) }))
+    ),
     session.on("chat", (m) => fire(el, "chat-message", { ...m })),
     session.on("hand", ({ participant, raised }) => {
       fire(el, raised ? "hand-raised" : "hand-lowered", { peer: who(participant) });
@@ -59,8 +61,8 @@ export function forwardSessionEvents(el: EventHost, session: RoomSession): Array
       fire(el, "role-changed", { peer: who(participant), role });
     }),
     session.on("moderated", ({ action, by }) => {
-      const name = by?.name ?? t(el.strings, "aHost");
-      el.notify(t(el.strings, action === "mute" ? "mutedBy" : "videoStoppedBy", { name }));
+      const name = by?.name ?? t(el.texts, "aHost");
+      el.notify(t(el.texts, action === "mute" ? "mutedBy" : "videoStoppedBy", { name }));
       fire(el, "moderated", { action, by: maybe(by) });
     }),
     session.on("removed", ({ by }) => fire(el, "removed", { by: maybe(by) })),

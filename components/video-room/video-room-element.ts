@@ -6,11 +6,15 @@ import "../peer-tile/peer-tile.ts";
 import { loadCallScreen, loadScreenShareButton, whenIdle } from "../internal/chunks.ts";
 import { fire, type PeerSummary } from "../internal/events.ts";
 import { RoomController } from "../internal/room-controller.ts";
-import type { RoomStrings } from "../internal/strings.ts";
+import { LanguageController } from "../internal/i18n/language-controller.ts";
+import type { Language } from "../internal/i18n/languages.ts";
+import type { RoomStrings, Texts } from "../internal/strings.ts";
 import type { CallScreen } from "./call/call-screen.ts";
+
+type CallScreenModule = typeof import("./call/call-screen.ts");
 import type { LayoutMode } from "./call/tile-layout.ts";
 import { prejoinView } from "./prejoin/prejoin-view.ts";
-import { bannerView, outsideView } from "./room-banner-view.ts";
+import { bannerView } from "./room-banner-view.ts";
 import { forwardSessionEvents, summary } from "./room-events.ts";
 import { resolveServerUrl, setupError } from "./room-setup.ts";
 import { videoRoomStyles } from "./video-room.styles.ts";
@@ -22,6 +26,10 @@ export { resolveServerUrl } from "./room-setup.ts";
  * @summary A complete video meeting in one tag: pre-join screen, tiles for
  * everyone, screen sharing, chat and controls. Media flows browser to browser
  * (WebRTC mesh); the server only brokers the room.
+ *
+ * @attr lang - The language to speak (`de`, `pt-BR`, `ar`, …); without it the
+ * nearest ancestor's `lang`, then the browser's languages, then English.
+ * Changes live. Arabic and Hebrew are laid out right to left.
  *
  * @fires room-joined - Joined the room; `detail: {id, room}`.
  * @fires room-left - Left the room; `detail: {room}`.
@@ -98,6 +106,7 @@ export class VideoRoom extends LitElement {
     _settingsOpen: { state: true },
     _notice: { state: true },
     _call: { state: true },
+    _callModule: { state: true },
   };
 
   /** The room to join (1–64 of A–Z, a–z, 0–9, `_`, `-`). Required. */
@@ -119,7 +128,10 @@ export class VideoRoom extends LitElement {
   declare layout: LayoutMode;
   /** Keep a raised hand up while speaking (by default it goes down once you hold the stage). */
   declare keepHandRaised: boolean;
-  /** Replacement texts, e.g. for translation: `{ join: "Beitreten" }`. */
+  /**
+   * Replacement texts, on top of the language in use: `{ join: "Enter" }`.
+   * The language itself follows `lang` (see `language`).
+   */
   declare strings: Partial<RoomStrings> | undefined;
   /** @internal */
   declare _draftName: string;
@@ -133,8 +145,11 @@ export class VideoRoom extends LitElement {
   declare _notice: string | null;
   /** @internal The call screen (a chunk), once loaded for this session. */
   declare _call: CallScreen | null;
+  /** @internal The call screen's module, once loaded (it draws the screens outside a room too). */
+  declare _callModule: CallScreenModule | null;
 
   readonly #room = new RoomController(this, (session) => forwardSessionEvents(this, session));
+  readonly #language = new LanguageController(this);
   /** Pinned before the call screen was there to take it. */
   #pin: string | null = null;
   /** The session whose browser limits were told (`room-error` `unsupported`). */
@@ -156,6 +171,7 @@ export class VideoRoom extends LitElement {
     this.layout = "auto";
     this.keepHandRaised = false;
     this._call = null;
+    this._callModule = null;
   }
 
   /**
@@ -178,6 +194,22 @@ export class VideoRoom extends LitElement {
   /** The other participants. */
   get peers(): PeerSummary[] {
     return (this.#room.session?.participants ?? []).filter((p) => !p.local).map((p) => summary(p));
+  }
+
+  /**
+   * The language the element speaks (read-only): its `lang` attribute, else
+   * the nearest ancestor's (`<html lang="fr">`), else the browser's
+   * languages, else English; matched by prefix (`pt-PT` is Portuguese). It
+   * follows `lang` when that changes. Bundled: en, de, fr, es, it, pt, nl,
+   * pl, tr, ru, uk, ja, ko, zh, ar, he (Arabic and Hebrew right to left).
+   */
+  get language(): Language {
+    return this.#language.language;
+  }
+
+  /** @internal The texts the views use: the language's, with `strings` on top. */
+  get texts(): Texts {
+    return this.#language.texts(this.strings);
   }
 
   /** Own camera and microphone, once started. */
@@ -383,6 +415,9 @@ export class VideoRoom extends LitElement {
         }
       });
     }
+    if (this.state !== "idle" && !this._callModule) {
+      void loadCallScreen().then((m) => (this._callModule = m));
+    }
   }
 
   #session(): RoomSession | null {
@@ -409,10 +444,15 @@ export class VideoRoom extends LitElement {
 
   // ---- rendering ----
 
+  /** Nothing is drawn until the language's texts are here: no flash of English. */
+  protected override shouldUpdate(): boolean {
+    return this.#language.ready;
+  }
+
   override render() {
     const session = this.#room.session;
     const state = this.state;
-    const s = this.strings;
+    const s = this.texts;
     let body;
     if (!session || state === "idle") {
       body = prejoinView({
@@ -428,10 +468,12 @@ export class VideoRoom extends LitElement {
       });
     } else if (state === "joined" || state === "reconnecting" || state === "connecting") {
       body = this._call?.render() ?? nothing;
-    } else {body = outsideView(session, state, s, {
+    } else {
+      body = this._callModule?.outsideView(session, state, s, {
         rejoin: this.#rejoin,
         leave: () => this.leave(),
-      });}
+      }) ?? nothing;
+    }
     const banner = bannerView({
       session,
       state,
@@ -442,7 +484,9 @@ export class VideoRoom extends LitElement {
       dismissed: this._dismissed,
       onErrorDismiss: (error) => (this._dismissed = error),
     });
-    return html`<div part="base">${banner}${body}</div>`;
+    return html`<div part="base" lang=${this.#language.tag} dir=${
+      this.#language.dir ?? nothing
+    }>${banner}${body}</div>`;
   }
 
   #toggleAudio = () => void this.toggleAudio();

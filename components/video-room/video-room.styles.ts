@@ -115,10 +115,10 @@ export const videoRoomStyles = css`
     justify-content: space-between;
   }
   [part="banner"].error {
-    border-left: 4px solid var(--_danger);
+    border-inline-start: 4px solid var(--_danger);
   }
   [part~="notice"] {
-    border-left: 4px solid var(--_accent);
+    border-inline-start: 4px solid var(--_accent);
   }
   [part~="banner"] button {
     background: none;
@@ -208,7 +208,7 @@ export const videoRoomStyles = css`
   label {
     display: grid;
     gap: 4px;
-    text-align: left;
+    text-align: start;
     font-size: 0.9em;
   }
   input,

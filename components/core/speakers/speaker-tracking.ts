@@ -1,13 +1,15 @@
 /**
- * Who is speaking, and who holds the stage: the speaking detector (a chunk,
- * loaded on first use so it never delays a join) feeds the dominant speaker.
- * Every call goes through one promise, so calls keep their order.
+ * Who is speaking, and who holds the stage: the speaking detector feeds the
+ * dominant speaker, both a chunk loaded when the first microphone is heard
+ * (so neither weighs on the pre-join screen nor delays a join). Every call
+ * goes through one promise, so calls keep their order.
  */
-import { DominantSpeaker } from "./dominant-speaker.ts";
+import type { DominantSpeaker } from "./dominant-speaker.ts";
 import type { SpeakingDetector } from "../media/speaking-detector.ts";
 
 export class SpeakerTracking {
-  readonly #stage = new DominantSpeaker();
+  /** Null until the first microphone is heard: nobody could hold the stage before. */
+  #stage: DominantSpeaker | null = null;
   #detector: Promise<SpeakingDetector> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -20,16 +22,19 @@ export class SpeakerTracking {
 
   /** Who holds the stage. */
   get stage(): string | null {
-    return this.#stage.current;
+    return this.#stage?.current ?? null;
   }
 
   /** Listens to a stream's audio under `id` (replacing what was heard there). */
   watch(id: string, stream: MediaStream): void {
-    this.#detector ??= import("../media/speaking-detector.ts").then(({ SpeakingDetector }) =>
-      new SpeakingDetector((key, speaking) => {
-        this.onSpeaking(key, speaking);
-        this.#changed(this.#stage.update(key, speaking, performance.now()));
-      })
+    this.#detector ??= import("./speaker-listening.ts").then(
+      ({ SpeakingDetector, DominantSpeaker }) => {
+        const stage = this.#stage = new DominantSpeaker();
+        return new SpeakingDetector((key, speaking) => {
+          this.onSpeaking(key, speaking);
+          this.#changed(stage.update(key, speaking, performance.now()));
+        });
+      },
     );
     void this.#detector.then((d) => d.watch(id, stream));
   }
@@ -41,7 +46,7 @@ export class SpeakerTracking {
   /** Someone left: off the stage as well. */
   forget(id: string): void {
     this.unwatch(id);
-    this.#changed(this.#stage.remove(id, performance.now()));
+    if (this.#stage) this.#changed(this.#stage.remove(id, performance.now()));
   }
 
   /** Someone is known under a new id (re-paired after a server restart). */
@@ -57,15 +62,13 @@ export class SpeakerTracking {
 
   /** Tells of a change, and looks again when a speaker could next take the stage. */
   #changed(changed: boolean): void {
-    if (changed) this.onStage(this.#stage.current);
+    const stage = this.#stage!;
+    if (changed) this.onStage(stage.current);
     clearTimeout(this.#timer);
     const now = performance.now();
-    const next = this.#stage.nextChange(now);
+    const next = stage.nextChange(now);
     if (next !== null) {
-      this.#timer = setTimeout(
-        () => this.#changed(this.#stage.tick(performance.now())),
-        next - now,
-      );
+      this.#timer = setTimeout(() => this.#changed(stage.tick(performance.now())), next - now);
     }
   }
 }

@@ -5,6 +5,15 @@ export const callScreenStyles = css`
   .call {
     display: contents;
   }
+  /* Heard, not seen: the announcer's live region. */
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   .main {
     flex: 1;
     min-height: 0;
@@ -91,6 +100,11 @@ export const callScreenStyles = css`
     background: var(--_accent);
     color: #fff;
   }
+  /* Icons that point follow the writing direction. */
+  [part~="leave"] svg:dir(rtl),
+  [part="pager"] button:dir(rtl) {
+    transform: scaleX(-1);
+  }
   [part~="leave"] {
     background: var(--_danger);
     color: #fff;
@@ -98,7 +112,7 @@ export const callScreenStyles = css`
   [part="badge"] {
     position: absolute;
     top: -6px;
-    right: -6px;
+    inset-inline-end: -6px;
     min-width: 20px;
     padding: 0 5px;
     border-radius: 10px;

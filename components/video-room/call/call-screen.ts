@@ -12,12 +12,13 @@ import type { ReactiveControllerHost } from "lit";
 import type { ChatEntry, Participant, RoomSession, TileSize } from "../../core/room-session.ts";
 import { loadChatPanel, loadHostTools, loadPictureInPicture } from "../../internal/chunks.ts";
 import { fire } from "../../internal/events.ts";
-import { type RoomStrings, t } from "../../internal/strings.ts";
+import { LANG, t, type Texts } from "../../internal/strings.ts";
 import { callScreenStyles } from "./call-screen.styles.ts";
 import { callStageView } from "./call-stage-view.ts";
 import { controlBarView, screenShareOffered } from "./control-bar-view.ts";
 import { playCue } from "./hand-cue.ts";
 import type { Confirming, HostToolsView } from "./host-tools.ts";
+import { CallAnnouncer } from "./call-announcer.ts";
 import { chatNotice } from "./chat-notice-view.ts";
 import { menu } from "../../internal/menu.ts";
 import { tm } from "../../internal/meeting-strings.ts";
@@ -35,6 +36,9 @@ import {
 } from "./tile-layout.ts";
 
 type HostTools = typeof import("./host-tools.ts");
+
+// Loaded with the call screen: one is only ever out of a room one tried to join.
+export { outsideView } from "../outside-view.ts";
 
 /** How long a preview of a new chat message shows. */
 const CHAT_NOTICE_MS = 6000;
@@ -56,7 +60,8 @@ export function compactShape(width: number, height: number): CompactShape | null
 export interface CallHost extends ReactiveControllerHost, HTMLElement {
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly room: string;
-  readonly strings: Partial<RoomStrings> | undefined;
+  /** The texts in use (the language's, with the page's `strings` on top). */
+  readonly texts: Texts;
   layout: LayoutMode;
   /** Shows a notice in the element's banner. */
   notify(text: string): void;
@@ -105,6 +110,7 @@ export class CallScreen implements ReactiveController {
   #box: { width: number; height: number };
   readonly #off: Array<() => void>;
   readonly #resized: ResizeObserver;
+  readonly #announcer: CallAnnouncer;
 
   constructor(
     readonly host: CallHost,
@@ -122,6 +128,13 @@ export class CallScreen implements ReactiveController {
       host.requestUpdate();
     });
     this.#resized.observe(host);
+    this.#announcer = new CallAnnouncer(
+      session,
+      () => host.texts,
+      () => this.#chatOpen,
+      () => host.requestUpdate(),
+      (name) => this.#hostTools?.knockText(host.texts, name) ?? null,
+    );
     this.#off = [
       session.on("chat", (m) => {
         if (this.#chatOpen || m.local) return;
@@ -151,6 +164,7 @@ export class CallScreen implements ReactiveController {
   dispose(): void {
     for (const off of this.#off.splice(0)) off();
     this.#resized.disconnect();
+    this.#announcer.dispose();
     clearTimeout(this.#noticeTimer);
     this.#closePip();
     this.host.removeController(this);
@@ -256,7 +270,7 @@ export class CallScreen implements ReactiveController {
     const { host, session } = this;
     return {
       session,
-      strings: host.strings,
+      strings: host.texts,
       openMenu: this.#menu,
       onMenu: this.#onMenu,
       pinned: this.#pinned,
@@ -290,7 +304,7 @@ export class CallScreen implements ReactiveController {
     if (!this.#hostTools || this.session.role !== "host") return null;
     return {
       session: this.session,
-      strings: this.host.strings,
+      strings: this.host.texts,
       act: (action, to, name) => {
         if (action === "remove" || action === "end") {
           this.#set(() => (this.#confirm = { action, to, name }));
@@ -338,10 +352,13 @@ export class CallScreen implements ReactiveController {
     const { host, session } = this;
     const f = this.#laid?.featured;
     const p = f?.participant ?? session.participants.find((x) => !x.local) ?? session.self;
+    const base = host.renderRoot.querySelector("[part=base]");
     return {
-      strings: host.strings,
+      strings: host.texts,
+      lang: host.texts[LANG] ?? "en",
+      dir: base && getComputedStyle(base).direction === "rtl" ? "rtl" : "ltr",
       stream: f?.screen ? p.screen : p.stream,
-      name: f?.screen ? t(host.strings, "screenOf", { name: p.name }) : p.name,
+      name: f?.screen ? t(host.texts, "screenOf", { name: p.name }) : p.name,
       audio: session.media.wants.audio,
       video: session.media.wants.video,
       onAudio: () => void host.toggleAudio(),
@@ -371,7 +388,7 @@ export class CallScreen implements ReactiveController {
       this.#set(() => (this.#pip = pip));
     } catch (e) {
       this.host.notify(
-        tm(this.host.strings, "pipFailed", { reason: (e as Error)?.message ?? String(e) }),
+        tm(this.host.texts, "pipFailed", { reason: (e as Error)?.message ?? String(e) }),
       );
     }
   }
@@ -386,7 +403,7 @@ export class CallScreen implements ReactiveController {
 
   render() {
     const { host, session } = this;
-    const s = host.strings;
+    const s = host.texts;
     const joined = session.status === "joined";
     const shape = this.#shape();
     const laid = this.#layout();
@@ -409,50 +426,49 @@ export class CallScreen implements ReactiveController {
         )
         : nothing
     }`;
-    return html`<div class="call ${shape ? `compact ${shape}` : ""}">${
-      callStageView({
-        layout: laid,
-        strings: s,
-        chat: this.#chatOpen ? session.chat : null,
-        joined,
-        onChatSend: (e) => {
-          if (!host.sendChat(e.detail.text)) e.preventDefault(); // keep the draft
-        },
-        onChatClose: this.#toggleChat,
-        onPage: (page) => this.#set(() => (this.#page = page)),
-        tileActions: (p) => tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
-        side: this.#peopleOpen ? participantsPanel(mv) : nothing,
-        above: hv && tools ? tools.knockList(hv) : nothing,
-      })
-    }${
-      // On a phone the More sheet covers the call: a tap beside it closes it.
-      shape && this.#menu === "more"
-        ? html`<div class="scrim" @click=${() => this.#onMenu(null)}></div>`
-        : nothing}${
-      controlBarView({
-        session,
-        strings: s,
-        room: host.room,
-        joined,
-        compact: shape !== null,
-        chatOpen: this.#chatOpen,
-        unread: this.#unread,
-        onAudio: () => void host.toggleAudio(),
-        onVideo: () => void host.toggleVideo(),
-        onScreenToggle: (e) => toggleScreen(e.detail.sharing),
-        onChat: this.#toggleChat,
-        onLeave: () => host.leave(),
-        extra: shape
-          ? phoneMenu(mv, {
+    return html`
+      <div
+        class="call ${shape ? `compact ${shape}` : ""}">${callStageView({
+          layout: laid,
+          strings: s,
+          chat: this.#chatOpen ? session.chat : null,
+          joined,
+          onChatSend: (e) => {
+            if (!host.sendChat(e.detail.text)) e.preventDefault(); // keep the draft
+          },
+          onChatClose: this.#toggleChat,
+          onPage: (page) => this.#set(() => (this.#page = page)),
+          tileActions: (p) => tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
+          side: this.#peopleOpen ? participantsPanel(mv) : nothing,
+          above: hv && tools ? tools.knockList(hv) : nothing,
+        })}${// On a phone the More sheet covers the call: a tap beside it closes it.
+        shape && this.#menu === "more"
+          ? html`<div class="scrim" @click=${() => this.#onMenu(null)}></div>`
+          : nothing}${controlBarView({
+            session,
+            strings: s,
+            room: host.room,
+            joined,
+            compact: shape !== null,
+            chatOpen: this.#chatOpen,
             unread: this.#unread,
+            onAudio: () => void host.toggleAudio(),
+            onVideo: () => void host.toggleVideo(),
+            onScreenToggle: (e) => toggleScreen(e.detail.sharing),
             onChat: this.#toggleChat,
-            screen: screenShareOffered(session) && joined
-              ? { sharing, toggle: () => toggleScreen(!sharing) }
-              : null,
-            host: hostItems,
-          })
-          : wideTools,
-      })
-    }${hv && tools ? tools.confirmDialog(hv) : nothing}${chatNotice(mv)}</div>`;
+            onLeave: () => host.leave(),
+            extra: shape
+              ? phoneMenu(mv, {
+                unread: this.#unread,
+                onChat: this.#toggleChat,
+                screen: screenShareOffered(session) && joined
+                  ? { sharing, toggle: () => toggleScreen(!sharing) }
+                  : null,
+                host: hostItems,
+              })
+              : wideTools,
+          })}${hv && tools ? tools.confirmDialog(hv) : nothing}${chatNotice(mv)}${this.#announcer
+          .render()}</div>
+    `;
   }
 }

@@ -60,12 +60,12 @@ function pager(v: CallStageView) {
   const s = v.strings;
   return html`
     <div part="pager">
-      <button type="button" aria-label=${t(
+      <button type="button" aria-label=${tm(
         s,
         "previousPage",
       )} ?disabled=${page === 0} @click=${() => v.onPage(page - 1)}>‹</button>
-      <span>${t(s, "pageOf", { n: page + 1, total: pages })}</span>
-      <button type="button" aria-label=${t(s, "nextPage")} ?disabled=${page === pages - 1}
+      <span>${tm(s, "pageOf", { n: page + 1, total: pages })}</span>
+      <button type="button" aria-label=${tm(s, "nextPage")} ?disabled=${page === pages - 1}
         @click=${() => v.onPage(page + 1)}>›</button>
     </div>
   `;
@@ -82,7 +82,7 @@ export function callStageView(v: CallStageView) {
         <div
           part=${layout.view === "speaker" ? "grid filmstrip" : "grid"}
           data-cols=${layout.columns}
-          aria-label=${t(strings, "participants")}
+          aria-label=${tm(strings, "participants")}
           role="list"
         >
           ${layout.grid.map((x) => tileView(x, v))}

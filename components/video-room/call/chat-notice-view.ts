@@ -4,15 +4,21 @@ import { tm } from "../../internal/meeting-strings.ts";
 import { t } from "../../internal/strings.ts";
 import type { MeetingToolsView } from "./meeting-controls.ts";
 
-/** A new message while the chat is closed: who and its first line, to open or dismiss. */
+/**
+ * A new message while the chat is closed: who and its first line, to open or
+ * dismiss. Not a live region: the call's announcer says the message.
+ */
 export function chatNotice(v: MeetingToolsView) {
   const m = v.chatNotice;
   if (!m) return nothing;
   const s = v.strings;
   const line = m.text.split("\n")[0];
   return html`
-    <div part="chat-notice" role="status">
-      <button type="button" class="open" aria-label=${`${tm(s, "openChat")}: ${m.name}: ${line}`}
+    <div part="chat-notice">
+      <button type="button" class="open" aria-label=${tm(s, "openChatFrom", {
+        name: m.name,
+        text: line,
+      })}
         @click=${() => v.onChatNotice(true)}>
         <b>${m.name}</b> <span>${line}</span>
       </button>

@@ -7,8 +7,9 @@
 import { html, nothing } from "lit";
 import type { RoomSession } from "../../core/room-session.ts";
 import { canShareScreen } from "../../core/media/can-share-screen.ts";
-import { icons } from "../../internal/icons.ts";
-import { t } from "../../internal/strings.ts";
+import { chatIcon, leaveIcon } from "./call-icons.ts";
+import { tm } from "../../internal/meeting-strings.ts";
+import { formatNumber, t } from "../../internal/strings.ts";
 import { mediaToggles, type MediaTogglesView } from "../media-toggles-view.ts";
 
 export interface ControlBarView extends MediaTogglesView {
@@ -35,7 +36,7 @@ export function controlBarView(v: ControlBarView) {
       ${v.compact ? nothing : wideControls(v)}
       ${v.extra ?? nothing}
       <button part="control leave" type="button" @click=${v.onLeave}>
-        ${icons.leave}<span>${t(s, "leave")}</span>
+        ${leaveIcon}<span>${t(s, "leave")}</span>
       </button>
     </div>
   `;
@@ -65,11 +66,13 @@ function wideControls(v: ControlBarView) {
       type="button"
       class="chat"
       aria-pressed=${v.chatOpen ? "true" : "false"}
-      aria-label=${v.unread ? `${t(s, "chat")}, ${t(s, "unread", { n: v.unread })}` : t(s, "chat")}
+      aria-label=${v.unread ? tm(s, "chatUnread", { n: v.unread }) : t(s, "chat")}
       @click=${v.onChat}
     >
-      ${icons.chat}<span>${t(s, "chat")}</span>
-      ${v.unread ? html`<span part="badge" aria-hidden="true">${v.unread}</span>` : nothing}
+      ${chatIcon}<span>${t(s, "chat")}</span>
+      ${v.unread
+        ? html`<span part="badge" aria-hidden="true">${formatNumber(s, v.unread)}</span>`
+        : nothing}
     </button>
   `;
 }

@@ -10,7 +10,7 @@ import { css, html, nothing } from "lit";
 import type { Knock, ModerateAction } from "../../../protocol/messages.ts";
 import type { Participant, RoomSession } from "../../core/room-session.ts";
 import { th } from "../../internal/host-strings.ts";
-import type { RoomStrings } from "../../internal/strings.ts";
+import type { RoomStrings, Texts } from "../../internal/strings.ts";
 import type { MenuItem } from "../../internal/menu.ts";
 
 /** An action that needs a yes first. */
@@ -44,6 +44,11 @@ export function hostTileItems(v: HostToolsView, p: Participant): MenuItem[] {
 }
 
 /** The name of the room menu's button. */
+/** What a screen reader hears when someone knocks. */
+export function knockText(s: Texts | undefined, name: string): string {
+  return th(s, "wantsToJoin", { name });
+}
+
 export function hostMenuLabel(s: Partial<RoomStrings> | undefined): string {
   return th(s, "hostMenu");
 }

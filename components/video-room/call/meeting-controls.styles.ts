@@ -16,7 +16,7 @@ export const meetingControlsStyles = css`
   }
   [role="menu"] {
     position: absolute;
-    right: 0;
+    inset-inline-end: 0;
     z-index: 2;
     display: grid;
     min-width: 180px;
@@ -39,7 +39,7 @@ export const meetingControlsStyles = css`
     border-radius: 6px;
     background: none;
     color: inherit;
-    text-align: left;
+    text-align: start;
     cursor: pointer;
     white-space: nowrap;
   }
@@ -118,7 +118,7 @@ export const meetingControlsStyles = css`
   }
   [part="chat-notice"] {
     position: absolute;
-    right: calc(var(--_gap) * 2);
+    inset-inline-end: calc(var(--_gap) * 2);
     bottom: 72px;
     z-index: 3;
     display: flex;
@@ -135,7 +135,7 @@ export const meetingControlsStyles = css`
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
-    text-align: left;
+    text-align: start;
     background: none;
   }
 `;

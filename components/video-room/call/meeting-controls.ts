@@ -11,7 +11,8 @@ import type { ChatEntry, Participant, RoomSession } from "../../core/room-sessio
 import { icon, icons } from "../../internal/icons.ts";
 import { menu, type MenuItem, type MenuView } from "../../internal/menu.ts";
 import { tm } from "../../internal/meeting-strings.ts";
-import { type RoomStrings, t } from "../../internal/strings.ts";
+import { tsc } from "../../internal/screen-share-strings.ts";
+import { formatNumber, type RoomStrings, t } from "../../internal/strings.ts";
 import type { LayoutMode, LayoutView } from "./tile-layout.ts";
 
 // After Lucide's "users" and "smile" (ISC licence).
@@ -96,21 +97,25 @@ export interface PhoneMenuExtras {
 export function phoneMenu(v: MeetingToolsView, x: PhoneMenuExtras) {
   const s = v.strings;
   const hand = v.session.self.hand !== null;
-  const unread = x.unread ? t(s, "unread", { n: x.unread }) : "";
+  const n = x.unread;
   return menu(
     v,
     "more",
-    unread ? `${tm(s, "more")}, ${unread}` : tm(s, "more"),
-    html`⋯${x.unread ? html`<span part="badge" aria-hidden="true">${x.unread}</span>` : nothing}`,
+    n ? tm(s, "moreUnread", { n }) : tm(s, "more"),
+    html`⋯${
+      x.unread
+        ? html`<span part="badge" aria-hidden="true">${formatNumber(s, x.unread)}</span>`
+        : nothing
+    }`,
     [
-      { text: unread ? `${t(s, "chat")} (${unread})` : t(s, "chat"), run: x.onChat },
+      { text: n ? tm(s, "chatWithUnread", { n }) : t(s, "chat"), run: x.onChat },
       { text: tm(s, "participantCount", { n: v.session.participants.length }), run: v.onPeople },
       {
         text: tm(s, hand ? "lowerHand" : "raiseHand"),
         run: () => (hand ? v.session.lowerHand() : v.session.raiseHand()),
       },
       ...(x.screen
-        ? [{ text: t(s, x.screen.sharing ? "stopSharing" : "shareScreen"), run: x.screen.toggle }]
+        ? [{ text: tsc(s, x.screen.sharing ? "stopSharing" : "shareScreen"), run: x.screen.toggle }]
         : []),
       ...reactionItems(v),
       ...moreItems(v),
@@ -130,9 +135,9 @@ export function meetingControls(v: MeetingToolsView) {
       type="button"
       aria-pressed=${v.peopleOpen ? "true" : "false"}
       aria-label=${tm(s, "participantCount", { n })}
-      title=${t(s, "participants")}
+      title=${tm(s, "participants")}
       @click=${v.onPeople}
-    >${people}<span part="count">${n}</span></button>
+    >${people}<span part="count">${formatNumber(s, n)}</span></button>
     <button
       part="control hand"
       type="button"

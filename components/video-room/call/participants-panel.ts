@@ -17,7 +17,7 @@ export function participantsPanel(v: MeetingToolsView) {
   return html`
     <aside part="participants" class="side" aria-labelledby="people-title">
       <header>
-        <h2 id="people-title">${t(s, "participants")} (${list.length})</h2>
+        <h2 id="people-title">${tm(s, "participants")} (${list.length})</h2>
         <button type="button" class="close" aria-label=${tm(s, "close")} @click=${v
           .onPeople}>✕</button>
       </header>
@@ -31,7 +31,9 @@ export function participantsPanel(v: MeetingToolsView) {
           ].filter(Boolean);
           return html`
             <li data-peer=${p.id}>
-              <span class="who">${p.local ? t(s, "you", { name: p.name }) : p.name}</span>
+              <span class="who" dir="auto">${p.local
+                ? t(s, "you", { name: p.name })
+                : p.name}</span>
               <span class="tags">${tags.join(", ")}</span>
               ${p.hand !== null && (p.local || host)
                 ? html`

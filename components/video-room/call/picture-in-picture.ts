@@ -7,10 +7,14 @@
  */
 import { css, html, render } from "lit";
 import { icons } from "../../internal/icons.ts";
+import { leaveIcon } from "./call-icons.ts";
 import { type RoomStrings, t } from "../../internal/strings.ts";
 
 export interface PipView {
   strings: Partial<RoomStrings> | undefined;
+  /** The meeting's language and direction, for the window's document. */
+  lang: string;
+  dir: "ltr" | "rtl";
   /** The featured video and whose it is. */
   stream: MediaStream | null;
   name: string;
@@ -53,7 +57,7 @@ const styles = css`
   }
   .name {
     position: absolute;
-    left: 8px;
+    inset-inline-start: 8px;
     bottom: 8px;
     padding: 2px 8px;
     border-radius: 6px;
@@ -77,6 +81,9 @@ const styles = css`
     font: inherit;
     cursor: pointer;
   }
+  .leave svg:dir(rtl) {
+    transform: scaleX(-1);
+  }
   .off,
   .leave {
     background: #c62f2f;
@@ -99,7 +106,7 @@ function view(v: PipView) {
     <div class="controls" role="toolbar">
       ${toggle("microphone", v.audio, v.audio ? icons.mic : icons.micOff, v.onAudio)}
       ${toggle("camera", v.video, v.video ? icons.cam : icons.camOff, v.onVideo)}
-      <button type="button" class="leave" @click=${v.onLeave}>${icons.leave}<span>${t(
+      <button type="button" class="leave" @click=${v.onLeave}>${leaveIcon}<span>${t(
         s,
         "leave",
       )}</span></button>
@@ -124,6 +131,9 @@ export async function openPictureInPicture(
     style.textContent = styles.cssText;
     win.document.head.append(style);
     win.document.title = v.name;
+    // The window speaks the meeting's language, right to left where it is written so.
+    win.document.documentElement.lang = v.lang;
+    win.document.documentElement.dir = v.dir;
     render(view(v), win.document.body);
     win.addEventListener("pagehide", () => onClosed(), { once: true });
     return {

@@ -3,6 +3,7 @@ import { expect, fixture, html, oneEvent } from "@open-wc/testing";
 import "../../../components/chat-panel/chat-panel.ts";
 import type { ChatPanel } from "../../../components/chat-panel/chat-panel.ts";
 import type { ChatMessageDetail } from "../../../components/internal/events.ts";
+import { LANG } from "../../../components/internal/strings.ts";
 
 const msg = (text: string, name = "Ana", ts = Date.UTC(2026, 0, 1, 9, 30)): ChatMessageDetail => ({
   from: "p1",
@@ -34,9 +35,22 @@ describe("<chat-panel>", () => {
     const time = item.querySelector("time")!;
     expect(time.getAttribute("datetime")).to.equal(new Date(ts).toISOString());
     expect(time.textContent).to.equal(
-      new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(ts),
+      new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(ts),
     );
     await expect(el).to.be.accessible();
+  });
+
+  it("writes times the way the chosen language does", async () => {
+    const ts = Date.UTC(2026, 0, 1, 21, 5);
+    const el = await fixture<ChatPanel>(
+      html`<chat-panel .strings=${{ [LANG]: "ko" }} .messages=${[
+        msg("hi", "Ana", ts),
+      ]}></chat-panel>`,
+    );
+    const time = el.shadowRoot!.querySelector("time")!.textContent!;
+    expect(time).to.equal(new Intl.DateTimeFormat("ko", { timeStyle: "short" }).format(ts));
+    // Korean writes the half of the day as a word (오전/오후), unlike the English default.
+    expect(time).to.match(/오전|오후/);
   });
 
   it("renders HTML in a message as text, never as markup", async () => {

@@ -162,7 +162,11 @@ describe("<video-room> meeting tools", () => {
       () => root(ana).querySelector('[part="chat-notice"]'),
       "the preview",
     );
-    expect(notice.getAttribute("role")).to.equal("status");
+    // Heard through the call's announcer, in full, not from the preview.
+    await until(
+      () => root(ana).querySelector('[part="announcer"]')!.textContent!.includes("Bo wrote: Lunch"),
+      "the message announced",
+    );
     expect(notice.textContent).to.contain("Bo").and.contain("Lunch at one?");
     expect(notice.textContent).not.to.contain("Second line");
     notice.querySelector<HTMLButtonElement>(".open")!.click();
