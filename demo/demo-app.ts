@@ -91,6 +91,9 @@ function showRoom(room: string, params: URLSearchParams): void {
   el.autojoin = name !== null;
   if (token) el.token = token;
   if (params.get("relay") === "1") el.iceTransportPolicy = "relay";
+  // ?lang=de tries another language; without it the page's own (English) applies.
+  const lang = params.get("lang");
+  if (lang) el.lang = lang;
   // The name typed on the pre-join screen is remembered for next time.
   el.addEventListener("room-joined", () => rememberName(el.name));
   call.append(el);

@@ -7,7 +7,10 @@
  * grid, the speaker view, the participants panel, and a raised hand with a
  * reaction. With --phone, Ana is on a phone (390×844, touch, no screen to
  * share) with two others, and docs/screenshots/ gets her call upright, its
- * More sheet, the chat, and the call on its side (844×390).
+ * More sheet, the chat, and the call on its side (844×390). With --languages,
+ * docs/screenshots/ gets the pre-join screen and a call with the chat open in
+ * German (long words), Japanese and Arabic (right to left), to look at for
+ * clipped or overflowing text.
  */
 import {
   clickControl,
@@ -107,12 +110,54 @@ async function phone(): Promise<void> {
   await shoot("phone-landscape");
 }
 
+/** Ana in another language: her pre-join screen, then a call with Bo, a hand up and the chat open. */
+async function languages(): Promise<void> {
+  await Deno.mkdir("docs/screenshots", { recursive: true });
+  for (const lang of ["de", "ja", "ar"]) {
+    const room = `demo-${crypto.randomUUID().slice(0, 6)}`;
+    const ana = await openPeer(browser, `${server.origin}/?room=${room}&lang=${lang}`);
+    const field = await ana.page.waitForSelector("video-room >>> input");
+    await field!.type("Ana");
+    await new Promise((r) => setTimeout(r, 1500)); // the camera preview starts
+    await ana.page.screenshot({ path: `docs/screenshots/lang-${lang}-prejoin.png` });
+    console.log(`wrote docs/screenshots/lang-${lang}-prejoin.png`);
+    await ana.page.keyboard.press("Enter");
+    const bo = await openPeer(browser, `${server.origin}/?room=${room}&name=Bo`);
+    await until(
+      async () => (await tiles(ana.page)).filter((t) => t.playing).length === 2,
+      "two videos at Ana",
+      30000,
+    );
+    await bo.page.evaluate(() => {
+      const el = document.querySelector("video-room") as Element & {
+        sendChat(t: string): boolean;
+        raiseHand(): void;
+      };
+      el.raiseHand();
+      el.sendChat("Hi Ana!");
+    });
+    await ana.page.evaluate(() =>
+      (document.querySelector("video-room") as Element & { sendChat(t: string): boolean })
+        .sendChat("Hallo Bo! こんにちは! مرحباً")
+    );
+    await ana.page.waitForSelector("video-room >>> [part~=chat-notice]");
+    await ana.page.click("video-room >>> [part~=chat-notice] button");
+    await new Promise((r) => setTimeout(r, 1500));
+    await ana.page.screenshot({ path: `docs/screenshots/lang-${lang}-call.png` });
+    console.log(`wrote docs/screenshots/lang-${lang}-call.png`);
+    await ana.close();
+    await bo.close();
+  }
+}
+
 try {
   let shot;
   if (Deno.args.includes("--meeting")) {
     await meeting();
   } else if (Deno.args.includes("--phone")) {
     await phone();
+  } else if (Deno.args.includes("--languages")) {
+    await languages();
   } else if (page) {
     shot = await openPeer(browser, `${server.origin}${page}`);
     await new Promise((r) => setTimeout(r, 2500)); // camera preview starts
