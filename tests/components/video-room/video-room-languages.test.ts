@@ -6,6 +6,10 @@ import "../../../components/video-room/video-room.ts";
 import type { VideoRoom } from "../../../components/video-room/video-room.ts";
 import type { PeerTile } from "../../../components/peer-tile/peer-tile.ts";
 import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+import { DEFAULT_STRINGS } from "../../../components/internal/strings.ts";
+import { MEETING_STRINGS } from "../../../components/internal/meeting-strings.ts";
+import { HOST_STRINGS } from "../../../components/internal/host-strings.ts";
+import { loadTranslation } from "../../../components/internal/i18n/translations.ts";
 
 const root = (el: VideoRoom) => el.shadowRoot!;
 const title = (el: VideoRoom) => root(el).querySelector("h2")?.textContent?.trim();
@@ -14,6 +18,18 @@ const buttonNames = (el: VideoRoom) =>
     (b.getAttribute("aria-label") ?? b.textContent ?? "").trim()
   );
 const tiles = (el: VideoRoom) => [...root(el).querySelectorAll<PeerTile>("peer-tile")];
+/** Presses the button a person would, found by its accessible name. */
+async function press(el: VideoRoom, label: string) {
+  const b = await until(
+    () =>
+      [...root(el).querySelectorAll<HTMLButtonElement>("button")].find((b) =>
+        (b.getAttribute("aria-label") ?? b.textContent ?? "").trim() === label
+      ),
+    `a "${label}" button`,
+  );
+  b.click();
+  await el.updateComplete;
+}
 
 /** A pre-join element on a page with no `lang` anywhere above it, unless the test sets one. */
 async function prejoin(attrs: { lang?: string } = {}) {
@@ -99,6 +115,64 @@ describe("<video-room> languages", () => {
       globalThis.RTCPeerConnection = real;
     }
   });
+
+  for (const lang of ["en", "ar"] as const) {
+    it(`${lang}: axe-clean in every state: pre-join, call, host menu, lobby on both sides, participants, chat`, async () => {
+      const text: Record<string, unknown> = {
+        ...DEFAULT_STRINGS,
+        ...MEETING_STRINGS,
+        ...HOST_STRINGS,
+        ...await loadTranslation(lang),
+      };
+      const say = (key: string, values: Record<string, string> = {}) =>
+        (text[key] as string).replace(/\{(\w+)\}/g, (_, k) => values[k]);
+      const server = await signalingUrl();
+      const room = uniqueRoom(lang);
+      const wrap = await fixture<HTMLDivElement>(html`
+        <div
+          lang=${lang}
+          style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px">
+          <video-room room=${room} server=${server}></video-room>
+        </div>
+      `);
+      const ana = wrap.querySelector("video-room")!;
+      await until(() => title(ana) === say("joinTitle"), "the pre-join screen");
+      await expect(ana).to.be.accessible();
+
+      const name = root(ana).querySelector("input")!;
+      name.value = "Ana";
+      name.dispatchEvent(new Event("input"));
+      await press(ana, say("join"));
+      await until(() => ana.state === "joined", "Ana in the call, hosting");
+      await expect(ana).to.be.accessible();
+      await press(ana, say("hostMenu"));
+      await until(() => root(ana).querySelector("[role=menu]"), "the host menu");
+      await expect(ana).to.be.accessible();
+      await press(ana, say("lobbyOn"));
+      await until(() => ana.lobby, "the lobby on");
+
+      const bo = document.createElement("video-room");
+      Object.assign(bo, { room, name: "Bo", server, autojoin: true });
+      wrap.append(bo);
+      await until(() => bo.state === "waiting", "Bo in the lobby");
+      await expect(bo).to.be.accessible();
+      await until(() => root(ana).querySelector('[part="knocks"]'), "Bo's knock at Ana");
+      await expect(ana).to.be.accessible();
+      await press(ana, say("admitName", { name: "Bo" }));
+      await until(() => bo.state === "joined", "Bo admitted");
+
+      (root(ana).querySelector('button[part~="participants"]') as HTMLButtonElement).click();
+      await until(() => root(ana).querySelector('[part="participants"]'), "participants");
+      await expect(ana).to.be.accessible();
+      bo.sendChat("👋");
+      await until(() => root(ana).querySelector('[part="chat-notice"] button'), "the preview");
+      (root(ana).querySelector('[part="chat-notice"] button') as HTMLButtonElement).click();
+      await until(() => root(ana).querySelector("chat-panel")?.shadowRoot, "the chat");
+      await expect(ana).to.be.accessible();
+      bo.leave();
+      ana.leave();
+    });
+  }
 
   it("Arabic: mirrored call, its announcements in Arabic, accessible in every state", async () => {
     const server = await signalingUrl();
