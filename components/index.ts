@@ -15,6 +15,7 @@ export type { ScreenShareButton } from "./screen-share-button/screen-share-butto
 export { RoomSession } from "./core/room-session.ts";
 export type { ChatEntry, Participant, RoomStatus } from "./core/room-session.ts";
 export type { RoomErrorDetail } from "./core/room-error.ts";
+export type { TokenProvider, TokenRequest } from "./core/signaling/token-source.ts";
 export type { ChatMessageDetail, PeerSummary, VideoRoomEventMap } from "./internal/events.ts";
 export { DEFAULT_STRINGS, type RoomStrings } from "./internal/strings.ts";
 

@@ -8,6 +8,7 @@ import { fire, type PeerSummary } from "../internal/events.ts";
 import { RoomController } from "../internal/room-controller.ts";
 import { LanguageController } from "../internal/i18n/language-controller.ts";
 import type { Language } from "../internal/i18n/languages.ts";
+import type { TokenProvider } from "../core/signaling/token-source.ts";
 import type { RoomStrings, Texts } from "../internal/strings.ts";
 import type { CallScreen } from "./call/call-screen.ts";
 
@@ -96,6 +97,8 @@ export class VideoRoom extends LitElement {
     server: { type: String },
     autojoin: { type: Boolean },
     token: { type: String },
+    tokenUrl: { type: String, attribute: "token-url" },
+    tokenProvider: { attribute: false },
     iceTransportPolicy: { type: String, attribute: "ice-transport-policy" },
     layout: { type: String },
     keepHandRaised: { type: Boolean, attribute: "keep-hand-raised" },
@@ -119,6 +122,14 @@ export class VideoRoom extends LitElement {
   declare autojoin: boolean;
   /** Room access token from the host site's backend, when the server requires one. */
   declare token: string;
+  /**
+   * The site's URL that gives a token for each join (and rejoin, once the
+   * last runs out): POSTed `{room, name}` as JSON with the page's cookies,
+   * it answers `{"token": "…"}`.
+   */
+  declare tokenUrl: string;
+  /** The site's own function giving a token for each join: `({room, name}) => token` (or a promise). */
+  declare tokenProvider: TokenProvider | undefined;
   /** `relay` sends media only through TURN (hides client IPs); default `all`. */
   declare iceTransportPolicy: RTCIceTransportPolicy;
   /**
@@ -162,6 +173,7 @@ export class VideoRoom extends LitElement {
     this.server = "";
     this.autojoin = false;
     this.token = "";
+    this.tokenUrl = "";
     this.iceTransportPolicy = "all";
     this._draftName = "";
     this._dismissed = null;
@@ -432,7 +444,12 @@ export class VideoRoom extends LitElement {
       room: this.room,
       name: (this._draftName || this.name).trim() || "Guest",
       server: resolveServerUrl(this.server, location.href),
-      ...(this.token ? { token: this.token } : {}),
+      // Read when it connects: a page may give its token, or how to get one, after the preview began.
+      tokens: () => ({
+        token: this.token || undefined,
+        tokenUrl: this.tokenUrl || undefined,
+        tokenProvider: this.tokenProvider,
+      }),
       iceTransportPolicy: this.iceTransportPolicy === "relay" ? "relay" : "all",
     });
     // What this browser cannot do is said once per session, before anyone joins.

@@ -98,6 +98,9 @@ export class CallConnection {
       room: options.room,
       name,
       token: options.token,
+      tokenUrl: options.tokenUrl,
+      tokenProvider: options.tokenProvider,
+      ...options.tokens?.(),
       reconnect: options.reconnect,
       ...(this.calls ? {} : { media: "none" as const }),
     };

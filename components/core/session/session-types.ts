@@ -101,6 +101,12 @@ export interface RoomSessionOptions {
   server: string;
   /** Room access token, when the server requires one. */
   token?: string;
+  /** The site's URL that gives a fresh token for each join: POSTed `{room, name}`, answers `{token}`. */
+  tokenUrl?: string;
+  /** The site's own function that gives a fresh token for each join. */
+  tokenProvider?: import("../signaling/token-source.ts").TokenProvider;
+  /** The three above, asked for at each join instead (an element's current properties). */
+  tokens?: () => import("../signaling/token-source.ts").TokenOptions;
   iceTransportPolicy?: RTCIceTransportPolicy;
   reconnect?: Partial<ReconnectPolicy>;
   /** Replaces every MediaDevices call (tests, custom capture). */

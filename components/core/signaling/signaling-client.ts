@@ -8,6 +8,7 @@ import {
 import { Emitter } from "../emitter.ts";
 import { mark } from "../perf-mark.ts";
 import { ClientErrorCode, type RoomErrorDetail } from "../room-error.ts";
+import { type TokenOptions, tokenRefused, TokenSource } from "./token-source.ts";
 
 export const SignalingState = {
   Idle: "idle",
@@ -27,12 +28,10 @@ export interface ReconnectPolicy {
   maxAttempts: number;
 }
 
-export interface SignalingOptions {
+export interface SignalingOptions extends TokenOptions {
   url: string;
   room: string;
   name: string;
-  /** Room access token, when the server requires one. */
-  token?: string;
   /** `none`: this browser cannot send or receive media; the others will not try to connect. */
   media?: "none";
   reconnect?: Partial<ReconnectPolicy>;
@@ -77,6 +76,11 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   #pending: ClientMessage[] = [];
   /** Why the last join was refused, if it was: the error to show when retries run out. */
   #refusal: RoomErrorDetail | undefined;
+  readonly #tokens: TokenSource;
+  /** Opens in flight (a token being fetched): a newer one, or leaving, drops the older. */
+  #opening = 0;
+  /** Whether this join already retried once with a fresh token after a refusal. */
+  #freshTried = false;
   readonly #onOnline = () => {
     if (this.state === SignalingState.Reconnecting) this.#retryNow();
   };
@@ -85,6 +89,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     super();
     this.#options = options;
     this.#policy = { ...DEFAULT_RECONNECT, ...options.reconnect };
+    this.#tokens = new TokenSource(options, { room: options.room, name: options.name });
   }
 
   connect(): void {
@@ -123,7 +128,31 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     this.#ws?.close(CloseCode.Reconnecting, "reconnecting");
   }
 
+  /** Asks for the token (a fresh one from the site if the last runs out), then opens the socket. */
   #open(): void {
+    const opening = ++this.#opening;
+    if (!this.#tokens.fresh) return this.#openSocket(this.#tokens.options.token);
+    this.#tokens.get().then(
+      (token) => opening === this.#opening && this.#active() && this.#openSocket(token),
+      (e) => {
+        if (opening !== this.#opening || !this.#active()) return;
+        const error = {
+          code: ErrorCode.Unauthorized,
+          message: `Cannot get a room token: ${(e as Error)?.message ?? e}`,
+        };
+        // Refused by the site: final. Unreachable: retried like the server itself.
+        if (tokenRefused(e)) return this.#fail(error);
+        this.#refusal = error;
+        this.#scheduleReconnect();
+      },
+    );
+  }
+
+  #active(): boolean {
+    return this.state !== SignalingState.Left && this.state !== SignalingState.Failed;
+  }
+
+  #openSocket(token: string | undefined): void {
     const Impl = this.#options.WebSocket ?? WebSocket;
     let ws: WebSocket;
     try {
@@ -143,7 +172,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         room: this.#options.room,
         name: this.#options.name,
         ...(this.#resume ? { resume: this.#resume } : {}),
-        ...(this.#options.token ? { token: this.#options.token } : {}),
+        ...(token ? { token } : {}),
         ...(this.#options.media ? { media: this.#options.media } : {}),
       }));
     };
@@ -167,6 +196,15 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     if (msg.type === "joined") return this.#onJoined(msg); // emits it once, in order
     // A refused join: some errors are final, the rest are worth a retry.
     if (msg.type === "error" && this.state !== SignalingState.Joined) {
+      if (msg.code === ErrorCode.Unauthorized && this.#tokens.fresh && !this.#freshTried) {
+        // Perhaps expired by the server's clock: one more try with a token just made.
+        this.#freshTried = true;
+        this.#tokens.forget();
+        const ws = this.#ws;
+        this.#ws = null; // its close is ours: not a drop to reconnect from
+        ws?.close(CloseCode.Normal, "retrying");
+        return this.#open();
+      }
       if (FATAL_JOIN_ERRORS.includes(msg.code)) {
         return this.#fail({ code: msg.code, message: msg.message });
       }
@@ -184,6 +222,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     this.#resume = msg.resume;
     this.#attempt = 0;
     this.#refusal = undefined;
+    this.#freshTried = false;
     const pending = msg.resumed ? this.#pending : [];
     this.#pending = [];
     this.#setState(SignalingState.Joined);
