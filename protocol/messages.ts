@@ -95,12 +95,26 @@ export interface PeerInfo {
 export const REACTIONS = ["👍", "👏", "😂", "❤️", "🎉", "😮"] as const;
 export type Reaction = (typeof REACTIONS)[number];
 
+/**
+ * A recording in progress. `browser`: the host `by` records the call in
+ * their own browser (it ends when they leave).
+ */
+export interface RecordingInfo {
+  /** The host who started it. */
+  by: string;
+  mode: "browser";
+  /** When it started (the server's clock, ms). */
+  since: number;
+}
+
 /** A room's settings, which hosts change. */
 export interface RoomSettings {
   /** Guests cannot join (a host still can). */
   locked: boolean;
   /** Guests wait until a host admits them. */
   lobby: boolean;
+  /** Set while the meeting is being recorded: everyone is told. */
+  recording?: RecordingInfo;
 }
 
 /** Someone waiting in the lobby, as hosts see them. */
@@ -124,6 +138,8 @@ export const ModerateActions = [
   "promote",
   "lower-hand",
   "end",
+  "record-start",
+  "record-stop",
 ] as const;
 export type ModerateAction = (typeof ModerateActions)[number];
 export const MODERATE_TARGETED: readonly ModerateAction[] = [
@@ -325,10 +341,10 @@ export interface RemovedMessage {
   type: "removed";
   by: string;
 }
-export interface RoomSettingsMessage {
+export interface RoomSettingsMessage extends RoomSettings {
   type: "room-settings";
-  locked: boolean;
-  lobby: boolean;
+  /** Who changed them: the host, or someone whose leaving ended a recording. */
+  by?: string;
 }
 /** Your join waits in the lobby until a host admits (then `joined`) or denies (`denied`) it. */
 export interface WaitingMessage {

@@ -104,6 +104,7 @@ export function storedDoc(room: RoomData): string {
   const defaults = room.waiting.length === 0 &&
     room.settings.locked === DEFAULT_SETTINGS.locked &&
     room.settings.lobby === DEFAULT_SETTINGS.lobby &&
+    room.settings.recording === undefined &&
     room.media.mode === "mesh";
   return defaults ? "" : JSON.stringify({
     settings: room.settings,

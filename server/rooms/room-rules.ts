@@ -143,6 +143,7 @@ export function leave(room: RoomData, id: string, policy: RoomPolicy, now = Date
   out.changes.push({ op: "remove", id });
   out.events.push({ to: { allBut: id }, message: { type: "peer-left", id } });
   const rest = room.members.filter((m) => m.id !== id);
+  if (rest.length > 0) stopRecordingOf(room, id, out);
   shrunk(room.media, rest.length, now, out);
   if (rest.length === 0) {
     // Nobody left to let the lobby in: turn it away, and the room starts afresh.
@@ -218,12 +219,8 @@ export function moderate(
   const waiting = room.waiting.find((w) => w.id === to);
   const unknown = () =>
     refuse(ErrorCode.UnknownPeer, `Cannot ${action}: no such peer in this room`);
-  const settings = (change: Partial<RoomSettings>) => {
-    const next = { ...room.settings, ...change };
-    out.changes.push({ op: "settings", settings: next });
-    out.events.push({ to: { all: true }, message: { type: "room-settings", ...next } });
-    return next;
-  };
+  const settings = (change: Partial<RoomSettings>) =>
+    changeSettings(room.settings, change, by, out);
   switch (action) {
     case "mute":
     case "stop-video":
@@ -242,6 +239,7 @@ export function moderate(
       return done();
     case "remove":
       if (!member) return unknown();
+      stopRecordingOf(room, member.id, out);
       out.changes.push({ op: "remove", id: member.id });
       // "removed" reaches them before the others hear that they left.
       out.events.push({ kind: "kick", id: member.id, by });
@@ -297,6 +295,15 @@ export function moderate(
       if (!waiting) return unknown();
       denyOne(waiting, "Cannot join: a host turned you away", out);
       return done();
+    case "record-start":
+      // Recorded in the starting host's browser; starting again changes nothing.
+      if (!room.settings.recording) {
+        settings({ recording: { by, mode: "browser", since: Date.now() } });
+      }
+      return done();
+    case "record-stop":
+      if (room.settings.recording) settings({ recording: undefined });
+      return done();
     case "end":
       for (const m of room.members) out.changes.push({ op: "remove", id: m.id });
       for (const w of room.waiting) out.changes.push({ op: "unknock", id: w.id });
@@ -304,6 +311,33 @@ export function moderate(
       if (room.media.mode !== "mesh") out.changes.push({ op: "media", media: MESH });
       out.events.push({ kind: "end", by });
       return done();
+  }
+}
+
+/** New settings, told to everyone with who changed them; `undefined` in `change` removes a field. */
+function changeSettings(
+  current: RoomSettings,
+  change: Partial<RoomSettings>,
+  by: string,
+  out: Outcome,
+): RoomSettings {
+  const next: RoomSettings = { ...current, ...change };
+  if (next.recording === undefined) delete next.recording; // stored and sent without it
+  out.changes.push({ op: "settings", settings: next });
+  out.events.push({ to: { all: true }, message: { type: "room-settings", ...next, by } });
+  return next;
+}
+
+/**
+ * `id` is leaving: a recording in their browser goes with them, and one
+ * with no host left to stop it ends.
+ */
+function stopRecordingOf(room: RoomData, id: string, out: Outcome): void {
+  const recording = room.settings.recording;
+  if (!recording) return;
+  const hostLeft = room.members.some((m) => m.id !== id && m.role === "host");
+  if (recording.by === id || !hostLeft) {
+    changeSettings(room.settings, { recording: undefined }, id, out);
   }
 }
 

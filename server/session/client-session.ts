@@ -246,6 +246,16 @@ export class ClientSession implements SeatSink {
         registry.moderate(seat, msg.action, msg.to).then((refused) => {
           if (typeof refused === "string") this.#relayFailed(refused, msg.action);
           else if (refused) this.#error(refused.code, refused.message);
+          else if (msg.action === "record-start" || msg.action === "record-stop") {
+            // The file stays in the host's browser; the server's log says that it was made.
+            this.deps.logger.info(
+              msg.action === "record-start" ? "recording started" : "recording stopped",
+              {
+                room: seat.room,
+                by: seat.id,
+              },
+            );
+          }
         }, (err) => this.deps.logger.error("moderate failed", { error: String(err) }));
         return;
     }

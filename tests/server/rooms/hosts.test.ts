@@ -135,13 +135,14 @@ Deno.test("hosts: a resumed host is still the host", () =>
 
 Deno.test("hosts: lock refuses guests (room-locked), everyone hears the settings, unlock lets them in", () =>
   withServer(async (_server, connect) => {
-    const { h, a } = await meeting(connect);
+    const { h, a, jh } = await meeting(connect);
     moderate(h, "lock");
     for (const c of [h, a]) {
       assert.deepEqual(await c.next("room-settings"), {
         type: "room-settings",
         locked: true,
         lobby: false,
+        by: jh.id,
       });
     }
     const late = await connect();
@@ -296,3 +297,37 @@ Deno.test("HOSTS=off: nobody hosts and nobody moderates", () =>
     a.send({ type: "moderate", action: "lock" });
     assert.equal((await a.next("error")).code, "forbidden");
   }, { hosts: false }));
+
+Deno.test("recording: a host starts it, everyone and a late joiner know; a guest cannot; stop tells who", () =>
+  withServer(async (_server, connect) => {
+    const { h, a, b, jh } = await meeting(connect);
+    moderate(a, "record-start");
+    assert.equal((await a.next("error")).code, "forbidden");
+    moderate(h, "record-start");
+    for (const c of [h, a, b]) {
+      const m = await c.next("room-settings");
+      assert.equal(m.by, jh.id);
+      assert.equal(m.recording?.by, jh.id);
+      assert.equal(m.recording?.mode, "browser");
+      assert.ok(Math.abs(m.recording!.since - Date.now()) < 5000);
+    }
+    const late = await connect();
+    const j = await late.join("meet", "Late");
+    assert.equal(j.settings.recording?.by, jh.id);
+    moderate(h, "record-stop");
+    for (const c of [h, a, b, late]) {
+      assert.deepEqual(await c.next("room-settings"), {
+        type: "room-settings",
+        locked: false,
+        lobby: false,
+        by: jh.id,
+      });
+    }
+    // Recording again, then the recording host leaves: it ends, told as their leaving.
+    moderate(h, "record-start");
+    await a.next("room-settings");
+    await h.close();
+    const ended = await a.next("room-settings");
+    assert.equal(ended.recording, undefined);
+    assert.equal(ended.by, jh.id);
+  }));

@@ -1,6 +1,6 @@
 /** The room rules alone: pure decisions, the same for the memory and the Redis registry. */
 import assert from "node:assert/strict";
-import type { Role } from "../../../protocol/messages.ts";
+import type { ModerateAction, Role } from "../../../protocol/messages.ts";
 import * as rules from "../../../server/rooms/room-rules.ts";
 
 const OPEN: rules.RoomPolicy = { maxPeers: 3, hosts: "open", lobby: false, meshMax: null };
@@ -207,7 +207,7 @@ Deno.test("moderate: lock and the lobby change settings for everyone; lobby off 
   assert.ok(lock.ok);
   assert.deepEqual(noticesOf(lock), [{
     to: { all: true },
-    message: { type: "room-settings", locked: true, lobby: true },
+    message: { type: "room-settings", locked: true, lobby: true, by: "h" },
   }]);
   // Lobby off with room for one more (3 seats): w1 in, w2 turned away.
   const off = rules.moderate(r, "h", "lobby-off", undefined, OPEN);
@@ -362,4 +362,72 @@ Deno.test("media: an empty room starts afresh as a mesh; with no SFU node a smal
   assert.deepEqual(rules.applyChanges(three, forced.changes).media, rules.MESH);
   const big = room(people(5), {}, [], { mode: "sfu" });
   assert.deepEqual(rules.settleMedia(big, 0, SFU, true).changes, [], "too big for a mesh");
+});
+
+Deno.test("recording: a host starts and stops it, everyone hears who; a guest may not", () => {
+  const r = room([member("h", "host"), member("a"), member("b")]);
+  const refused = rules.moderate(r, "a", "record-start", undefined, OPEN);
+  assert.ok(!refused.ok);
+  assert.equal(refused.code, "forbidden");
+  assert.equal(refused.message, "Cannot record-start: only a host can");
+
+  const start = rules.moderate(r, "h", "record-start", undefined, OPEN);
+  assert.ok(start.ok);
+  const recording = rules.applyChanges(r, start.changes).settings.recording!;
+  assert.equal(recording.by, "h");
+  assert.equal(recording.mode, "browser");
+  assert.deepEqual(noticesOf(start), [{
+    to: { all: true },
+    message: { type: "room-settings", locked: false, lobby: false, recording, by: "h" },
+  }]);
+  const on = rules.applyChanges(r, start.changes);
+  // Starting again changes nothing; stopping tells everyone, and the field is gone.
+  assert.deepEqual(rules.moderate(on, "h", "record-start", undefined, OPEN), {
+    ok: true,
+    changes: [],
+    events: [],
+  });
+  const stop = rules.moderate(on, "h", "record-stop", undefined, OPEN);
+  assert.ok(stop.ok);
+  assert.deepEqual(rules.applyChanges(on, stop.changes).settings, { locked: false, lobby: false });
+  assert.deepEqual(noticesOf(stop).map((n) => n.message), [
+    { type: "room-settings", locked: false, lobby: false, by: "h" },
+  ]);
+});
+
+/** The room after a host's action that the rules allow. */
+function after(r: rules.RoomData, by: string, action: ModerateAction, policy: rules.RoomPolicy) {
+  const out = rules.moderate(r, by, action, undefined, policy);
+  assert.ok(out.ok);
+  return rules.applyChanges(r, out.changes);
+}
+
+Deno.test("recording: it ends with the recorder leaving or removed, or with the last host", () => {
+  const two = room([member("h", "host"), member("g", "host"), member("a")]);
+  const on = after(two, "h", "record-start", OPEN);
+  // Another host leaving: the recording in h's browser goes on.
+  const otherLeft = rules.leave(on, "g", OPEN);
+  assert.ok(rules.applyChanges(on, otherLeft.changes).settings.recording);
+  // The recorder leaving ends it, told as their doing.
+  const left = rules.leave(on, "h", OPEN);
+  assert.equal(rules.applyChanges(on, left.changes).settings.recording, undefined);
+  assert.ok(
+    noticesOf(left).some((n) => n.message.type === "room-settings" && n.message.by === "h"),
+  );
+  // The recorder removed by another host: the same.
+  const removed = rules.moderate(on, "g", "remove", "h", OPEN);
+  assert.ok(removed.ok);
+  assert.equal(rules.applyChanges(on, removed.changes).settings.recording, undefined);
+  // With tokens (no hand-over), the last host leaving ends one started by a host who is gone.
+  const tokened = room([member("h", "host"), member("a")]);
+  const rec = after(tokened, "h", "record-start", TOKENS);
+  const last = rules.leave(
+    {
+      ...rec,
+      settings: { ...rec.settings, recording: { ...rec.settings.recording!, by: "gone" } },
+    },
+    "h",
+    TOKENS,
+  );
+  assert.equal(rules.applyChanges(rec, last.changes).settings.recording, undefined);
 });
