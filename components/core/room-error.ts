@@ -9,6 +9,8 @@ export const ClientErrorCode = {
   ServerBusy: "server-busy",
   ConnectionFailed: "connection-failed",
   ScreenShareFailed: "screen-share-failed",
+  /** This browser could not record the meeting (the room was told it stopped). */
+  RecordingFailed: "recording-failed",
   Unsupported: "unsupported",
   /** The bundle came from another origin (a CDN) and no `server` attribute says where to go. */
   NoServer: "no-server",

@@ -24,6 +24,7 @@ import { OwnMedia } from "./session/own-media.ts";
 import { watchPage } from "./session/page-lifecycle.ts";
 import {
   LOCAL_ID,
+  type RecordingFile,
   type RoomSessionEvents,
   type RoomSessionOptions,
   type RoomStatus,
@@ -183,6 +184,17 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
   /** The room's lock and lobby. */
   get settings(): RoomSettings {
     return this.#parts?.host.settings ?? { locked: false, lobby: false };
+  }
+
+  /** Our last recording's file (we recorded the meeting), until put aside. */
+  get recordingFile(): RecordingFile | null {
+    return this.#parts?.recording.file ?? null;
+  }
+
+  /** The recording's file was saved or declined: its notice goes (the URL stays valid). */
+  putRecordingAside(): void {
+    if (this.#parts) this.#parts.recording.file = null;
+    this.#context.changed();
   }
 
   /** Who waits in the lobby (for hosts): a new array whenever it changes. */

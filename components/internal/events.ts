@@ -51,6 +51,14 @@ export interface VideoRoomEventMap {
   reaction: CustomEvent<{ peer: PeerSummary; emoji: Reaction }>;
   /** `sfu`: through the media server (bigger rooms); `mesh`: browser to browser. */
   "media-mode-changed": CustomEvent<{ mode: "mesh" | "sfu" }>;
+  /** A host started recording the meeting (told to everyone, late joiners too). */
+  "recording-started": CustomEvent<{ by: PeerSummary | null; mode: "browser" }>;
+  /** The recording ended: a host stopped it, its host left, or this page left. */
+  "recording-stopped": CustomEvent<{ by: PeerSummary | null }>;
+  /** On the recording host's page: the file, at a `blob:` URL (revoke it when done). */
+  "recording-ready": CustomEvent<
+    { url: string; bytes: number; durationMs: number; mode: "browser" }
+  >;
   /** From `<chat-panel>`: the user submitted a message. */
   "chat-send": CustomEvent<{ text: string }>;
   /** From `<screen-share-button>`: the user asked to start or stop sharing. */

@@ -17,6 +17,8 @@ export const HOST_STRINGS = {
   lobbyOff: "Turn the lobby off",
   muteAll: "Mute everyone",
   endForAll: "End for all",
+  record: "Record the meeting",
+  stopRecording: "Stop recording",
   waitingToJoin: "Waiting to join",
   wantsToJoin: "{name} wants to join",
   admit: "Admit",

@@ -44,6 +44,9 @@ export const MEETING_STRINGS = {
   inPictureInPicture: "The meeting is showing in a picture-in-picture window.",
   backToPage: "Back to the page",
   pipFailed: "Cannot open picture-in-picture: {reason}",
+  recordingNow: "Recording",
+  recordingReady: "Your recording is ready.",
+  downloadRecording: "Download the recording",
   // Said to screen readers (a polite live region), never shown.
   personJoined: "{name} joined",
   personLeft: "{name} left",
@@ -51,6 +54,8 @@ export const MEETING_STRINGS = {
   peopleLeft: { one: "{n} person left", other: "{n} people left" },
   handRaisedBy: "{name} raised their hand",
   messageFrom: "{name} wrote: {text}",
+  recordingStartedBy: "{name} started recording the meeting",
+  recordingStopped: "The recording stopped",
 } as const;
 
 export type MeetingStringKey = keyof typeof MEETING_STRINGS;

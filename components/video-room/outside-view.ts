@@ -9,6 +9,7 @@ import type { RoomSession } from "../core/room-session.ts";
 import { t, type Texts } from "../internal/strings.ts";
 import { tm } from "../internal/meeting-strings.ts";
 import { errorText } from "./room-banner-view.ts";
+import { recordingFileNotice } from "./call/recording-view.ts";
 
 /** The screen of a room one is not in (after leaving, failing, while waiting, once removed). */
 export function outsideView(
@@ -16,10 +17,17 @@ export function outsideView(
   state: "left" | "failed" | "waiting" | "removed" | "ended",
   s: Texts | undefined,
   on: { rejoin(): void; leave(): void },
+  room: string,
 ) {
   switch (state) {
     case "left":
-      return messageView(tm(s, "left"), tm(s, "rejoin"), on.rejoin);
+      return html`${messageView(tm(s, "left"), tm(s, "rejoin"), on.rejoin)}${
+        recordingFileNotice(
+          session,
+          s,
+          room,
+        )
+      }`;
     case "failed":
       return messageView(
         session.error ? errorText(s, session.error) : tm(s, "failed"),

@@ -69,6 +69,12 @@ export function forwardSessionEvents(el: EventHost, session: RoomSession): Array
     session.on("room-ended", ({ by }) => fire(el, "room-ended", { by: maybe(by) })),
     session.on("knock", (peer) => fire(el, "knock", { peer })),
     session.on("settings", (s) => fire(el, "room-settings-changed", { ...s })),
+    session.on("recording", ({ recording, by }) => {
+      el.toggleAttribute("recording", !!recording);
+      if (recording) fire(el, "recording-started", { by: maybe(by), mode: recording.mode });
+      else fire(el, "recording-stopped", { by: maybe(by) });
+    }),
+    session.on("recording-ready", (file) => fire(el, "recording-ready", { ...file })),
     session.on("media-mode", (mode) => {
       el.setAttribute("media-mode", mode);
       fire(el, "media-mode-changed", { mode });

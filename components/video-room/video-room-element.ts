@@ -53,6 +53,9 @@ export { resolveServerUrl } from "./room-setup.ts";
  * @fires hand-lowered - Someone's hand went down; `detail: {peer}`.
  * @fires reaction - Someone reacted (this page too); `detail: {peer, emoji}`.
  * @fires media-mode-changed - The call moved to the media server or back to peer to peer; `detail: {mode}`.
+ * @fires recording-started - A host started recording the meeting (late joiners hear it too); `detail: {by, mode}`.
+ * @fires recording-stopped - The recording ended (stopped by a host, its host left, or this page left); `detail: {by}`.
+ * @fires recording-ready - On the recording host's page: the file; `detail: {url, bytes, durationMs, mode}` (`url` is a `blob:` URL).
  *
  * @csspart base - The whole room.
  * @csspart banner - Connection and error notices.
@@ -76,6 +79,9 @@ export { resolveServerUrl } from "./room-setup.ts";
  * @csspart menu-button - Buttons that open a menu (on tiles; Reactions, More and Host controls).
  * @csspart knocks - The lobby's knocks, with Admit and Deny (hosts).
  * @csspart confirm - The confirmation before removing someone or ending the meeting.
+ * @csspart recording - The "Recording" badge over the call while the meeting is recorded.
+ * @csspart recording-file - On the recording host's page: the recording's file, ready.
+ * @csspart download - Its download link.
  *
  * @cssprop --video-room-background - Room background.
  * @cssprop --video-room-color - Text color.
@@ -285,6 +291,14 @@ export class VideoRoom extends LitElement {
     else this.setAttribute("role", value);
   }
 
+  /**
+   * Whether the meeting is being recorded (reflected as the `recording`
+   * attribute): everyone sees it.
+   */
+  get recording(): boolean {
+    return !!this.#room.session?.settings.recording;
+  }
+
   /** Whether the room is locked: guests cannot join. */
   get locked(): boolean {
     return this.#room.session?.settings.locked ?? false;
@@ -321,6 +335,17 @@ export class VideoRoom extends LitElement {
   override remove(...args: [] | [id: string]): void {
     if (args.length === 0) return super.remove();
     this.#moderate("remove", args[0]);
+  }
+  /**
+   * Hosts: records the meeting in this browser, everyone told; the file
+   * comes in `recording-ready` when it stops (or this page leaves).
+   */
+  startRecording(): void {
+    this.#moderate("record-start");
+  }
+  /** Hosts: stops the recording (anyone's). */
+  stopRecording(): void {
+    this.#moderate("record-stop");
   }
   /** Locks the room: guests cannot join. */
   lock(): void {
@@ -444,12 +469,9 @@ export class VideoRoom extends LitElement {
       room: this.room,
       name: (this._draftName || this.name).trim() || "Guest",
       server: resolveServerUrl(this.server, location.href),
-      // Read when it connects: a page may give its token, or how to get one, after the preview began.
-      tokens: () => ({
-        token: this.token || undefined,
-        tokenUrl: this.tokenUrl || undefined,
-        tokenProvider: this.tokenProvider,
-      }),
+      // Read when it connects (the element's own token, tokenUrl and tokenProvider): a page may
+      // give its token, or how to get one, after the preview began.
+      tokens: () => this,
       iceTransportPolicy: this.iceTransportPolicy === "relay" ? "relay" : "all",
     });
     // What this browser cannot do is said once per session, before anyone joins.
@@ -489,7 +511,7 @@ export class VideoRoom extends LitElement {
       body = this._callModule?.outsideView(session, state, s, {
         rejoin: this.#rejoin,
         leave: () => this.leave(),
-      }) ?? nothing;
+      }, this.room) ?? nothing;
     }
     const banner = bannerView({
       session,

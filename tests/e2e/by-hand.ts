@@ -224,11 +224,16 @@ export function shownChat(page: Page): Promise<{ name: string; text: string; htm
   });
 }
 
-/** Text shown in the room outside the tiles: notices, knocks, the waiting/left/failed screens. */
+/**
+ * Text shown in the room outside the tiles: notices, knocks, the recording badge and file, the
+ * waiting/left/failed screens.
+ */
 export function shownText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const root = document.querySelector("video-room")?.shadowRoot;
-    return [...(root?.querySelectorAll('[part~="banner"], [part="knocks"], .screen-message') ?? [])]
+    const parts =
+      '[part~="banner"], [part="knocks"], [part="recording"], [part="recording-file"], .screen-message';
+    return [...(root?.querySelectorAll(parts) ?? [])]
       .map((e) => e.textContent?.replace(/\s+/g, " ").trim()).join(" | ");
   });
 }

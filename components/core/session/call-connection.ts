@@ -93,14 +93,15 @@ export class CallConnection {
 
   #open(create: (options: SignalingOptions) => Signaling, name: string): void {
     const { options } = this;
+    const tokens = options.tokens?.() ?? options;
     const signalingOptions: SignalingOptions = {
       url: options.server,
       room: options.room,
       name,
-      token: options.token,
-      tokenUrl: options.tokenUrl,
-      tokenProvider: options.tokenProvider,
-      ...options.tokens?.(),
+      // Read by name, not spread: an element's properties live on its prototype.
+      token: tokens.token,
+      tokenUrl: tokens.tokenUrl,
+      tokenProvider: tokens.tokenProvider,
       reconnect: options.reconnect,
       ...(this.calls ? {} : { media: "none" as const }),
     };

@@ -9,6 +9,7 @@ import type { LocalMedia } from "../media/local-media.ts";
 import type { RoomErrorDetail } from "../room-error.ts";
 import type { SpeakerTracking } from "../speakers/speaker-tracking.ts";
 import type { MediaTransport, TileSize } from "../transport/media-transport.ts";
+import { CallRecording } from "./call-recording.ts";
 import { HandsAndReactions } from "./hands-and-reactions.ts";
 import { HostControls } from "./host-controls.ts";
 import { People } from "./people.ts";
@@ -19,8 +20,11 @@ import { wireTransport } from "./transport-wiring.ts";
 import { UplinkWatch } from "./uplink-watch.ts";
 
 /** What the parts use of the session, beyond its context. */
-export interface CallSession
-  extends Omit<NewsTarget, "roster" | "host" | "hands" | "people" | "uplink" | "transport"> {
+export interface CallSession extends
+  Omit<
+    NewsTarget,
+    "roster" | "host" | "recording" | "hands" | "people" | "uplink" | "transport"
+  > {
   readonly context: SessionContext;
   readonly media: LocalMedia;
   readonly speakers: SpeakerTracking;
@@ -33,6 +37,7 @@ export interface CallSession
 
 export class CallParts {
   readonly host: HostControls;
+  readonly recording: CallRecording;
   readonly hands: HandsAndReactions;
   readonly uplink: UplinkWatch;
   readonly people: People;
@@ -42,6 +47,7 @@ export class CallParts {
   constructor(readonly session: CallSession) {
     const { context, media, speakers } = session;
     this.host = new HostControls(context, media);
+    this.recording = new CallRecording(context);
     this.hands = new HandsAndReactions(context);
     this.uplink = new UplinkWatch(context, session.sizes, () => media.videoEnabled);
     this.people = new People(context, speakers, session.transport);
@@ -54,6 +60,7 @@ export class CallParts {
     this.#news = {
       roster: context.roster,
       host: this.host,
+      recording: this.recording,
       hands: this.hands,
       people: this.people,
       uplink: this.uplink,
@@ -89,6 +96,7 @@ export class CallParts {
     this.screen.stop();
     this.people.removeAllBut();
     this.host.reset();
+    this.recording.reset();
     this.hands.clear();
     this.uplink.stop();
   }

@@ -19,7 +19,7 @@ type HostMessage = Extract<
 >;
 
 export class HostControls {
-  /** The room's lock and lobby. */
+  /** The room's lock, lobby and recording. */
   settings: RoomSettings = { locked: false, lobby: false };
   /** Who waits in the lobby (for hosts): a new array whenever it changes. */
   waiting: readonly Knock[] = [];
@@ -63,7 +63,11 @@ export class HostControls {
         emit("moderated", { action: msg.action, by: roster.get(msg.by) ?? null });
         return;
       case "room-settings":
-        this.settings = { locked: msg.locked, lobby: msg.lobby };
+        this.settings = {
+          locked: msg.locked,
+          lobby: msg.lobby,
+          ...(msg.recording ? { recording: msg.recording } : {}),
+        };
         emit("settings", this.settings);
         changed();
         return;

@@ -8,6 +8,7 @@ import type { MediaMode, ServerMessage } from "../../../protocol/messages.ts";
 import type { RoomErrorDetail } from "../room-error.ts";
 import type { MediaTransport } from "../transport/media-transport.ts";
 import type { HandsAndReactions } from "./hands-and-reactions.ts";
+import type { CallRecording } from "./call-recording.ts";
 import type { HostControls } from "./host-controls.ts";
 import type { People } from "./people.ts";
 import type { ChatEntry, Participant, Roster } from "./roster.ts";
@@ -18,6 +19,7 @@ import { mark } from "../perf-mark.ts";
 export interface NewsTarget {
   readonly roster: Roster;
   readonly host: HostControls;
+  readonly recording: CallRecording;
   readonly hands: HandsAndReactions;
   readonly people: People;
   readonly uplink: UplinkWatch;
@@ -74,9 +76,11 @@ export function handleNews(msg: ServerMessage, to: NewsTarget): void {
         msg.type === "removed" ? "removed" : "ended",
         to.roster.get(msg.by) ?? null,
       );
+    case "room-settings":
+      to.host.handle(msg);
+      return to.recording.update(msg.recording, msg.by);
     case "role":
     case "moderated":
-    case "room-settings":
     case "knock":
     case "knock-cancelled":
       return to.host.handle(msg);
@@ -91,6 +95,7 @@ function joined(msg: Extract<ServerMessage, { type: "joined" }>, to: NewsTarget)
   mark("joined");
   const transport = to.transport();
   to.host.joined(msg.settings, msg.waiting);
+  to.recording.update(msg.settings.recording);
   to.roster.update(LOCAL_ID, { role: msg.role, hand: msg.hand ?? null });
   to.uplink.start(transport);
   // Our seat, back: the live connections stay; whoever left meanwhile is gone.

@@ -7,6 +7,7 @@ import type {
   Knock,
   MediaMode,
   Reaction,
+  RecordingInfo,
   Role,
   RoomSettings,
 } from "../../../protocol/messages.ts";
@@ -61,8 +62,22 @@ export interface RoomSessionEvents extends Record<string, unknown> {
   /** Our uplink has been poor for a while (true), or is fine again (false). */
   unstable: boolean;
   settings: RoomSettings;
+  /** A recording of the meeting started or stopped (`by`: who started or stopped it). */
+  recording: { recording: RecordingInfo | null; by: Participant | null };
+  /** Our recording's file is ready: a `blob:` URL to download it from. */
+  "recording-ready": RecordingFile;
   /** The room's media moved to the SFU or back to peer to peer. */
   "media-mode": MediaMode;
+}
+
+/** A recording made in this browser: its file at a `blob:` URL. */
+export interface RecordingFile {
+  url: string;
+  bytes: number;
+  durationMs: number;
+  mode: "browser";
+  /** Its media type (`video/webm`; `video/mp4` in Safari). */
+  type: string;
 }
 
 /** How long a reaction shows on its sender's tile. */

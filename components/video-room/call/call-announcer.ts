@@ -2,14 +2,14 @@
  * What a screen reader hears of the call, in the language in use, through
  * one polite live region: who joined and left (summed up when several come
  * or go together, so a big room does not flood), a raised hand, a chat
- * message while the chat is closed (name and text), and, for hosts, who
- * knocks. Being muted or removed by a host is said by the banner and the
+ * message while the chat is closed (name and text), a recording started or
+ * stopped, and, for hosts, who knocks. Being muted or removed by a host is said by the banner and the
  * screen that follow (themselves live regions).
  */
 import { html } from "lit";
 import type { RoomSession } from "../../core/room-session.ts";
 import { tm } from "../../internal/meeting-strings.ts";
-import type { Texts } from "../../internal/strings.ts";
+import { t, type Texts } from "../../internal/strings.ts";
 
 /** Joins and leaves this close together are said as one ("12 people joined"). */
 export const ANNOUNCE_BATCH_MS = 1000;
@@ -46,6 +46,14 @@ export class CallAnnouncer {
         if (!m.local && !chatOpen()) {
           this.say(tm(this.texts(), "messageFrom", { name: m.name, text: m.text }));
         }
+      }),
+      session.on("recording", ({ recording, by }) => {
+        const s = this.texts();
+        this.say(
+          recording
+            ? tm(s, "recordingStartedBy", { name: by?.name ?? t(s, "aHost") })
+            : tm(s, "recordingStopped"),
+        );
       }),
       session.on("knock", (k) => {
         const text = knock(k.name);

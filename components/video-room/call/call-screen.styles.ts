@@ -21,6 +21,7 @@ export const callScreenStyles = css`
     gap: var(--_gap);
   }
   [part="stage"] {
+    position: relative;
     flex: 1;
     min-width: 0;
     display: flex;
@@ -121,5 +122,39 @@ export const callScreenStyles = css`
     font-size: 12px;
     line-height: 20px;
     text-align: center;
+  }
+  .recording-badge {
+    position: absolute;
+    z-index: 2;
+    inset-block-start: 8px;
+    inset-inline-start: 8px;
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    padding: 3px 10px;
+    border-radius: 999px;
+    background: rgb(0 0 0 / 0.7);
+    color: #fff;
+    font-size: 0.8rem;
+    font-weight: 600;
+  }
+  .recording-badge .dot {
+    width: 8px;
+    height: 8px;
+    border-radius: 50%;
+    background: #e5484d;
+  }
+  .recording-file {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px 12px;
+    align-items: center;
+    padding: 6px 10px;
+    border-radius: 8px;
+    background: var(--_panel);
+  }
+  .recording-file a {
+    color: inherit;
+    font-weight: 600;
   }
 `;

@@ -20,6 +20,7 @@ import { playCue } from "./hand-cue.ts";
 import type { Confirming, HostToolsView } from "./host-tools.ts";
 import { CallAnnouncer } from "./call-announcer.ts";
 import { chatNotice } from "./chat-notice-view.ts";
+import { recordingBadge, recordingFileNotice } from "./recording-view.ts";
 import { menu } from "../../internal/menu.ts";
 import { tm } from "../../internal/meeting-strings.ts";
 import { meetingControls, type MeetingToolsView, phoneMenu, tileMenu } from "./meeting-controls.ts";
@@ -440,7 +441,10 @@ export class CallScreen implements ReactiveController {
           onPage: (page) => this.#set(() => (this.#page = page)),
           tileActions: (p) => tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
           side: this.#peopleOpen ? participantsPanel(mv) : nothing,
-          above: hv && tools ? tools.knockList(hv) : nothing,
+          above: html`${recordingFileNotice(session, s, host.room)}${
+            hv && tools ? tools.knockList(hv) : nothing
+          }`,
+          badge: recordingBadge(session, s),
         })}${// On a phone the More sheet covers the call: a tap beside it closes it.
         shape && this.#menu === "more"
           ? html`<div class="scrim" @click=${() => this.#onMenu(null)}></div>`

@@ -20,8 +20,10 @@ export interface CallStageView {
   onChatClose(): void;
   /** Controls in a tile's corner (a host's menu), by participant. */
   tileActions?: (p: Participant) => unknown;
-  /** Shown above the tiles (the lobby's knocks, for hosts). */
+  /** Shown above the tiles (the lobby's knocks, for hosts; a recording's file). */
   above?: unknown;
+  /** Over the stage's corner (the recording badge). */
+  badge?: unknown;
   /** The participants panel, when open (instead of the chat). */
   side?: unknown;
   onPage(page: number): void;
@@ -78,6 +80,7 @@ export function callStageView(v: CallStageView) {
     ${v.above ?? nothing}
     <div class="main">
       <div part="stage" class="${layout.view} ${f ? "with-featured" : ""}">
+        ${v.badge ?? nothing}
         ${f ? tileView(f, v, f.screen ? "screen" : "tile featured") : nothing}
         <div
           part=${layout.view === "speaker" ? "grid filmstrip" : "grid"}

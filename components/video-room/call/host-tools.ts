@@ -56,8 +56,15 @@ export function hostMenuLabel(s: Partial<RoomStrings> | undefined): string {
 /** The room menu's items (the "Host controls" button in the control bar). */
 export function roomMenuItems(v: HostToolsView): MenuItem[] {
   const s = v.strings;
-  const { locked, lobby } = v.session.settings;
+  const { locked, lobby, recording } = v.session.settings;
   return [
+    // Recording happens in this browser: offered where it can record (and to stop anyone's).
+    ...(recording || "MediaRecorder" in globalThis
+      ? [{
+        text: th(s, recording ? "stopRecording" : "record"),
+        run: () => v.act(recording ? "record-stop" : "record-start"),
+      }]
+      : []),
     { text: th(s, locked ? "unlock" : "lock"), run: () => v.act(locked ? "unlock" : "lock") },
     {
       text: th(s, lobby ? "lobbyOff" : "lobbyOn"),

@@ -89,6 +89,9 @@ export default {
   inPictureInPicture: "يُعرض الاجتماع في نافذة صورة داخل صورة.",
   backToPage: "العودة إلى الصفحة",
   pipFailed: "تعذّر فتح صورة داخل صورة: {reason}",
+  recordingNow: "جارٍ التسجيل",
+  recordingReady: "تسجيلك جاهز.",
+  downloadRecording: "تنزيل التسجيل",
   personJoined: "انضم {name}",
   personLeft: "غادر {name}",
   peopleJoined: {
@@ -109,6 +112,8 @@ export default {
   },
   handRaisedBy: "رفع {name} يده",
   messageFrom: "كتب {name}: {text}",
+  recordingStartedBy: "بدأ {name} تسجيل الاجتماع",
+  recordingStopped: "توقّف التسجيل",
 
   mute: "كتم الصوت",
   stopVideo: "إيقاف الفيديو",
@@ -121,6 +126,8 @@ export default {
   lobbyOff: "إيقاف غرفة الانتظار",
   muteAll: "كتم صوت الجميع",
   endForAll: "إنهاء الاجتماع للجميع",
+  record: "تسجيل الاجتماع",
+  stopRecording: "إيقاف التسجيل",
   waitingToJoin: "بانتظار الانضمام",
   wantsToJoin: "يريد {name} الانضمام",
   admit: "سماح",

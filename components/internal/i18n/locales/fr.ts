@@ -79,6 +79,9 @@ export default {
   inPictureInPicture: "La réunion s'affiche dans une fenêtre picture-in-picture.",
   backToPage: "Revenir à la page",
   pipFailed: "Impossible d'ouvrir le picture-in-picture : {reason}",
+  recordingNow: "Enregistrement en cours",
+  recordingReady: "Votre enregistrement est prêt.",
+  downloadRecording: "Télécharger l’enregistrement",
   personJoined: "{name} a rejoint la réunion",
   personLeft: "{name} a quitté la réunion",
   peopleJoined: {
@@ -91,6 +94,8 @@ export default {
   },
   handRaisedBy: "{name} a levé la main",
   messageFrom: "{name} a écrit : {text}",
+  recordingStartedBy: "{name} a lancé l’enregistrement de la réunion",
+  recordingStopped: "L’enregistrement est terminé",
 
   mute: "Couper le micro",
   stopVideo: "Couper la vidéo",
@@ -103,6 +108,8 @@ export default {
   lobbyOff: "Désactiver la salle d'attente",
   muteAll: "Couper tous les micros",
   endForAll: "Terminer pour tous",
+  record: "Enregistrer la réunion",
+  stopRecording: "Arrêter l’enregistrement",
   waitingToJoin: "En attente",
   wantsToJoin: "{name} souhaite rejoindre la réunion",
   admit: "Admettre",

@@ -80,6 +80,9 @@ export default {
   inPictureInPicture: "הפגישה מוצגת בחלון תמונה בתוך תמונה.",
   backToPage: "חזרה לדף",
   pipFailed: "לא ניתן לפתוח תמונה בתוך תמונה: {reason}",
+  recordingNow: "מקליטים",
+  recordingReady: "ההקלטה שלך מוכנה.",
+  downloadRecording: "הורדת ההקלטה",
   personJoined: "{name} הצטרף/ה",
   personLeft: "{name} יצא/ה",
   peopleJoined: {
@@ -90,6 +93,8 @@ export default {
   peopleLeft: { one: "יצא משתתף אחד", two: "יצאו שני משתתפים", other: "יצאו {n} משתתפים" },
   handRaisedBy: "{name} הרים/ה יד",
   messageFrom: "{name} כתב/ה: {text}",
+  recordingStartedBy: "{name} התחיל/ה להקליט את הפגישה",
+  recordingStopped: "ההקלטה הופסקה",
 
   mute: "השתקה",
   stopVideo: "כיבוי הווידאו",
@@ -102,6 +107,8 @@ export default {
   lobbyOff: "כיבוי חדר ההמתנה",
   muteAll: "השתקת כולם",
   endForAll: "סיום הפגישה לכולם",
+  record: "הקלטת הפגישה",
+  stopRecording: "הפסקת ההקלטה",
   waitingToJoin: "ממתינים להצטרף",
   wantsToJoin: "{name} מבקש/ת להצטרף",
   admit: "אישור כניסה",

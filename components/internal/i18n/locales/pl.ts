@@ -76,6 +76,9 @@ export default {
   inPictureInPicture: "Spotkanie jest wyświetlane w oknie obrazu w obrazie.",
   backToPage: "Wróć do strony",
   pipFailed: "Nie można otworzyć obrazu w obrazie: {reason}",
+  recordingNow: "Trwa nagrywanie",
+  recordingReady: "Nagranie jest gotowe.",
+  downloadRecording: "Pobierz nagranie",
   personJoined: "Dołącza: {name}",
   personLeft: "Wychodzi: {name}",
   peopleJoined: {
@@ -92,6 +95,8 @@ export default {
   },
   handRaisedBy: "Podniesiona ręka: {name}",
   messageFrom: "{name} pisze: {text}",
+  recordingStartedBy: "{name}: rozpoczęto nagrywanie spotkania",
+  recordingStopped: "Nagrywanie zakończone",
 
   mute: "Wycisz",
   stopVideo: "Wyłącz wideo",
@@ -104,6 +109,8 @@ export default {
   lobbyOff: "Wyłącz poczekalnię",
   muteAll: "Wycisz wszystkich",
   endForAll: "Zakończ dla wszystkich",
+  record: "Nagraj spotkanie",
+  stopRecording: "Zatrzymaj nagrywanie",
   waitingToJoin: "Czekają na dołączenie",
   wantsToJoin: "{name} chce dołączyć",
   admit: "Wpuść",

@@ -76,6 +76,9 @@ export default {
   inPictureInPicture: "Встреча показана в окне «картинка в картинке».",
   backToPage: "Вернуться на страницу",
   pipFailed: "Не удалось открыть «картинку в картинке»: {reason}",
+  recordingNow: "Идёт запись",
+  recordingReady: "Запись готова.",
+  downloadRecording: "Скачать запись",
   personJoined: "Входит: {name}",
   personLeft: "Выходит: {name}",
   peopleJoined: {
@@ -92,6 +95,8 @@ export default {
   },
   handRaisedBy: "Поднята рука: {name}",
   messageFrom: "{name} пишет: {text}",
+  recordingStartedBy: "{name}: начата запись встречи",
+  recordingStopped: "Запись остановлена",
 
   mute: "Выключить микрофон",
   stopVideo: "Выключить видео",
@@ -104,6 +109,8 @@ export default {
   lobbyOff: "Выключить зал ожидания",
   muteAll: "Выключить микрофоны у всех",
   endForAll: "Завершить для всех",
+  record: "Записать встречу",
+  stopRecording: "Остановить запись",
   waitingToJoin: "Ждут входа",
   wantsToJoin: "{name} хочет войти",
   admit: "Впустить",

@@ -76,6 +76,9 @@ export default {
   inPictureInPicture: "Зустріч показано у вікні «картинка в картинці».",
   backToPage: "Повернутися на сторінку",
   pipFailed: "Не вдалося відкрити «картинку в картинці»: {reason}",
+  recordingNow: "Триває запис",
+  recordingReady: "Запис готовий.",
+  downloadRecording: "Завантажити запис",
   personJoined: "Приєднується: {name}",
   personLeft: "Виходить: {name}",
   peopleJoined: {
@@ -92,6 +95,8 @@ export default {
   },
   handRaisedBy: "Піднято руку: {name}",
   messageFrom: "{name} пише: {text}",
+  recordingStartedBy: "{name}: розпочато запис зустрічі",
+  recordingStopped: "Запис зупинено",
 
   mute: "Вимкнути мікрофон",
   stopVideo: "Вимкнути відео",
@@ -104,6 +109,8 @@ export default {
   lobbyOff: "Вимкнути зал очікування",
   muteAll: "Вимкнути мікрофони всім",
   endForAll: "Завершити для всіх",
+  record: "Записати зустріч",
+  stopRecording: "Зупинити запис",
   waitingToJoin: "Чекають на вхід",
   wantsToJoin: "{name} хоче приєднатися",
   admit: "Впустити",

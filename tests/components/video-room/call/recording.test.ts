@@ -1,0 +1,114 @@
+/// <reference path="../../mocha-globals.d.ts" />
+// Recording in <video-room>, against the real signaling server: a host starts it from the host
+// menu, everyone (a late joiner too) sees the badge and hears it said, a guest cannot start it,
+// and the host gets the file to download when it stops.
+import { expect, fixture, html, oneEvent } from "@open-wc/testing";
+import "../../../../components/video-room/video-room.ts";
+import type { VideoRoom } from "../../../../components/video-room/video-room.ts";
+import { signalingUrl, uniqueRoom, until } from "../../test-helpers.ts";
+
+const root = (el: VideoRoom) => el.shadowRoot!;
+const button = (el: VideoRoom, label: string) =>
+  [...root(el).querySelectorAll<HTMLButtonElement>("button, [role=menuitem]")].find((b) =>
+    (b.getAttribute("aria-label") ?? b.textContent!.trim()) === label
+  );
+async function press(el: VideoRoom, label: string) {
+  (await until(() => button(el, label), `"${label}"`)).click();
+  await el.updateComplete;
+}
+const badge = (el: VideoRoom) => root(el).querySelector('[part="recording"]')?.textContent?.trim();
+const said = (el: VideoRoom) => root(el).querySelector('[part="announcer"]')?.textContent ?? "";
+
+async function meeting() {
+  const server = await signalingUrl();
+  const room = uniqueRoom("rec");
+  const wrap = await fixture<HTMLDivElement>(html`
+    <div
+      style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px"></div>
+  `);
+  const join = async (name: string) => {
+    const el = document.createElement("video-room");
+    Object.assign(el, { room, name, server, autojoin: true });
+    wrap.append(el);
+    await until(() => el.state === "joined", `${name} joined`);
+    return el;
+  };
+  return { join };
+}
+
+describe("<video-room> recording", () => {
+  it("a host records from the menu; everyone sees and hears it; the host gets the file", async () => {
+    const { join } = await meeting();
+    const ana = await join("Ana");
+    const bo = await join("Bo");
+    await until(() => root(bo).querySelectorAll("peer-tile").length === 2, "Bo sees Ana");
+    expect(badge(ana)).to.equal(undefined);
+
+    const started = oneEvent(bo, "recording-started");
+    await press(ana, "Host controls");
+    await press(ana, "Record the meeting");
+    const t0 = performance.now();
+    expect((await started).detail.by?.name).to.equal("Ana");
+    await until(() => badge(bo) === "Recording", "the badge at Bo", 1000);
+    expect(performance.now() - t0).to.be.below(1000);
+    expect(bo.recording).to.equal(true);
+    expect(bo.hasAttribute("recording")).to.equal(true);
+    await until(() => said(bo).includes("Ana started recording the meeting"), "said to Bo");
+    await until(() => badge(ana) === "Recording", "the badge at Ana");
+
+    // A late joiner is told at once; a guest cannot start or stop it.
+    const cy = await join("Cy");
+    await until(() => badge(cy) === "Recording", "the badge at Cy");
+    const refused = oneEvent(bo, "room-error");
+    bo.stopRecording();
+    expect((await refused).detail.code).to.equal("forbidden");
+    expect(badge(ana)).to.equal("Recording");
+    await expect(bo).to.be.accessible();
+
+    await new Promise((r) => setTimeout(r, 2500));
+    const ready = oneEvent(ana, "recording-ready");
+    const stopped = oneEvent(cy, "recording-stopped");
+    await press(ana, "Host controls");
+    await press(ana, "Stop recording");
+    expect((await stopped).detail.by?.name).to.equal("Ana");
+    const file = (await ready).detail;
+    expect(file.mode).to.equal("browser");
+    expect(file.durationMs).to.be.within(2000, 10000);
+    expect(file.bytes).to.be.above(10_000);
+    await until(() => badge(cy) === undefined && !cy.hasAttribute("recording"), "badge gone");
+    await until(() => said(cy).includes("The recording stopped"), "said to Cy");
+    // The file, as the host gets it: a download link to a WebM with something in it.
+    const link = await until(
+      () => root(ana).querySelector<HTMLAnchorElement>('[part="download"]'),
+      "the download link",
+    );
+    expect(link.textContent!.trim()).to.equal("Download the recording");
+    expect(link.href).to.equal(file.url);
+    expect(link.download).to.match(/^rec-[\w-]+\.(webm|mp4)$/);
+    const blob = await (await fetch(link.href)).blob();
+    expect(blob.size).to.equal(file.bytes);
+    // WebM starts with the EBML magic number.
+    const head = new Uint8Array(await blob.slice(0, 4).arrayBuffer());
+    expect([...head]).to.deep.equal([0x1a, 0x45, 0xdf, 0xa3]);
+    await expect(ana).to.be.accessible();
+    // Put aside: the notice goes.
+    await press(ana, "Dismiss");
+    expect(root(ana).querySelector('[part="download"]')).to.equal(null);
+    for (const el of [ana, bo, cy]) el.leave();
+  });
+
+  it("the recording host leaving ends it for everyone, and their page still offers the file", async () => {
+    const { join } = await meeting();
+    const ana = await join("Ana");
+    const bo = await join("Bo");
+    ana.startRecording();
+    await until(() => badge(bo) === "Recording", "recording");
+    await new Promise((r) => setTimeout(r, 1500));
+    const ready = oneEvent(ana, "recording-ready");
+    ana.leave();
+    await until(() => badge(bo) === undefined, "the badge gone at Bo");
+    expect((await ready).detail.bytes).to.be.above(0);
+    await until(() => root(ana).querySelector('[part="download"]'), "the file after leaving");
+    bo.leave();
+  });
+});
