@@ -149,12 +149,21 @@ export const callScreenStyles = css`
     flex-wrap: wrap;
     gap: 8px 12px;
     align-items: center;
-    padding: 6px 10px;
+    padding: 8px 12px;
     border-radius: 8px;
+    border-inline-start: 4px solid var(--_accent);
     background: var(--_panel);
   }
   .recording-file a {
     color: inherit;
     font-weight: 600;
+  }
+  .recording-file button {
+    margin-inline-start: auto;
+    background: none;
+    border: 0;
+    color: inherit;
+    text-decoration: underline;
+    cursor: pointer;
   }
 `;
