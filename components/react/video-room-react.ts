@@ -36,6 +36,9 @@ const events = {
   onHandLowered: event("hand-lowered"),
   onReaction: event("reaction"),
   onMediaModeChanged: event("media-mode-changed"),
+  onRecordingStarted: event("recording-started"),
+  onRecordingStopped: event("recording-stopped"),
+  onRecordingReady: event("recording-ready"),
 } as const;
 
 /**
