@@ -105,6 +105,8 @@ export interface RecordingInfo {
   mode: "browser";
   /** When it started (the server's clock, ms). */
   since: number;
+  /** Guests who join during it are asked first, their microphone and camera off until they agree. */
+  consent?: true;
 }
 
 /** A room's settings, which hosts change. */

@@ -44,6 +44,8 @@ export interface ServerConfig {
   hosts: boolean;
   /** New rooms start with the lobby on. */
   lobby: boolean;
+  /** Guests who join while the meeting is recorded are asked first (their media off till then). */
+  recordingConsent: boolean;
   /** TURN relays handed out with short-lived credentials (coturn REST scheme). */
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
   /** Cluster mode: instances share rooms through this Redis (`redis://` or `rediss://`). */
@@ -94,6 +96,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   roomTokenSecret: null,
   hosts: true,
   lobby: false,
+  recordingConsent: false,
   turn: null,
   redisUrl: null,
   redisPrefix: "video-room:",
@@ -158,6 +161,14 @@ const tokenSecret: Parser<string> = (raw, variable) => {
     throw new ConfigError(variable, "must be at least 32 characters (use a random string)");
   }
   return raw;
+};
+
+const consent: Parser<boolean> = (raw, variable) => {
+  const v = raw.trim().toLowerCase();
+  if (v !== "required" && v !== "off") {
+    throw new ConfigError(variable, `must be required or off, got ${JSON.stringify(raw)}`);
+  }
+  return v === "required";
 };
 
 const redisUrl: Parser<string> = (raw, variable) => {
@@ -274,6 +285,7 @@ export const SETTINGS: readonly Setting[] = [
   setting("ROOM_TOKEN_SECRET", "roomTokenSecret", tokenSecret),
   setting("HOSTS", "hosts", boolean),
   setting("LOBBY", "lobby", boolean),
+  setting("RECORDING_CONSENT", "recordingConsent", consent),
   setting("REDIS_URL", "redisUrl", redisUrl),
   setting("REDIS_PREFIX", "redisPrefix", redisPrefix),
   setting("REDIS_HEARTBEAT_MS", "redisHeartbeatMs", integer(50, 60000)),

@@ -76,6 +76,7 @@ function createRegistry(
     resumeGraceMs: config.resumeGraceMs,
     hosts: !config.hosts ? "off" : config.roomTokenSecret ? "tokens" : "open",
     lobby: config.lobby,
+    recordingConsent: config.recordingConsent,
     meshMax: config.sfu?.meshMax ?? null,
     onDeliver: (type) => metrics.countRelayed(type),
   };

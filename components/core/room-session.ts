@@ -20,11 +20,11 @@ import { type ChatEntry, newParticipant, type Participant, Roster } from "./sess
 import { SpeakerTracking } from "./speakers/speaker-tracking.ts";
 import { CallConnection } from "./session/call-connection.ts";
 import type { CallParts, CallSession } from "./session/call-parts.ts";
+import type { CallRecording } from "./session/call-recording.ts";
 import { OwnMedia } from "./session/own-media.ts";
 import { watchPage } from "./session/page-lifecycle.ts";
 import {
   LOCAL_ID,
-  type RecordingFile,
   type RoomSessionEvents,
   type RoomSessionOptions,
   type RoomStatus,
@@ -186,15 +186,12 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
     return this.#parts?.host.settings ?? { locked: false, lobby: false };
   }
 
-  /** Our last recording's file (we recorded the meeting), until put aside. */
-  get recordingFile(): RecordingFile | null {
-    return this.#parts?.recording.file ?? null;
-  }
-
-  /** The recording's file was saved or declined: its notice goes (the URL stays valid). */
-  putRecordingAside(): void {
-    if (this.#parts) this.#parts.recording.file = null;
-    this.#context.changed();
+  /**
+   * The meeting's recording as this page takes part in it (null before the
+   * call's parts load): whether one runs, our file, whether we are asked.
+   */
+  get recording(): CallRecording | null {
+    return this.#parts?.recording ?? null;
   }
 
   /** Who waits in the lobby (for hosts): a new array whenever it changes. */

@@ -47,6 +47,9 @@ export const MEETING_STRINGS = {
   recordingNow: "Recording",
   recordingReady: "Your recording is ready.",
   downloadRecording: "Download the recording",
+  consentTitle: "This meeting is being recorded",
+  consentText: "Your microphone and camera stay off until you agree to be recorded.",
+  consentAgree: "Agree and continue",
   // Said to screen readers (a polite live region), never shown.
   personJoined: "{name} joined",
   personLeft: "{name} left",

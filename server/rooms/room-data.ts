@@ -62,6 +62,8 @@ export interface RoomPolicy {
   hosts: HostMode;
   /** New rooms start with the lobby on. */
   lobby: boolean;
+  /** Recordings ask guests who join during them first (RECORDING_CONSENT=required). */
+  recordingConsent?: boolean;
   /** The largest mesh: one more person moves the room to the SFU. Null: no SFU, always a mesh. */
   meshMax: number | null;
 }

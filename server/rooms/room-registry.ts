@@ -76,6 +76,8 @@ export interface RegistryOptions {
   hosts: HostMode;
   /** New rooms start with the lobby on. */
   lobby: boolean;
+  /** Recordings ask guests who join during them first. */
+  recordingConsent?: boolean;
   /** The largest mesh (with an SFU); null without one. */
   meshMax: number | null;
   /** Called for each message delivered to a peer, by type (for metrics). */

@@ -298,7 +298,8 @@ export function moderate(
     case "record-start":
       // Recorded in the starting host's browser; starting again changes nothing.
       if (!room.settings.recording) {
-        settings({ recording: { by, mode: "browser", since: Date.now() } });
+        const consent = policy.recordingConsent ? { consent: true as const } : {};
+        settings({ recording: { by, mode: "browser", since: Date.now(), ...consent } });
       }
       return done();
     case "record-stop":

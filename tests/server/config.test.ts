@@ -24,6 +24,8 @@ Deno.test("reads every variable", () => {
   assert.equal(c.maxConnectionsPerIp, 20);
   assert.equal(c.maxBufferedBytes, 131072);
   assert.equal(c.trustProxy, true);
+  assert.equal(c.recordingConsent, false);
+  assert.equal(loadConfig({ RECORDING_CONSENT: "required" }).recordingConsent, true);
   const t = loadConfig({
     ROOM_TOKEN_SECRET: "x".repeat(32),
     TURN_URLS: "turn:turn.example.com:3478, turns:turn.example.com:5349",
@@ -73,6 +75,7 @@ Deno.test("bad values name their variable", () => {
     { MAX_CONNECTIONS_PER_IP: "many" },
     { MAX_BUFFERED_BYTES: "10" },
     { TRUST_PROXY: "maybe" },
+    { RECORDING_CONSENT: "yes please" },
     { ROOM_TOKEN_SECRET: "too-short" },
     { TURN_URLS: "http://x", TURN_SECRET: "s" },
     { REDIS_URL: "localhost:6379" },

@@ -47,7 +47,7 @@ export class CallParts {
   constructor(readonly session: CallSession) {
     const { context, media, speakers } = session;
     this.host = new HostControls(context, media);
-    this.recording = new CallRecording(context);
+    this.recording = new CallRecording(context, media);
     this.hands = new HandsAndReactions(context);
     this.uplink = new UplinkWatch(context, session.sizes, () => media.videoEnabled);
     this.people = new People(context, speakers, session.transport);

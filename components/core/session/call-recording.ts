@@ -4,7 +4,8 @@
  * late joiners too); when it is ours, the recorder (a chunk) runs until the
  * room says it stopped or we leave, and then the file is offered.
  */
-import type { RecordingInfo } from "../../../protocol/messages.ts";
+import type { RecordingInfo, Role } from "../../../protocol/messages.ts";
+import type { LocalMedia } from "../media/local-media.ts";
 import type { CallRecorder } from "../media/call-recorder.ts";
 import { ClientErrorCode } from "../room-error.ts";
 import { type RecordingFile, rosterId, type SessionContext } from "./session-types.ts";
@@ -14,9 +15,36 @@ export class CallRecording {
   recording: RecordingInfo | null = null;
   /** Our last recording's file, until it is put aside. */
   file: RecordingFile | null = null;
+  /**
+   * A recording that asks consent was running when we joined as a guest: our
+   * microphone and camera stay off until we agree (what we had on, kept here).
+   */
+  asking: { audio: boolean; video: boolean } | null = null;
   #recorder: Promise<CallRecorder | null> | null = null;
 
-  constructor(readonly context: SessionContext) {}
+  constructor(readonly context: SessionContext, readonly media: LocalMedia) {}
+
+  /** In the room: a fresh join as a guest into a recording that asks consent is asked. */
+  joined(recording: RecordingInfo | undefined, role: Role, resumed: boolean): void {
+    if (recording?.consent && role !== "host" && !resumed && !this.asking) {
+      this.asking = this.media.wants;
+      this.#use({ audio: false, video: false });
+    }
+    this.update(recording);
+  }
+
+  /** We agree to be recorded: our microphone and camera come back as they were. */
+  agree(): void {
+    const asked = this.asking;
+    this.asking = null;
+    if (asked) this.#use(asked);
+    this.context.changed();
+  }
+
+  #use(want: { audio: boolean; video: boolean }): void {
+    this.media.setAudioEnabled(want.audio);
+    void this.media.setVideoEnabled(want.video);
+  }
 
   /** What the room says now (in `joined`, or `room-settings` with who changed it). */
   update(recording: RecordingInfo | undefined, by?: string): void {
@@ -27,7 +55,10 @@ export class CallRecording {
     const who = by ? context.roster.get(rosterId(context, by)) ?? null : null;
     context.emit("recording", { recording: this.recording, by: who });
     if (recording?.by === context.selfId()) this.#start();
-    else if (!recording) void this.finish();
+    else if (!recording) {
+      if (this.asking) this.agree(); // nothing left to agree to: as they came in
+      void this.finish();
+    }
   }
 
   #start(): void {
@@ -59,6 +90,12 @@ export class CallRecording {
       type: file.blob.type,
     };
     this.context.emit("recording-ready", { ...this.file });
+    this.context.changed();
+  }
+
+  /** The file was saved or declined: its notice goes (its URL stays valid). */
+  putAside(): void {
+    this.file = null;
     this.context.changed();
   }
 

@@ -95,7 +95,7 @@ function joined(msg: Extract<ServerMessage, { type: "joined" }>, to: NewsTarget)
   mark("joined");
   const transport = to.transport();
   to.host.joined(msg.settings, msg.waiting);
-  to.recording.update(msg.settings.recording);
+  to.recording.joined(msg.settings.recording, msg.role, msg.resumed);
   to.roster.update(LOCAL_ID, { role: msg.role, hand: msg.hand ?? null });
   to.uplink.start(transport);
   // Our seat, back: the live connections stay; whoever left meanwhile is gone.

@@ -166,4 +166,20 @@ export const callScreenStyles = css`
     text-decoration: underline;
     cursor: pointer;
   }
+  dialog[part="consent"] {
+    max-width: 28rem;
+    border: 0;
+    border-radius: 12px;
+    background: var(--_panel);
+    color: var(--_fg);
+  }
+  dialog[part="consent"] h2 {
+    margin: 0 0 8px;
+    font-size: 1.1rem;
+  }
+  dialog[part="consent"] .row {
+    display: flex;
+    gap: 8px;
+    justify-content: flex-end;
+  }
 `;

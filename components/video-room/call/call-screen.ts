@@ -20,7 +20,7 @@ import { playCue } from "./hand-cue.ts";
 import type { Confirming, HostToolsView } from "./host-tools.ts";
 import { CallAnnouncer } from "./call-announcer.ts";
 import { chatNotice } from "./chat-notice-view.ts";
-import { recordingBadge, recordingFileNotice } from "./recording-view.ts";
+import { consentDialog, recordingBadge, recordingFileNotice } from "./recording-view.ts";
 import { menu } from "../../internal/menu.ts";
 import { tm } from "../../internal/meeting-strings.ts";
 import { meetingControls, type MeetingToolsView, phoneMenu, tileMenu } from "./meeting-controls.ts";
@@ -230,7 +230,9 @@ export class CallScreen implements ReactiveController {
         this.#set(() => (this.#hostTools = tools));
       });
     }
-    const dialog = root.querySelector<HTMLDialogElement>("dialog[part=confirm]");
+    const dialog = root.querySelector<HTMLDialogElement>(
+      "dialog[part=confirm], dialog[part=consent]",
+    );
     if (dialog && !dialog.open) dialog.showModal();
   }
 
@@ -471,7 +473,11 @@ export class CallScreen implements ReactiveController {
                 host: hostItems,
               })
               : wideTools,
-          })}${hv && tools ? tools.confirmDialog(hv) : nothing}${chatNotice(mv)}${this.#announcer
+          })}${hv && tools ? tools.confirmDialog(hv) : nothing}${consentDialog(
+            session,
+            s,
+            () => host.leave(),
+          )}${chatNotice(mv)}${this.#announcer
           .render()}</div>
     `;
   }

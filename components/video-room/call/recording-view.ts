@@ -21,7 +21,7 @@ export function recordingBadge(session: RoomSession, s: Texts | undefined) {
 
 /** Our recording's file, to download (after Stop, or after leaving). */
 export function recordingFileNotice(session: RoomSession, s: Texts | undefined, room: string) {
-  const file = session.recordingFile;
+  const file = session.recording?.file;
   if (!file) return nothing;
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, "-");
   const extension = file.type.includes("mp4") ? "mp4" : "webm";
@@ -32,7 +32,36 @@ export function recordingFileNotice(session: RoomSession, s: Texts | undefined, 
         s,
         "downloadRecording",
       )}</a>
-      <button type="button" @click=${() => session.putRecordingAside()}>${t(s, "dismiss")}</button>
+      <button type="button" @click=${() => session.recording?.putAside()}>${t(
+        s,
+        "dismiss",
+      )}</button>
     </div>
+  `;
+}
+
+/**
+ * Asked of a guest who joined while the meeting is recorded (RECORDING_CONSENT=required): their
+ * microphone and camera stay off until they agree; or they leave. A modal dialog: nothing else
+ * of the call can be used before an answer, and Escape is not one.
+ */
+export function consentDialog(session: RoomSession, s: Texts | undefined, onLeave: () => void) {
+  const recording = session.recording;
+  if (!recording?.asking) return nothing;
+  return html`
+    <dialog part="consent" aria-labelledby="consent-title" aria-describedby="consent-text"
+      @cancel=${(
+        e: Event,
+      ) => e.preventDefault()}>
+      <h2 id="consent-title">${tm(s, "consentTitle")}</h2>
+      <p id="consent-text">${tm(s, "consentText")}</p>
+      <div class="row">
+        <button type="button" @click=${onLeave}>${t(s, "leave")}</button>
+        <button type="button" class="primary" @click=${() => recording.agree()}>${tm(
+          s,
+          "consentAgree",
+        )}</button>
+      </div>
+    </dialog>
   `;
 }

@@ -431,3 +431,10 @@ Deno.test("recording: it ends with the recorder leaving or removed, or with the 
   );
   assert.equal(rules.applyChanges(rec, last.changes).settings.recording, undefined);
 });
+
+Deno.test("recording: with RECORDING_CONSENT=required, the recording says guests are asked first", () => {
+  const r = room([member("h", "host"), member("a")]);
+  assert.equal(after(r, "h", "record-start", OPEN).settings.recording?.consent, undefined);
+  const asked = after(r, "h", "record-start", { ...OPEN, recordingConsent: true });
+  assert.equal(asked.settings.recording?.consent, true);
+});

@@ -92,6 +92,9 @@ export default {
   recordingNow: "جارٍ التسجيل",
   recordingReady: "تسجيلك جاهز.",
   downloadRecording: "تنزيل التسجيل",
+  consentTitle: "يجري تسجيل هذا الاجتماع",
+  consentText: "سيبقى الميكروفون والكاميرا مغلقين حتى توافق على التسجيل.",
+  consentAgree: "موافقة ومتابعة",
   personJoined: "انضم {name}",
   personLeft: "غادر {name}",
   peopleJoined: {

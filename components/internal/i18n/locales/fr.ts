@@ -82,6 +82,10 @@ export default {
   recordingNow: "Enregistrement en cours",
   recordingReady: "Votre enregistrement est prêt.",
   downloadRecording: "Télécharger l’enregistrement",
+  consentTitle: "Cette réunion est enregistrée",
+  consentText:
+    "Votre micro et votre caméra restent coupés tant que vous n’acceptez pas d’être enregistré.",
+  consentAgree: "Accepter et continuer",
   personJoined: "{name} a rejoint la réunion",
   personLeft: "{name} a quitté la réunion",
   peopleJoined: {

@@ -83,6 +83,9 @@ export default {
   recordingNow: "מקליטים",
   recordingReady: "ההקלטה שלך מוכנה.",
   downloadRecording: "הורדת ההקלטה",
+  consentTitle: "הפגישה הזו מוקלטת",
+  consentText: "המיקרופון והמצלמה יישארו כבויים עד שתסכימו להקלטה.",
+  consentAgree: "הסכמה והמשך",
   personJoined: "{name} הצטרף/ה",
   personLeft: "{name} יצא/ה",
   peopleJoined: {

@@ -79,6 +79,9 @@ export default {
   recordingNow: "Trwa nagrywanie",
   recordingReady: "Nagranie jest gotowe.",
   downloadRecording: "Pobierz nagranie",
+  consentTitle: "To spotkanie jest nagrywane",
+  consentText: "Mikrofon i kamera pozostaną wyłączone, dopóki nie zgodzisz się na nagrywanie.",
+  consentAgree: "Zgadzam się i kontynuuję",
   personJoined: "Dołącza: {name}",
   personLeft: "Wychodzi: {name}",
   peopleJoined: {

@@ -79,6 +79,9 @@ export default {
   recordingNow: "Идёт запись",
   recordingReady: "Запись готова.",
   downloadRecording: "Скачать запись",
+  consentTitle: "Эта встреча записывается",
+  consentText: "Микрофон и камера останутся выключенными, пока вы не согласитесь на запись.",
+  consentAgree: "Согласиться и продолжить",
   personJoined: "Входит: {name}",
   personLeft: "Выходит: {name}",
   peopleJoined: {

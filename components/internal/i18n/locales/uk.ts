@@ -79,6 +79,9 @@ export default {
   recordingNow: "Триває запис",
   recordingReady: "Запис готовий.",
   downloadRecording: "Завантажити запис",
+  consentTitle: "Ця зустріч записується",
+  consentText: "Мікрофон і камера залишаться вимкненими, доки ви не погодитеся на запис.",
+  consentAgree: "Погодитися й продовжити",
   personJoined: "Приєднується: {name}",
   personLeft: "Виходить: {name}",
   peopleJoined: {
