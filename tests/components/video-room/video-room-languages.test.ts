@@ -6,31 +6,18 @@ import "../../../components/video-room/video-room.ts";
 import type { VideoRoom } from "../../../components/video-room/video-room.ts";
 import type { PeerTile } from "../../../components/peer-tile/peer-tile.ts";
 import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
+import { press, root } from "./room-by-hand.ts";
 import { DEFAULT_STRINGS } from "../../../components/internal/strings.ts";
 import { MEETING_STRINGS } from "../../../components/internal/meeting-strings.ts";
 import { HOST_STRINGS } from "../../../components/internal/host-strings.ts";
 import { loadTranslation } from "../../../components/internal/i18n/translations.ts";
 
-const root = (el: VideoRoom) => el.shadowRoot!;
 const title = (el: VideoRoom) => root(el).querySelector("h2")?.textContent?.trim();
 const buttonNames = (el: VideoRoom) =>
   [...root(el).querySelectorAll("button")].map((b) =>
     (b.getAttribute("aria-label") ?? b.textContent ?? "").trim()
   );
 const tiles = (el: VideoRoom) => [...root(el).querySelectorAll<PeerTile>("peer-tile")];
-/** Presses the button a person would, found by its accessible name. */
-async function press(el: VideoRoom, label: string) {
-  const b = await until(
-    () =>
-      [...root(el).querySelectorAll<HTMLButtonElement>("button")].find((b) =>
-        (b.getAttribute("aria-label") ?? b.textContent ?? "").trim() === label
-      ),
-    `a "${label}" button`,
-  );
-  b.click();
-  await el.updateComplete;
-}
-
 /** A pre-join element on a page with no `lang` anywhere above it, unless the test sets one. */
 async function prejoin(attrs: { lang?: string } = {}) {
   const el = await fixture<VideoRoom>(html`

@@ -1,51 +1,17 @@
 /// <reference path="../../mocha-globals.d.ts" />
 // Hosts' tools in <video-room>, against the real signaling server (hosts on,
 // the lobby off by default): the first person in a room hosts.
-import { expect, fixture, html, oneEvent } from "@open-wc/testing";
-import "../../../../components/video-room/video-room.ts";
+import { expect, oneEvent } from "@open-wc/testing";
 import type { VideoRoom } from "../../../../components/video-room/video-room.ts";
-import type { PeerTile } from "../../../../components/peer-tile/peer-tile.ts";
-import { signalingUrl, uniqueRoom, until } from "../../test-helpers.ts";
+import { until } from "../../test-helpers.ts";
+import { button, meeting as roomMeeting, press, root, tileOf } from "../room-by-hand.ts";
 
-const root = (el: VideoRoom) => el.shadowRoot!;
-const tileOf = (el: VideoRoom, name: string) =>
-  [...root(el).querySelectorAll<PeerTile>("peer-tile")].find((t) => t.name === name && !t.screen);
-const buttons = (el: VideoRoom) => [...root(el).querySelectorAll<HTMLButtonElement>("button")];
-/** A button by its accessible label (aria-label, else its text). */
-const button = (el: VideoRoom, label: string) =>
-  buttons(el).find((b) => (b.getAttribute("aria-label") ?? b.textContent!.trim()) === label);
-const press = async (el: VideoRoom, label: string) => {
-  const b = await until(() => button(el, label), `a "${label}" button`);
-  b.click();
-  await el.updateComplete;
-};
+const buttons = (el: VideoRoom) => [...root(el).querySelectorAll("button")];
 const screenText = (el: VideoRoom) =>
   root(el).querySelector(".screen-message p")?.textContent?.trim() ?? "";
 
-/** People join one after the other (so the first hosts), each in its own element. */
-async function meeting(names: string[]) {
-  const server = await signalingUrl();
-  const room = uniqueRoom("host");
-  const wrap = await fixture<HTMLDivElement>(
-    html`
-      <div
-        style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px"></div>
-    `,
-  );
-  const join = async (name: string, wait: "joined" | "waiting" | "failed" = "joined") => {
-    const el = document.createElement("video-room");
-    el.room = room;
-    el.name = name;
-    el.server = server;
-    el.autojoin = true;
-    wrap.append(el);
-    await until(() => el.state === wait, `${name} ${wait}`);
-    return el;
-  };
-  const people: VideoRoom[] = [];
-  for (const name of names) people.push(await join(name));
-  return { people, join };
-}
+/** People join one after the other, so the first hosts. */
+const meeting = (names: string[]) => roomMeeting(names, "host");
 
 describe("<video-room> host tools", () => {
   it("the first in the room hosts: host items on the others' tile menus; guests only pin", async () => {

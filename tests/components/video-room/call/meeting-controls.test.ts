@@ -1,58 +1,23 @@
 /// <reference path="../../mocha-globals.d.ts" />
 // The meeting tools in <video-room>, against the real signaling server:
 // hands, reactions, the participants panel, layouts, pins and chat previews.
-import { expect, fixture, html, oneEvent } from "@open-wc/testing";
-import "../../../../components/video-room/video-room.ts";
+import { expect, oneEvent } from "@open-wc/testing";
 import type { VideoRoom } from "../../../../components/video-room/video-room.ts";
 import type { PeerTile } from "../../../../components/peer-tile/peer-tile.ts";
-import { canCaptureScreen, signalingUrl, uniqueRoom, until } from "../../test-helpers.ts";
+import { canCaptureScreen, until } from "../../test-helpers.ts";
+import { button, choose, meeting as roomMeeting, press, root, tileOf } from "../room-by-hand.ts";
 
-const root = (el: VideoRoom) => el.shadowRoot!;
-const tileOf = (el: VideoRoom, name: string) =>
-  [...root(el).querySelectorAll<PeerTile>("peer-tile")].find((t) => t.name === name && !t.screen);
-const button = (el: VideoRoom, label: string) =>
-  [...root(el).querySelectorAll<HTMLButtonElement>("button")].find((b) =>
-    (b.getAttribute("aria-label") ?? b.textContent!.trim()) === label
-  );
-const press = async (el: VideoRoom, label: string) => {
-  const b = await until(() => button(el, label), `a "${label}" button`);
-  b.click();
-  await el.updateComplete;
-};
-const choose = async (el: VideoRoom, menuLabel: string, item: string) => {
-  await press(el, menuLabel);
-  const found = await until(
-    () =>
-      [...root(el).querySelectorAll<HTMLButtonElement>("[role^=menuitem]")].find((b) =>
-        (b.getAttribute("aria-label") ?? b.textContent!.trim()) === item
-      ),
-    `the "${item}" item`,
-  );
-  found.click();
-  await el.updateComplete;
-};
 const listed = (el: VideoRoom) =>
   [...root(el).querySelectorAll('[part="participants"] li')].map((li) =>
     li.textContent!.replace(/\s+/g, " ").trim()
   );
 
+/** People in turn, each in once their call controls show; then everyone on every screen. */
 async function meeting(names: string[]) {
-  const server = await signalingUrl();
-  const room = uniqueRoom("meet");
-  const wrap = await fixture<HTMLDivElement>(
-    html`
-      <div
-        style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px"></div>
-    `,
-  );
+  const room = await roomMeeting([], "meet");
   const join = async (name: string) => {
-    const el = document.createElement("video-room");
-    el.room = room;
-    el.name = name;
-    el.server = server;
-    el.autojoin = true;
-    wrap.append(el);
-    await until(() => el.state === "joined" && button(el, "Raise hand"), `${name} in the call`);
+    const el = await room.join(name);
+    await until(() => button(el, "Raise hand"), `${name} in the call`);
     return el;
   };
   const people: VideoRoom[] = [];

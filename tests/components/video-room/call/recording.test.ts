@@ -2,51 +2,24 @@
 // Recording in <video-room>, against the real signaling server: a host starts it from the host
 // menu, everyone (a late joiner too) sees the badge and hears it said, a guest cannot start it,
 // and the host gets the file to download when it stops.
-import { expect, fixture, html, oneEvent } from "@open-wc/testing";
-import "../../../../components/video-room/video-room.ts";
+import { expect, oneEvent } from "@open-wc/testing";
 import type { VideoRoom } from "../../../../components/video-room/video-room.ts";
-import { signalingUrl, uniqueRoom, until } from "../../test-helpers.ts";
+import { until } from "../../test-helpers.ts";
+import { choose, meeting, press, root } from "../room-by-hand.ts";
 
-const root = (el: VideoRoom) => el.shadowRoot!;
-const button = (el: VideoRoom, label: string) =>
-  [...root(el).querySelectorAll<HTMLButtonElement>("button, [role=menuitem]")].find((b) =>
-    (b.getAttribute("aria-label") ?? b.textContent!.trim()) === label
-  );
-async function press(el: VideoRoom, label: string) {
-  (await until(() => button(el, label), `"${label}"`)).click();
-  await el.updateComplete;
-}
 const badge = (el: VideoRoom) => root(el).querySelector('[part="recording"]')?.textContent?.trim();
 const said = (el: VideoRoom) => root(el).querySelector('[part="announcer"]')?.textContent ?? "";
 
-async function meeting() {
-  const server = await signalingUrl();
-  const room = uniqueRoom("rec");
-  const wrap = await fixture<HTMLDivElement>(html`
-    <div
-      style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px"></div>
-  `);
-  const join = async (name: string) => {
-    const el = document.createElement("video-room");
-    Object.assign(el, { room, name, server, autojoin: true });
-    wrap.append(el);
-    await until(() => el.state === "joined", `${name} joined`);
-    return el;
-  };
-  return { join };
-}
-
 describe("<video-room> recording", () => {
   it("a host records from the menu; everyone sees and hears it; the host gets the file", async () => {
-    const { join } = await meeting();
+    const { join } = await meeting([], "rec");
     const ana = await join("Ana");
     const bo = await join("Bo");
     await until(() => root(bo).querySelectorAll("peer-tile").length === 2, "Bo sees Ana");
     expect(badge(ana)).to.equal(undefined);
 
     const started = oneEvent(bo, "recording-started");
-    await press(ana, "Host controls");
-    await press(ana, "Record the meeting");
+    await choose(ana, "Host controls", "Record the meeting");
     const t0 = performance.now();
     expect((await started).detail.by?.name).to.equal("Ana");
     await until(() => badge(bo) === "Recording", "the badge at Bo", 1000);
@@ -68,8 +41,7 @@ describe("<video-room> recording", () => {
     await new Promise((r) => setTimeout(r, 2500));
     const ready = oneEvent(ana, "recording-ready");
     const stopped = oneEvent(cy, "recording-stopped");
-    await press(ana, "Host controls");
-    await press(ana, "Stop recording");
+    await choose(ana, "Host controls", "Stop recording");
     expect((await stopped).detail.by?.name).to.equal("Ana");
     const file = (await ready).detail;
     expect(file.mode).to.equal("browser");
@@ -98,7 +70,7 @@ describe("<video-room> recording", () => {
   });
 
   it("the recording host leaving ends it for everyone, and their page still offers the file", async () => {
-    const { join } = await meeting();
+    const { join } = await meeting([], "rec");
     const ana = await join("Ana");
     const bo = await join("Bo");
     ana.startRecording();
