@@ -2,7 +2,7 @@
  * The texts of the host tools, which load as a chunk with them. Replaceable
  * through `strings` like every other text (see strings.ts).
  */
-import { lookup, type Texts } from "./strings.ts";
+import { translator } from "./strings.ts";
 
 export const HOST_STRINGS = {
   mute: "Mute",
@@ -33,11 +33,5 @@ export const HOST_STRINGS = {
 
 export type HostStringKey = keyof typeof HOST_STRINGS;
 
-/** Looks up a host-tools string with the host page's overrides, filling `{name}`. */
-export function th(
-  overrides: Texts | undefined,
-  key: HostStringKey,
-  values: Record<string, string> = {},
-): string {
-  return lookup(HOST_STRINGS, overrides, key, values);
-}
+/** Looks up a host-tools string with the page's overrides, filling its placeholders. */
+export const th = translator(HOST_STRINGS);

@@ -3,7 +3,7 @@
  * picture-in-picture, the screens after a call), which load as a chunk with it. Replaceable through
  * `strings` like every other text (see strings.ts).
  */
-import { lookup, type Texts } from "./strings.ts";
+import { translator } from "./strings.ts";
 
 export const MEETING_STRINGS = {
   // The screens of a room one is not in, the pages of the grid, the panels.
@@ -63,11 +63,5 @@ export const MEETING_STRINGS = {
 
 export type MeetingStringKey = keyof typeof MEETING_STRINGS;
 
-/** Looks up a meeting-tools string with the host page's overrides, filling `{name}` etc. */
-export function tm(
-  overrides: Texts | undefined,
-  key: MeetingStringKey,
-  values: Record<string, string | number> = {},
-): string {
-  return lookup(MEETING_STRINGS, overrides, key, values);
-}
+/** Looks up a meeting-tools string with the page's overrides, filling its placeholders. */
+export const tm = translator(MEETING_STRINGS);

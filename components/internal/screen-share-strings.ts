@@ -2,7 +2,7 @@
  * The screen share button's texts, which load as a chunk with it (and with the call's phone menu). Replaceable through `strings`
  * like every other text (see strings.ts).
  */
-import { lookup, type Texts } from "./strings.ts";
+import { translator } from "./strings.ts";
 
 export const SCREEN_SHARE_STRINGS = {
   shareScreen: "Share screen",
@@ -12,11 +12,5 @@ export const SCREEN_SHARE_STRINGS = {
 
 export type ScreenShareStringKey = keyof typeof SCREEN_SHARE_STRINGS;
 
-/** Looks up one of these texts with the page's overrides, filling `{n}`. */
-export function tsc(
-  overrides: Texts | undefined,
-  key: ScreenShareStringKey,
-  values: Record<string, string | number> = {},
-): string {
-  return lookup(SCREEN_SHARE_STRINGS, overrides, key, values);
-}
+/** Looks up one of these texts with the page's overrides, filling its placeholders. */
+export const tsc = translator(SCREEN_SHARE_STRINGS);

@@ -120,11 +120,11 @@ export function lookup<K extends keyof RoomStrings>(
   });
 }
 
-/** Looks up a string with the host's overrides, filling `{name}` / `{n}`. */
-export function t(
-  overrides: Texts | undefined,
-  key: StringKey,
-  values: Record<string, string | number> = {},
-): string {
-  return lookup(DEFAULT_STRINGS, overrides, key, values);
+/** A table's own lookup (`t`, and the chunks' `tm`, `th`, `tc`, `tsc`): keys checked against it. */
+export function translator<K extends keyof RoomStrings>(table: Readonly<Record<K, Text>>) {
+  return (overrides: Texts | undefined, key: K, values: Record<string, string | number> = {}) =>
+    lookup(table, overrides, key, values);
 }
+
+/** Looks up a string with the host's overrides, filling `{name}` / `{n}`. */
+export const t = translator(DEFAULT_STRINGS);
