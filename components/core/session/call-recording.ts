@@ -101,7 +101,6 @@ export class CallRecording {
 
   /** Out of the room: ours ends with us (and is offered); for this page, any recording is over. */
   reset(): void {
-    if (this.recording) this.update(undefined);
-    void this.finish();
+    this.update(undefined); // a recorder runs only while the room records: this finishes it too
   }
 }
