@@ -51,8 +51,16 @@ export class CallRecorder {
     this.#draw(); // a first frame before the stream starts
     const picture = this.#canvas.captureStream(FPS).getVideoTracks();
     const stream = new MediaStream([...picture, ...this.#mix.stream.getAudioTracks()]);
-    const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
-    this.#recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
+    try {
+      const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
+      this.#recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
+    } catch (e) {
+      // No recorder here: what was set up for it goes (the caller says why to the room).
+      for (const track of stream.getTracks()) track.stop();
+      this.#follow([]);
+      void this.#audio.close();
+      throw e;
+    }
     this.#recorder.ondataavailable = (e) => {
       if (e.data.size > 0) this.#chunks.push(e.data);
     };

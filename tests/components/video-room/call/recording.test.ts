@@ -83,4 +83,29 @@ describe("<video-room> recording", () => {
     await until(() => root(ana).querySelector('[part="download"]'), "the file after leaving");
     bo.leave();
   });
+
+  it("a browser that cannot record says so, and the room stops showing Recording", async () => {
+    const { people: [ana, bo] } = await meeting(["Ana", "Bo"], "rec");
+    const real = globalThis.MediaRecorder;
+    globalThis.MediaRecorder = class {
+      static isTypeSupported = () => false;
+      constructor() {
+        throw new DOMException("no recorder here", "NotSupportedError");
+      }
+    } as unknown as typeof MediaRecorder;
+    try {
+      const failed = oneEvent(ana, "room-error");
+      const stopped = oneEvent(bo, "recording-stopped");
+      ana.startRecording();
+      const { detail } = await failed;
+      expect(detail.code).to.equal("recording-failed");
+      expect(detail.message).to.equal("Cannot record: no recorder here");
+      await stopped;
+      await until(() => badge(bo) === undefined && !bo.recording, "no badge at Bo");
+    } finally {
+      globalThis.MediaRecorder = real;
+    }
+    ana.leave();
+    bo.leave();
+  });
 });
