@@ -64,7 +64,9 @@ export class CallRecorder {
     this.#recorder.ondataavailable = (e) => {
       if (e.data.size > 0) this.#chunks.push(e.data);
     };
-    this.#recorder.start(1000);
+    // No timeslice: the file is in memory either way, and Firefox, asked for slices, may
+    // deliver a pending slice after its stop event (a file that came out empty).
+    this.#recorder.start();
     // The clock: the audio graph asks for a buffer every BUFFER / sampleRate s (about 43 ms),
     // on time in a background tab too, and needs no worker script (which a page could not
     // load from the bundle's origin when that is not its own).
