@@ -16,6 +16,11 @@ export const LIMITS = {
   /** Reactions per person: a burst of this many, then `reactionsPerSecond`. */
   reactionBurst: 5,
   reactionsPerSecond: 1,
+  /** Breakout groups a meeting may have at once. */
+  breakoutsMax: 50,
+  /** Breakout timers, in seconds: from 5 s (tests) to 4 hours. */
+  breakoutSecondsMin: 5,
+  breakoutSecondsMax: 14_400,
 } as const;
 
 /** Room names: 1–64 of A–Z, a–z, 0–9, `_` and `-`. */
@@ -109,6 +114,29 @@ export interface RecordingInfo {
   consent?: true;
 }
 
+/** A breakout group: its id, its name, and who is in it (ids, in the order they came). */
+export interface BreakoutRoom {
+  id: string;
+  name: string;
+  people: string[];
+}
+
+/**
+ * Breakout groups, while a host has them open. Everyone else is in the main
+ * room; each person sees, hears and chats with their own group only.
+ */
+export interface BreakoutsInfo {
+  rooms: BreakoutRoom[];
+  /** Guests may pick a group themselves (and go back to the main room). */
+  choose?: true;
+  /** When everyone returns to the main room (the server's clock, ms). */
+  endsAt?: number;
+}
+
+/** How a host fills the groups: as listed, spread evenly, or each guest picks. */
+export const BreakoutAssignments = ["hand", "auto", "choose"] as const;
+export type BreakoutAssignment = (typeof BreakoutAssignments)[number];
+
 /** A room's settings, which hosts change. */
 export interface RoomSettings {
   /** Guests cannot join (a host still can). */
@@ -117,6 +145,8 @@ export interface RoomSettings {
   lobby: boolean;
   /** Set while the meeting is being recorded: everyone is told. */
   recording?: RecordingInfo;
+  /** Set while breakout groups are open. */
+  breakouts?: BreakoutsInfo;
 }
 
 /** Someone waiting in the lobby, as hosts see them. */
@@ -263,7 +293,35 @@ export interface SfuViewMessage {
   type: "sfu-view";
   video: Record<string, VideoLayer>;
 }
+/** A group in a host's plan: its name and, assigned by hand, who goes in it. */
+export interface BreakoutPlanRoom {
+  name: string;
+  people?: string[];
+}
+/**
+ * Breakout groups. Hosts: `open` (the plan), `move` (someone, `to`, into
+ * `room`, a group's id, or null for the main room), `broadcast` (a line to
+ * every group), `close` (everyone back). Anyone, while guests may choose:
+ * `join` (`room`, or null for the main room).
+ */
+export type BreakoutMessage =
+  | {
+    type: "breakout";
+    action: "open";
+    rooms: BreakoutPlanRoom[];
+    assign: BreakoutAssignment;
+    /** Seconds until everyone returns (absent: until a host closes them). */
+    seconds?: number;
+  }
+  | { type: "breakout"; action: "move"; to: string; room: string | null }
+  | { type: "breakout"; action: "join"; room: string | null }
+  | { type: "breakout"; action: "broadcast"; text: string }
+  | { type: "breakout"; action: "close" };
+export type BreakoutAction = BreakoutMessage["action"];
+export const BreakoutActions = ["open", "move", "join", "broadcast", "close"] as const;
+
 export type ClientMessage =
+  | BreakoutMessage
   | SfuClientMessage
   | SfuViewMessage
   | JoinMessage
@@ -320,6 +378,28 @@ export interface PeerStateMessage {
 export interface PeerLeftMessage {
   type: "peer-left";
   id: string;
+  /** They went to another breakout group (or back to the main room): not a goodbye. */
+  moved?: true;
+}
+/**
+ * You are now in breakout group `room` (null: the main room), moved by a host
+ * or by your own choice: `peers` are the people there; connect to them as
+ * after a join, keeping your camera and microphone as they are.
+ */
+export interface MovedMessage {
+  type: "moved";
+  room: string | null;
+  peers: PeerInfo[];
+  media: MediaMode;
+  by: string;
+}
+/** A host's line to every group: shown as a banner and in the chat. */
+export interface BroadcastMessage {
+  type: "broadcast";
+  from: string;
+  name: string;
+  text: string;
+  ts: number;
 }
 export interface ErrorMessage {
   type: "error";
@@ -399,6 +479,8 @@ export interface SfuServerMessage {
   restart?: boolean;
 }
 export type ServerMessage =
+  | MovedMessage
+  | BroadcastMessage
   | MediaModeMessage
   | SfuServerMessage
   | HandChangedMessage

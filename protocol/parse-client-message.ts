@@ -1,4 +1,9 @@
 import {
+  type BreakoutAction,
+  BreakoutActions,
+  type BreakoutAssignment,
+  BreakoutAssignments,
+  type BreakoutPlanRoom,
   type ClientMessage,
   ErrorCode,
   LIMITS,
@@ -131,6 +136,92 @@ function parseSfuView(raw: Record<string, unknown>): ParseResult {
   return { ok: true, message: { type: "sfu-view", video } };
 }
 
+/** Chat text (and a host's broadcast): 1–2000 visible, well-formed characters. */
+function checkChatText(text: unknown, what: string): string | ParseResult {
+  const bad = (why: string) => fail(ErrorCode.BadMessage, `Cannot ${what}: text must ${why}`);
+  if (typeof text !== "string") return bad("be a string");
+  const n = charCount(text);
+  if (text.trim() === "" || n > LIMITS.chatMax) return bad(`be 1–${LIMITS.chatMax} characters`);
+  if (!isWellFormed(text)) return bad("be well-formed Unicode");
+  if (CHAT_CONTROL_CHARS.test(text)) return bad("not contain control characters");
+  if (!hasVisibleText(text)) return bad("show something");
+  return text;
+}
+
+const isId = (v: unknown): v is string =>
+  typeof v === "string" && v.length >= 1 && v.length <= LIMITS.idMax;
+
+/** Most people a breakout plan may list in all: the largest room there is. */
+const PLAN_PEOPLE_MAX = 200;
+
+function parseBreakout(raw: Record<string, unknown>): ParseResult {
+  const action = raw.action as BreakoutAction;
+  const bad = (why: string) =>
+    fail(ErrorCode.BadMessage, `Cannot ${action} breakout rooms: ${why}`);
+  const group = (v: unknown): v is string | null => v === null || isId(v);
+  switch (action) {
+    case "open": {
+      const { rooms, assign, seconds } = raw;
+      if (!Array.isArray(rooms) || rooms.length < 1 || rooms.length > LIMITS.breakoutsMax) {
+        return bad(`rooms must list 1–${LIMITS.breakoutsMax} groups`);
+      }
+      if (!(BreakoutAssignments as readonly unknown[]).includes(assign)) {
+        return bad(`assign must be one of ${BreakoutAssignments.join(", ")}`);
+      }
+      const { breakoutSecondsMin: min, breakoutSecondsMax: max } = LIMITS;
+      if (
+        seconds !== undefined &&
+        !(Number.isInteger(seconds) && (seconds as number) >= min && (seconds as number) <= max)
+      ) {
+        return bad(`seconds must be a whole number from ${min} to ${max}`);
+      }
+      const plan: BreakoutPlanRoom[] = [];
+      let listed = 0;
+      for (const room of rooms) {
+        if (!isPlainObject(room)) return bad("each group must be {name, people?}");
+        const checked = checkName(room.name);
+        if ("error" in checked) return bad(`a group's ${checked.error}`);
+        const people = room.people;
+        if (people !== undefined && (!Array.isArray(people) || !people.every(isId))) {
+          return bad("a group's people must be a list of peer ids");
+        }
+        listed += people?.length ?? 0;
+        if (listed > PLAN_PEOPLE_MAX) return bad(`at most ${PLAN_PEOPLE_MAX} people in all`);
+        plan.push({ name: checked.name, ...(people ? { people: [...people] } : {}) });
+      }
+      return {
+        ok: true,
+        message: {
+          type: "breakout",
+          action,
+          rooms: plan,
+          assign: assign as BreakoutAssignment,
+          ...(seconds !== undefined ? { seconds: seconds as number } : {}),
+        },
+      };
+    }
+    case "move":
+      if (!isId(raw.to)) return bad("to must be a peer id");
+      if (!group(raw.room)) return bad("room must be a group's id, or null for the main room");
+      return { ok: true, message: { type: "breakout", action, to: raw.to, room: raw.room } };
+    case "join":
+      if (!group(raw.room)) return bad("room must be a group's id, or null for the main room");
+      return { ok: true, message: { type: "breakout", action, room: raw.room } };
+    case "broadcast": {
+      const text = checkChatText(raw.text, "broadcast");
+      if (typeof text !== "string") return text;
+      return { ok: true, message: { type: "breakout", action, text } };
+    }
+    case "close":
+      return { ok: true, message: { type: "breakout", action } };
+    default:
+      return fail(
+        ErrorCode.BadMessage,
+        `Cannot use breakout rooms: action must be one of ${BreakoutActions.join(", ")}`,
+      );
+  }
+}
+
 /**
  * Reads one text frame from a client. Never throws: every malformed input
  * becomes an error result. The returned message holds only known fields,
@@ -209,29 +300,8 @@ export function parseClientMessage(text: string): ParseResult {
       return { ok: true, message: { type: "signal", to, data: data as SignalData } };
     }
     case "chat": {
-      const text = raw.text;
-      if (typeof text !== "string") {
-        return fail(ErrorCode.BadMessage, "Cannot send chat: text must be a string");
-      }
-      const n = charCount(text);
-      if (text.trim() === "" || n > LIMITS.chatMax) {
-        return fail(
-          ErrorCode.BadMessage,
-          `Cannot send chat: text must be 1–${LIMITS.chatMax} characters`,
-        );
-      }
-      if (!isWellFormed(text)) {
-        return fail(ErrorCode.BadMessage, "Cannot send chat: text must be well-formed Unicode");
-      }
-      if (CHAT_CONTROL_CHARS.test(text)) {
-        return fail(
-          ErrorCode.BadMessage,
-          "Cannot send chat: text must not contain control characters",
-        );
-      }
-      if (!hasVisibleText(text)) {
-        return fail(ErrorCode.BadMessage, "Cannot send chat: text must show something");
-      }
+      const text = checkChatText(raw.text, "send chat");
+      if (typeof text !== "string") return text;
       return { ok: true, message: { type: "chat", text } };
     }
     case "state": {
@@ -263,6 +333,8 @@ export function parseClientMessage(text: string): ParseResult {
       }
       return { ok: true, message: { type: "moderate", action, to } };
     }
+    case "breakout":
+      return parseBreakout(raw);
     case "hand":
       if (typeof raw.raised !== "boolean") {
         return fail(ErrorCode.BadMessage, "Cannot raise or lower a hand: raised must be a boolean");

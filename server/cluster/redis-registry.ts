@@ -7,6 +7,7 @@
  * by `apply` only if the room did not change since it was read.
  */
 import {
+  type BreakoutMessage,
   CloseCode,
   ErrorCode,
   INITIAL_STATE,
@@ -37,6 +38,7 @@ import {
 } from "../rooms/room-registry.ts";
 import * as rules from "../rooms/room-rules.ts";
 import { SettleClock } from "../rooms/settle-clock.ts";
+import { BreakoutClock } from "../rooms/breakout-clock.ts";
 
 /** How fast the cluster notices things; tests shorten them. */
 export interface ClusterTimings {
@@ -63,6 +65,10 @@ export class RedisRegistry implements RoomRegistry {
   readonly #inflight = new Set<Promise<unknown>>();
   /** Rooms this instance saw shrink to two in the SFU: it checks again when the mesh may return. */
   readonly #settle = new SettleClock((room) => void this.settleMedia(room));
+  /** Every instance with seats in a room keeps its breakout timer: the first to fire acts. */
+  readonly #breakouts = new BreakoutClock((room) =>
+    this.#track(this.#change(room, (data) => rules.timeUp(data, Date.now(), this.#options)))
+  );
 
   constructor(options: RedisRegistryOptions) {
     this.#options = options;
@@ -85,6 +91,7 @@ export class RedisRegistry implements RoomRegistry {
           this.instanceId,
           String(Math.max(1, options.resumeGraceMs)),
         ])),
+      (room, settings) => this.#breakouts.follow(room, settings.breakouts?.endsAt),
     );
     this.#presence = new ClusterPresence({
       instanceId: this.instanceId,
@@ -217,6 +224,11 @@ export class RedisRegistry implements RoomRegistry {
   }
 
   signal(from: Seat, to: string, data: SignalData): Promise<ErrorCode | undefined> {
+    // Someone in another breakout group is not there to connect to (as this instance knows).
+    const local = this.#feeds.get(from.room);
+    if (local && !rules.hears({ groupOf: from.id }, { id: to }, local.data)) {
+      return Promise.resolve(ErrorCode.UnknownPeer);
+    }
     return this.#relay(
       from.room,
       EventKind.Signal,
@@ -230,7 +242,7 @@ export class RedisRegistry implements RoomRegistry {
     return this.#relay(
       from.room,
       EventKind.Chat,
-      encodeAudience({ all: true }),
+      encodeAudience({ groupOf: from.id }),
       "",
       JSON.stringify({ type: "chat", from: from.id, name: from.name, text, ts: Date.now() }),
     );
@@ -261,7 +273,7 @@ export class RedisRegistry implements RoomRegistry {
     return this.#relay(
       from.room,
       EventKind.Reaction,
-      encodeAudience({ all: true }),
+      encodeAudience({ groupOf: from.id }),
       "",
       JSON.stringify({ type: "reaction", id: from.id, emoji }),
     );
@@ -288,6 +300,20 @@ export class RedisRegistry implements RoomRegistry {
       return undefined;
     } catch (err) {
       this.#presence.failed("moderate", err);
+      return ErrorCode.Unavailable;
+    }
+  }
+
+  async breakout(seat: Seat, msg: BreakoutMessage): Promise<rules.Refusal | ErrorCode | undefined> {
+    try {
+      const result = await this.#change(
+        seat.room,
+        (data) => rules.breakout(data, seat.id, msg, this.#options, Date.now()),
+      );
+      if (result !== null && typeof result === "object" && "code" in result) return result;
+      return undefined;
+    } catch (err) {
+      this.#presence.failed("breakout", err);
       return ErrorCode.Unavailable;
     }
   }
@@ -336,6 +362,7 @@ export class RedisRegistry implements RoomRegistry {
 
   close(): Promise<void> {
     this.#settle.close();
+    this.#breakouts.close();
     return this.#presence.close(async () => {
       // Sockets that did not close in time still hold seats: give them their grace too.
       for (const local of this.#feeds.rooms) {
@@ -364,7 +391,9 @@ export class RedisRegistry implements RoomRegistry {
     if (me) seat.role = me.role;
     return {
       seat,
-      peers: room.members.filter((m) => m.id !== seat.id),
+      // Their own breakout group's people (a resumed seat may be in one).
+      peers: rules.groupMembers(room, rules.groupOf(room.settings, seat.id))
+        .filter((m) => m.id !== seat.id),
       settings: room.settings,
       media: room.media.mode,
       waiting: seat.role === "host" ? room.waiting.map(({ id, name }) => ({ id, name })) : [],

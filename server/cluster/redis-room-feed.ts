@@ -72,6 +72,8 @@ export class RoomFeeds {
     readonly onDeliver?: (type: ServerMessage["type"]) => void,
     /** An admitted guest whose connection is gone: their seat must start its grace. */
     readonly orphanSeat?: (seat: FeedSeat) => void,
+    /** A room's settings changed (its breakout timer follows them). */
+    readonly settingsChanged?: (room: string, settings: RoomData["settings"]) => void,
   ) {}
 
   get rooms(): Iterable<LocalRoom> {
@@ -152,7 +154,7 @@ export class RoomFeeds {
     for (const event of local.recent) {
       const news = readNews(event);
       const type = deliveredType(event, news);
-      if (type && this.#hears(event, seat)) this.#deliver(seat, event, type, news);
+      if (type && this.#hears(event, seat, local)) this.#deliver(seat, event, type, news);
     }
     if (local.pending) this.snapshot(local, seq, room, false);
   }
@@ -297,7 +299,7 @@ export class RoomFeeds {
       return;
     }
     for (const seat of local.seats.values()) {
-      if (this.#hears(event, seat)) this.#deliver(seat, event, type, news);
+      if (this.#hears(event, seat, local)) this.#deliver(seat, event, type, news);
     }
   }
 
@@ -310,6 +312,7 @@ export class RoomFeeds {
   #changed(local: LocalRoom, changes: ReturnType<typeof readChanges>): void {
     local.data = applyChanges(local.data, changes);
     for (const change of changes) {
+      if (change.op === "settings") this.settingsChanged?.(local.name, change.settings);
       const seat = change.op === "update"
         ? local.seats.get(change.member.id)
         : change.op === "remove"
@@ -352,9 +355,9 @@ export class RoomFeeds {
     sink.admitted(admission);
   }
 
-  #hears(event: RoomEvent, seat: FeedSeat): boolean {
+  #hears(event: RoomEvent, seat: FeedSeat, local: LocalRoom): boolean {
     const to = decodeAudience(event.audience);
-    return to !== null && hears(to, seat);
+    return to !== null && hears(to, seat, local.data);
   }
 
   #deliver(

@@ -8,7 +8,8 @@
  *   the settings, the lobby and the media path (empty when all are defaults).
  * - An event on the room's channel is `seq \n kind \n audience \n payload`.
  * - An audience is `*` everyone, `-id` everyone but id, `=id` only id, `@host`
- *   the hosts: the rules' Audience, as text.
+ *   the hosts, `+a,b` these ids, `~id` id's breakout group: the rules'
+ *   Audience, as text (ids are letters and digits).
  * - What the rules changed travels as a `changes` event (the rules' own
  *   Change list), which every instance applies with the rules' own reducer.
  *   It goes out after the effects that close seats (kick, end) and before the
@@ -105,6 +106,7 @@ export function storedDoc(room: RoomData): string {
     room.settings.locked === DEFAULT_SETTINGS.locked &&
     room.settings.lobby === DEFAULT_SETTINGS.lobby &&
     room.settings.recording === undefined &&
+    room.settings.breakouts === undefined &&
     room.media.mode === "mesh";
   return defaults ? "" : JSON.stringify({
     settings: room.settings,
@@ -137,6 +139,8 @@ export function encodeAudience(to: Audience): string {
   if ("all" in to) return "*";
   if ("allBut" in to) return `-${to.allBut}`;
   if ("only" in to) return `=${to.only}`;
+  if ("some" in to) return `+${to.some.join(",")}`;
+  if ("groupOf" in to) return `~${to.groupOf}`;
   return "@host";
 }
 
@@ -146,6 +150,8 @@ export function decodeAudience(text: string): Audience | null {
   if (text === "@host") return { hosts: true };
   if (text.startsWith("-")) return { allBut: text.slice(1) };
   if (text.startsWith("=")) return { only: text.slice(1) };
+  if (text.startsWith("+")) return { some: text.length > 1 ? text.slice(1).split(",") : [] };
+  if (text.startsWith("~")) return { groupOf: text.slice(1) };
   return null;
 }
 

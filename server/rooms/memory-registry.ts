@@ -1,4 +1,5 @@
 import {
+  type BreakoutMessage,
   CloseCode,
   ErrorCode,
   type MediaMode,
@@ -22,6 +23,7 @@ import type {
 import * as rules from "./room-rules.ts";
 import { deliver, denyWaiting, endMeeting, kickSeat } from "./seat-effects.ts";
 import { SettleClock } from "./settle-clock.ts";
+import { BreakoutClock } from "./breakout-clock.ts";
 
 interface MemorySeat extends Seat {
   graceTimer?: ReturnType<typeof setTimeout>;
@@ -40,6 +42,10 @@ export class MemoryRegistry implements RoomRegistry {
   readonly #rooms = new Map<string, MemoryRoom>();
   readonly #byResume = new Map<string, MemorySeat>();
   readonly #settle = new SettleClock((room) => void this.settleMedia(room));
+  readonly #breakouts = new BreakoutClock((room) => {
+    const here = this.#rooms.get(room);
+    if (here) this.#apply(here, rules.timeUp(here.data, Date.now(), this.options));
+  });
   readonly unavailable = null;
 
   constructor(readonly options: RegistryOptions) {}
@@ -92,8 +98,12 @@ export class MemoryRegistry implements RoomRegistry {
   }
 
   signal(from: Seat, to: string, data: SignalData): Promise<ErrorCode | undefined> {
-    const target = this.#rooms.get(from.room)?.seats.get(to);
-    if (!target) return Promise.resolve(ErrorCode.UnknownPeer);
+    const here = this.#rooms.get(from.room);
+    const target = here?.seats.get(to);
+    // Someone in another breakout group is not there to connect to.
+    if (!target || !rules.hears({ groupOf: from.id }, target, here!.data)) {
+      return Promise.resolve(ErrorCode.UnknownPeer);
+    }
     this.#deliver(target, { type: "signal", from: from.id, data });
     return Promise.resolve(undefined);
   }
@@ -107,7 +117,7 @@ export class MemoryRegistry implements RoomRegistry {
       text,
       ts: Date.now(),
     };
-    if (here) this.#notify(here, { to: { all: true }, message });
+    if (here) this.#notify(here, { to: { groupOf: from.id }, message });
     return Promise.resolve(undefined);
   }
 
@@ -127,7 +137,10 @@ export class MemoryRegistry implements RoomRegistry {
   react(from: Seat, emoji: Reaction): Promise<undefined> {
     const here = this.#rooms.get(from.room);
     if (here) {
-      this.#notify(here, { to: { all: true }, message: { type: "reaction", id: from.id, emoji } });
+      this.#notify(here, {
+        to: { groupOf: from.id },
+        message: { type: "reaction", id: from.id, emoji },
+      });
     }
     return Promise.resolve(undefined);
   }
@@ -136,6 +149,15 @@ export class MemoryRegistry implements RoomRegistry {
     const here = this.#rooms.get(seat.room);
     if (!here) return Promise.resolve(undefined);
     const decided = rules.moderate(here.data, seat.id, action, to, this.options);
+    if (!decided.ok) return Promise.resolve(decided);
+    this.#apply(here, decided);
+    return Promise.resolve(undefined);
+  }
+
+  breakout(seat: Seat, msg: BreakoutMessage): Promise<rules.Refusal | undefined> {
+    const here = this.#rooms.get(seat.room);
+    if (!here) return Promise.resolve(undefined);
+    const decided = rules.breakout(here.data, seat.id, msg, this.options, Date.now());
     if (!decided.ok) return Promise.resolve(decided);
     this.#apply(here, decided);
     return Promise.resolve(undefined);
@@ -170,6 +192,7 @@ export class MemoryRegistry implements RoomRegistry {
   /** Cancels every grace timer (server shutdown). */
   close(): Promise<void> {
     this.#settle.close();
+    this.#breakouts.close();
     for (const here of this.#rooms.values()) {
       for (const seat of here.seats.values()) clearTimeout(seat.graceTimer);
     }
@@ -203,12 +226,14 @@ export class MemoryRegistry implements RoomRegistry {
   }
 
   #admission(here: MemoryRoom, seat: Seat): Admission {
-    const { members, settings, waiting, media } = here.data;
-    const me = members.find((m) => m.id === seat.id);
+    const { settings, waiting, media } = here.data;
+    const me = here.data.members.find((m) => m.id === seat.id);
     if (me) seat.role = me.role;
     return {
       seat,
-      peers: members.filter((m) => m.id !== seat.id),
+      // Their own breakout group's people (a resumed seat may be in one).
+      peers: rules.groupMembers(here.data, rules.groupOf(settings, seat.id))
+        .filter((m) => m.id !== seat.id),
       settings,
       waiting: seat.role === "host" ? waiting.map(({ id, name }) => ({ id, name })) : [],
       ...(me?.hand !== undefined ? { hand: me.hand } : {}),
@@ -225,6 +250,9 @@ export class MemoryRegistry implements RoomRegistry {
         if (seat) seat.role = change.member.role;
       }
       if (change.op === "media") this.#settle.follow(here.name, change.media);
+      if (change.op === "settings") {
+        this.#breakouts.follow(here.name, change.settings.breakouts?.endsAt);
+      }
     }
     for (const event of outcome.events) {
       if (rules.isNotice(event)) this.#notify(here, event);
@@ -268,13 +296,14 @@ export class MemoryRegistry implements RoomRegistry {
   #forgetIfEmpty(room: string, here: MemoryRoom): void {
     if (here.seats.size > 0 || here.lobby.size > 0) return;
     this.#settle.stop(room);
+    this.#breakouts.stop(room);
     this.#rooms.delete(room);
   }
 
   #notify(here: MemoryRoom, notice: rules.Notice): void {
     const text = JSON.stringify(notice.message); // serialised once for the whole room
     for (const seat of here.seats.values()) {
-      if (rules.hears(notice.to, seat)) this.#deliver(seat, notice.message, text);
+      if (rules.hears(notice.to, seat, here.data)) this.#deliver(seat, notice.message, text);
     }
   }
 

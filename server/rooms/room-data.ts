@@ -68,12 +68,18 @@ export interface RoomPolicy {
   meshMax: number | null;
 }
 
-/** Who a notice is for. */
+/**
+ * Who a notice is for. `some`: exactly these (the rules count a breakout
+ * group's members themselves); `groupOf`: whoever is in the same group as
+ * this person when it is delivered, them included (a chat line, a reaction).
+ */
 export type Audience =
   | { all: true }
   | { allBut: string }
   | { only: string }
-  | { hosts: true };
+  | { hosts: true }
+  | { some: readonly string[] }
+  | { groupOf: string };
 
 export interface Notice {
   to: Audience;
@@ -131,12 +137,48 @@ export const EMPTY_ROOM: RoomData = {
   media: MESH,
 };
 
-/** Whether someone hears a notice. */
-export function hears(to: Audience, who: { id: string; role?: Role }): boolean {
+/** Whether someone hears a notice (`room`: the room as it is now, for `groupOf`). */
+export function hears(
+  to: Audience,
+  who: { id: string; role?: Role },
+  room?: Pick<RoomData, "settings">,
+): boolean {
   if ("all" in to) return true;
   if ("allBut" in to) return to.allBut !== who.id;
   if ("only" in to) return to.only === who.id;
+  if ("some" in to) return to.some.includes(who.id);
+  if ("groupOf" in to) {
+    const settings = room?.settings ?? DEFAULT_SETTINGS;
+    return groupOf(settings, who.id) === groupOf(settings, to.groupOf);
+  }
   return who.role === "host";
+}
+
+/** The breakout group someone is in: its id, or "" for the main room. */
+export function groupOf(settings: RoomSettings, id: string): string {
+  return settings.breakouts?.rooms.find((r) => r.people.includes(id))?.id ?? "";
+}
+
+/** Who is in breakout group `group` ("" for the main room), in the order they joined. */
+export function groupMembers(room: RoomData, group: string): Member[] {
+  if (!room.settings.breakouts) return [...room.members];
+  return room.members.filter((m) => groupOf(room.settings, m.id) === group);
+}
+
+/**
+ * Everyone in `id`'s group but `id` (`{ allBut }` while there are no groups:
+ * the same people, said the short way).
+ */
+export function othersInGroup(room: RoomData, id: string): Audience {
+  if (!room.settings.breakouts) return { allBut: id };
+  const group = groupOf(room.settings, id);
+  return { some: groupMembers(room, group).filter((m) => m.id !== id).map((m) => m.id) };
+}
+
+/** Everyone in `id`'s group, them too. */
+export function everyoneInGroup(room: RoomData, id: string): Audience {
+  if (!room.settings.breakouts) return { all: true };
+  return { some: groupMembers(room, groupOf(room.settings, id)).map((m) => m.id) };
 }
 
 /** The room after `changes` (a new object; the old one is untouched). */
@@ -168,4 +210,26 @@ export function applyChanges(room: RoomData, changes: readonly Change[]): RoomDa
     }
   }
   return { members, settings, waiting, media };
+}
+
+/** New settings, told to everyone with who changed them; `undefined` in `change` removes a field. */
+export function changeSettings(
+  current: RoomSettings,
+  change: Partial<RoomSettings>,
+  by: string,
+  out: Outcome,
+): RoomSettings {
+  const next: RoomSettings = { ...current, ...change };
+  // Stored and sent without them.
+  if (next.recording === undefined) delete next.recording;
+  if (next.breakouts === undefined) delete next.breakouts;
+  out.changes.push({ op: "settings", settings: next });
+  out.events.push({ to: { all: true }, message: { type: "room-settings", ...next, by } });
+  return next;
+}
+
+/** The settings as `out` leaves them so far (a second change in one step builds on the first). */
+export function settingsNow(room: RoomData, out: Outcome): RoomSettings {
+  const last = out.changes.findLast((c) => c.op === "settings");
+  return last?.op === "settings" ? last.settings : room.settings;
 }

@@ -5,6 +5,7 @@
  * Both apply the same room rules (room-rules.ts).
  */
 import type {
+  BreakoutMessage,
   ErrorCode,
   Knock,
   MediaMode,
@@ -126,6 +127,8 @@ export interface RoomRegistry {
     action: ModerateAction,
     to?: string,
   ): Promise<Refusal | ErrorCode | undefined>;
+  /** A breakout-group action (a host's, or a guest choosing a group), or why it was refused. */
+  breakout(seat: Seat, msg: BreakoutMessage): Promise<Refusal | ErrorCode | undefined>;
   /** Removes a seat now and tells the others. */
   leave(seat: Seat): Promise<void>;
   /** A guest waiting in the lobby left before being let in. */

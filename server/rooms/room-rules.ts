@@ -17,16 +17,26 @@ import {
   type RoomSettings,
 } from "../../protocol/messages.ts";
 import {
+  type Audience,
   BACK_TO_MESH_MS,
+  changeSettings,
+  everyoneInGroup,
+  groupMembers,
+  groupOf,
   type MediaPath,
   type Member,
   MESH,
+  othersInGroup,
   type Outcome,
   type Refusal,
   type RoomData,
   type RoomPolicy,
+  settingsNow,
   type Waiting,
 } from "./room-data.ts";
+import { leaveGroup } from "./breakout-rules.ts";
+
+export { breakout, timeUp } from "./breakout-rules.ts";
 
 // The rules' vocabulary comes with them: `rules.RoomData`, `rules.applyChanges`, …
 export * from "./room-data.ts";
@@ -79,9 +89,19 @@ export function join(
     ...media,
   };
   out.changes.push({ op: "add", member });
-  grown(room.media, room.members.length + 1, member.id, policy, out);
-  out.events.push({ to: { allBut: member.id }, message: { type: "peer-joined", peer: member } });
+  grown(room, room.members.length + 1, member.id, policy, out);
+  // Into the main room: while groups are open, only those there see them come.
+  out.events.push({
+    to: mainRoom(room, member.id),
+    message: { type: "peer-joined", peer: member },
+  });
   return { ok: true, member, ...out };
+}
+
+/** Everyone in the main room (not in a breakout group), but `but`. */
+function mainRoom(room: RoomData, but: string): Audience {
+  if (!room.settings.breakouts) return { allBut: but };
+  return { some: groupMembers(room, "").filter((m) => m.id !== but).map((m) => m.id) };
 }
 
 /**
@@ -90,12 +110,16 @@ export function join(
  * mesh connection to them); an SFU room that was down to two is no longer.
  */
 function grown(
-  media: MediaPath,
+  room: RoomData,
   count: number,
   joiner: string,
   policy: RoomPolicy,
   out: Outcome,
 ): void {
+  const path = [...out.changes].reverse().find((c) => c.op === "media");
+  const media = path?.op === "media" ? path.media : room.media;
+  // Breakout groups are meshes: the room stays peer to peer until they close.
+  if (room.settings.breakouts) return;
   if (media.mode === "mesh" && policy.meshMax !== null && count > policy.meshMax) {
     out.changes.push({ op: "media", media: { mode: "sfu" } });
     out.events.push({ to: { allBut: joiner }, message: { type: "media-mode", mode: "sfu" } });
@@ -141,9 +165,12 @@ export function leave(room: RoomData, id: string, policy: RoomPolicy, now = Date
   const out = nothing();
   if (!room.members.some((m) => m.id === id)) return out;
   out.changes.push({ op: "remove", id });
-  out.events.push({ to: { allBut: id }, message: { type: "peer-left", id } });
+  out.events.push({ to: othersInGroup(room, id), message: { type: "peer-left", id } });
   const rest = room.members.filter((m) => m.id !== id);
-  if (rest.length > 0) stopRecordingOf(room, id, out);
+  if (rest.length > 0) {
+    stopRecordingOf(room, id, out);
+    leaveGroup(room, id, out);
+  }
   shrunk(room.media, rest.length, now, out);
   if (rest.length === 0) {
     // Nobody left to let the lobby in: turn it away, and the room starts afresh.
@@ -170,7 +197,7 @@ export function setState(room: RoomData, id: string, state: MediaState): Outcome
   const member = room.members.find((m) => m.id === id);
   if (!member) return out;
   out.changes.push({ op: "update", member: { ...member, state } });
-  out.events.push({ to: { allBut: id }, message: { type: "peer-state", id, state } });
+  out.events.push({ to: othersInGroup(room, id), message: { type: "peer-state", id, state } });
   return out;
 }
 
@@ -186,7 +213,7 @@ export function setHand(room: RoomData, id: string, raised: boolean, now: number
   const { hand: _, ...rest } = member;
   out.changes.push({ op: "update", member: raised ? { ...rest, hand: now } : rest });
   out.events.push({
-    to: { all: true },
+    to: everyoneInGroup(room, id),
     message: { type: "hand", id, raised, ...(raised ? { at: now } : {}) },
   });
   return out;
@@ -220,7 +247,7 @@ export function moderate(
   const unknown = () =>
     refuse(ErrorCode.UnknownPeer, `Cannot ${action}: no such peer in this room`);
   const settings = (change: Partial<RoomSettings>) =>
-    changeSettings(room.settings, change, by, out);
+    changeSettings(settingsNow(room, out), change, by, out);
   switch (action) {
     case "mute":
     case "stop-video":
@@ -240,11 +267,12 @@ export function moderate(
     case "remove":
       if (!member) return unknown();
       stopRecordingOf(room, member.id, out);
+      leaveGroup(room, member.id, out);
       out.changes.push({ op: "remove", id: member.id });
       // "removed" reaches them before the others hear that they left.
       out.events.push({ kind: "kick", id: member.id, by });
       out.events.push({
-        to: { allBut: member.id },
+        to: othersInGroup(room, member.id),
         message: { type: "peer-left", id: member.id },
       });
       handOver(room.members.filter((m) => m.id !== member.id), policy, out);
@@ -279,7 +307,7 @@ export function moderate(
       // Nobody waits for a lobby that is gone: in as far as there is room.
       const seated = [...room.members];
       for (const w of room.waiting) {
-        if (seated.length < policy.maxPeers) admitOne(w, seated, out, room.media, policy);
+        if (seated.length < policy.maxPeers) admitOne(w, seated, out, room, policy);
         else denyOne(w, "Cannot join: room is full", out);
       }
       return done();
@@ -289,7 +317,7 @@ export function moderate(
       if (room.members.length >= policy.maxPeers) {
         return refuse(ErrorCode.RoomFull, `Cannot admit: room is full (${policy.maxPeers} peers)`);
       }
-      admitOne(waiting, [...room.members], out, room.media, policy);
+      admitOne(waiting, [...room.members], out, room, policy);
       return done();
     case "deny":
       if (!waiting) return unknown();
@@ -315,20 +343,6 @@ export function moderate(
   }
 }
 
-/** New settings, told to everyone with who changed them; `undefined` in `change` removes a field. */
-function changeSettings(
-  current: RoomSettings,
-  change: Partial<RoomSettings>,
-  by: string,
-  out: Outcome,
-): RoomSettings {
-  const next: RoomSettings = { ...current, ...change };
-  if (next.recording === undefined) delete next.recording; // stored and sent without it
-  out.changes.push({ op: "settings", settings: next });
-  out.events.push({ to: { all: true }, message: { type: "room-settings", ...next, by } });
-  return next;
-}
-
 /**
  * `id` is leaving: a recording in their browser goes with them, and one
  * with no host left to stop it ends.
@@ -338,7 +352,7 @@ function stopRecordingOf(room: RoomData, id: string, out: Outcome): void {
   if (!recording) return;
   const hostLeft = room.members.some((m) => m.id !== id && m.role === "host");
   if (recording.by === id || !hostLeft) {
-    changeSettings(room.settings, { recording: undefined }, id, out);
+    changeSettings(settingsNow(room, out), { recording: undefined }, id, out);
   }
 }
 
@@ -347,7 +361,7 @@ function admitOne(
   w: Waiting,
   seated: Member[],
   out: Outcome,
-  media: MediaPath,
+  room: RoomData,
   policy: RoomPolicy,
 ): void {
   const member: Member = {
@@ -358,13 +372,17 @@ function admitOne(
     ...(w.media ? { media: w.media } : {}),
   };
   out.changes.push({ op: "unknock", id: w.id }, { op: "add", member });
-  // Several let in at once: the room's path so far in this step decides.
-  const path = [...out.changes].reverse().find((c) => c.op === "media");
-  grown(path?.op === "media" ? path.media : media, seated.length + 1, w.id, policy, out);
+  // Several let in at once: the room's path so far in this step decides (grown reads it).
+  grown(room, seated.length + 1, w.id, policy, out);
+  // Into the main room: those in breakout groups neither see them nor connect to them.
+  const main = seated.filter((m) => groupOf(room.settings, m.id) === "");
   out.events.push(
-    { kind: "admit", id: w.id, member, peers: [...seated] },
+    { kind: "admit", id: w.id, member, peers: main },
     { to: { hosts: true }, message: { type: "knock-cancelled", id: w.id } },
-    { to: { allBut: w.id }, message: { type: "peer-joined", peer: member } },
+    {
+      to: room.settings.breakouts ? { some: main.map((m) => m.id) } : { allBut: w.id },
+      message: { type: "peer-joined", peer: member },
+    },
   );
   seated.push(member);
 }

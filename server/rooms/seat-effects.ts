@@ -23,7 +23,9 @@ export interface HeldRoom<S extends Seat> {
 export function deliver(seat: Seat, text: string, message?: ServerMessage): boolean {
   const sink = seat.sink;
   if (!sink) return false;
+  // A move into a breakout group (or back) may change the path this seat's media takes.
   if (message?.type === "media-mode") sink.mediaMoved(message.mode);
+  else if (message?.type === "moved") sink.mediaMoved(message.media);
   sink.send(text);
   return true;
 }

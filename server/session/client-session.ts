@@ -242,6 +242,13 @@ export class ClientSession implements SeatSink {
       case "sfu-view":
         void this.deps.sfu?.view(seat, this.#sfuClient, msg.video);
         return;
+      case "breakout":
+        registry.breakout(seat, msg).then((refused) => {
+          if (typeof refused === "string") {
+            this.#relayFailed(refused, `${msg.action} breakout rooms`);
+          } else if (refused) this.#error(refused.code, refused.message);
+        }, (err) => this.deps.logger.error("breakout failed", { error: String(err) }));
+        return;
       case "moderate":
         registry.moderate(seat, msg.action, msg.to).then((refused) => {
           if (typeof refused === "string") this.#relayFailed(refused, msg.action);

@@ -189,3 +189,48 @@ Deno.test("sfu and sfu-view: strict shapes, only known fields", () => {
   assert.deepEqual(Object.keys(view.message.video).sort(), ["__proto__", "a"]);
   assert.equal(Object.getPrototypeOf(view.message.video), null);
 });
+
+Deno.test("breakout: each action's shape; plans are bounded; only known fields", () => {
+  const ok = (msg: unknown) => assert.equal(code(JSON.stringify(msg)), "ok", JSON.stringify(msg));
+  const bad = (msg: unknown) =>
+    assert.equal(code(JSON.stringify(msg)), "bad-message", JSON.stringify(msg));
+  const open = { type: "breakout", action: "open", assign: "hand", rooms: [{ name: "Red" }] };
+  ok(open);
+  ok({ ...open, assign: "auto", seconds: 5 });
+  ok({ ...open, assign: "choose", rooms: [{ name: "A", people: ["x", "y"] }] });
+  bad({ ...open, assign: "random" });
+  bad({ ...open, rooms: [] });
+  bad({ ...open, rooms: Array.from({ length: 51 }, (_, i) => ({ name: `G${i}` })) });
+  bad({ ...open, rooms: [{ name: "" }] });
+  bad({ ...open, rooms: [{ name: "A\u202e" }] });
+  bad({ ...open, rooms: ["Red"] });
+  bad({ ...open, rooms: [{ name: "A", people: [1] }] });
+  bad({ ...open, rooms: [{ name: "A", people: Array.from({ length: 201 }, (_, i) => `p${i}`) }] });
+  for (const seconds of [4, 14_401, 1.5, "60", null]) bad({ ...open, seconds });
+  ok({ type: "breakout", action: "move", to: "abc", room: "g1" });
+  ok({ type: "breakout", action: "move", to: "abc", room: null });
+  bad({ type: "breakout", action: "move", to: "abc" });
+  bad({ type: "breakout", action: "move", room: "g1" });
+  ok({ type: "breakout", action: "join", room: null });
+  bad({ type: "breakout", action: "join", room: 3 });
+  ok({ type: "breakout", action: "broadcast", text: "Five minutes left" });
+  bad({ type: "breakout", action: "broadcast", text: " " });
+  bad({ type: "breakout", action: "broadcast", text: "x".repeat(2001) });
+  ok({ type: "breakout", action: "close" });
+  bad({ type: "breakout", action: "explode" });
+  bad({ type: "breakout" });
+  const r = parseClientMessage(
+    '{"type":"breakout","action":"open","assign":"hand","rooms":[{"name":" Red ","people":["a"],"x":1}],"by":"forged"}',
+  );
+  assert.deepEqual(r, {
+    ok: true,
+    message: {
+      type: "breakout",
+      action: "open",
+      assign: "hand",
+      rooms: [{ name: "Red", people: ["a"] }],
+    },
+  });
+  const e = parseClientMessage('{"type":"breakout","action":"open","assign":"hand","rooms":[]}');
+  assert.ok(!e.ok && e.message === "Cannot open breakout rooms: rooms must list 1–50 groups");
+});

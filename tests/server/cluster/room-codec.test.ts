@@ -50,14 +50,27 @@ Deno.test("every audience encodes and decodes, and means what the rules mean", (
     { allBut: "x" },
     { only: "x" },
     { hosts: true },
+    { some: ["x", "z"] },
+    { some: [] },
+    { groupOf: "y" },
   ];
+  // x and z in one breakout group, y in the main room.
+  const room: rules.RoomData = {
+    ...rules.EMPTY_ROOM,
+    settings: {
+      ...rules.DEFAULT_SETTINGS,
+      breakouts: { rooms: [{ id: "g1", name: "G", people: ["x", "z"] }] },
+    },
+  };
   for (const to of audiences) {
     const back = decodeAudience(encodeAudience(to))!;
     assert.deepEqual(back, to);
     for (const who of [{ id: "x", role: "host" as const }, { id: "y", role: "guest" as const }]) {
-      assert.equal(rules.hears(back, who), rules.hears(to, who));
+      assert.equal(rules.hears(back, who, room), rules.hears(to, who, room));
     }
   }
+  assert.ok(rules.hears({ groupOf: "z" }, { id: "x" }, room));
+  assert.ok(!rules.hears({ groupOf: "y" }, { id: "x" }, room));
   assert.equal(decodeAudience("?x"), null);
 });
 

@@ -35,6 +35,11 @@ function badFrame(rand: () => number, joined: boolean): Frame {
     '{"type":"join","room":"fuzz-room","name":"Fuzzy"}',
     '{"type":"signal","to":"abc","data":{"sdp":"v=0"}}',
     '{"type":"chat","text":"hello there"}',
+    '{"type":"breakout","action":"open","assign":"hand","rooms":[{"name":"A","people":["x"]}],"seconds":60}',
+    '{"type":"breakout","action":"move","to":"abc","room":"g1"}',
+    '{"type":"breakout","action":"join","room":null}',
+    '{"type":"breakout","action":"broadcast","text":"hi all"}',
+    '{"type":"breakout","action":"close"}',
     '{"type":"state","state":{"audio":true,"video":false,"screen":false}}',
   ];
   const depth = 100 + Math.floor(rand() * 5000);

@@ -1,0 +1,234 @@
+/** Breakout groups in the room rules alone: pure decisions, the same for both registries. */
+import assert from "node:assert/strict";
+import type { BreakoutMessage, Role, ServerMessage } from "../../../protocol/messages.ts";
+import * as rules from "../../../server/rooms/room-rules.ts";
+
+const POLICY: rules.RoomPolicy = { maxPeers: 10, hosts: "open", lobby: false, meshMax: 4 };
+const member = (id: string, role: Role = "guest"): rules.Member => ({
+  id,
+  name: id.toUpperCase(),
+  state: { audio: false, video: false, screen: false },
+  role,
+});
+const room = (ids: string[], media: rules.MediaPath = rules.MESH): rules.RoomData => ({
+  members: ids.map((id, i) => member(id, i === 0 ? "host" : "guest")),
+  settings: rules.DEFAULT_SETTINGS,
+  waiting: [],
+  media,
+});
+const noticesOf = (o: rules.Outcome) => o.events.filter(rules.isNotice);
+/** Who hears each notice (the room as the outcome leaves it), as `type → ids`. */
+function heard(r: rules.RoomData, o: rules.Outcome): Array<[string, string[], ServerMessage]> {
+  const now = rules.applyChanges(r, o.changes);
+  return noticesOf(o).map((n) => [
+    n.message.type,
+    now.members.filter((m) => rules.hears(n.to, m, now)).map((m) => m.id),
+    n.message,
+  ]);
+}
+function act(r: rules.RoomData, by: string, msg: BreakoutMessage, now = 1000) {
+  const out = rules.breakout(r, by, msg, POLICY, now);
+  assert.ok(out.ok, JSON.stringify(out));
+  return { out, room: rules.applyChanges(r, out.changes) };
+}
+const byHand: BreakoutMessage = {
+  type: "breakout",
+  action: "open",
+  assign: "hand",
+  rooms: [{ name: "Red", people: ["a", "b"] }, { name: "Blue", people: ["c"] }],
+};
+
+Deno.test("breakouts: a host opens groups by hand; movers hear their group, the rest hear moves, not goodbyes", () => {
+  const r = room(["h", "a", "b", "c"]);
+  const { out, room: split } = act(r, "h", byHand);
+  assert.deepEqual(split.settings.breakouts, {
+    rooms: [{ id: "g1", name: "Red", people: ["a", "b"] }, {
+      id: "g2",
+      name: "Blue",
+      people: ["c"],
+    }],
+  });
+  const said = heard(r, out);
+  assert.equal(said[0][0], "room-settings");
+  assert.deepEqual(said[0][1], ["h", "a", "b", "c"], "everyone learns the groups");
+  // The host, who stays, sees each of them go as a move.
+  for (const id of ["a", "b", "c"]) {
+    assert.ok(
+      said.some(([type, to, m]) =>
+        type === "peer-left" && m.type === "peer-left" && m.id === id && m.moved &&
+        to.join() === "h"
+      ),
+    );
+  }
+  const moved = said.filter(([type]) => type === "moved");
+  assert.deepEqual(
+    moved.map((
+      [, to, m],
+    ) => [
+      to.join(),
+      m.type === "moved" && m.room,
+      m.type === "moved" && m.peers.map((p) => p.id).join(),
+    ]),
+    [["a", "g1", "b"], ["b", "g1", "a"], ["c", "g2", ""]],
+  );
+  assert.ok(!said.some(([type]) => type === "peer-joined"), "movers learn their group from moved");
+  // In the groups: a state change, a hand, a chat line reach one's own group only.
+  const state = rules.setState(split, "a", { audio: true, video: false, screen: false });
+  assert.deepEqual(heard(split, state).map(([, to]) => to), [["b"]]);
+  const hand = rules.setHand(split, "c", true, 5);
+  assert.deepEqual(heard(split, hand).map(([, to]) => to), [["c"]]);
+  assert.ok(rules.hears({ groupOf: "a" }, { id: "b" }, split));
+  assert.ok(!rules.hears({ groupOf: "a" }, { id: "h" }, split));
+});
+
+Deno.test("breakouts: guests may not open them; assign auto spreads guests evenly; choose lets them pick", () => {
+  const r = room(["h", "a", "b", "c", "d", "e"]);
+  const refused = rules.breakout(r, "a", byHand, POLICY, 0);
+  assert.ok(!refused.ok);
+  assert.equal(refused.code, "forbidden");
+  assert.equal(refused.message, "Cannot open breakout rooms: only a host can");
+
+  const auto = act(r, "h", { ...byHand, assign: "auto", rooms: [{ name: "1" }, { name: "2" }] });
+  assert.deepEqual(auto.room.settings.breakouts!.rooms.map((g) => g.people), [["a", "c", "e"], [
+    "b",
+    "d",
+  ]]);
+  const again = rules.breakout(auto.room, "h", byHand, POLICY, 0);
+  assert.ok(!again.ok, "open twice");
+
+  const choose = act(r, "h", {
+    ...byHand,
+    assign: "choose",
+    rooms: [{ name: "1" }, { name: "2" }],
+  });
+  assert.equal(choose.room.settings.breakouts!.choose, true);
+  assert.deepEqual(choose.room.settings.breakouts!.rooms.map((g) => g.people), [[], []]);
+  const picked = act(choose.room, "b", { type: "breakout", action: "join", room: "g2" });
+  assert.deepEqual(picked.room.settings.breakouts!.rooms[1].people, ["b"]);
+  const back = act(picked.room, "b", { type: "breakout", action: "join", room: null });
+  assert.deepEqual(back.room.settings.breakouts!.rooms[1].people, []);
+  // Without choose, a guest stays where a host put them.
+  const stuck = rules.breakout(
+    auto.room,
+    "a",
+    { type: "breakout", action: "join", room: "g2" },
+    POLICY,
+    0,
+  );
+  assert.ok(!stuck.ok);
+  assert.equal(stuck.code, "forbidden");
+});
+
+Deno.test("breakouts: a host moves someone; a broadcast reaches every group; close brings all back", () => {
+  const r = room(["h", "a", "b", "c"]);
+  const split = act(r, "h", byHand).room;
+  const move = act(split, "h", { type: "breakout", action: "move", to: "b", room: "g2" });
+  const said = heard(split, move.out);
+  assert.deepEqual(
+    said.filter(([t]) => t !== "room-settings").map(([t, to]) => [t, to.join()]),
+    [["peer-left", "a"], ["moved", "b"], ["peer-joined", "c"]],
+  );
+  const unknown = rules.breakout(
+    split,
+    "h",
+    { type: "breakout", action: "move", to: "zz", room: "g1" },
+    POLICY,
+    0,
+  );
+  assert.ok(!unknown.ok && unknown.code === "unknown-peer");
+  const nowhere = rules.breakout(
+    split,
+    "h",
+    { type: "breakout", action: "move", to: "a", room: "g9" },
+    POLICY,
+    0,
+  );
+  assert.ok(!nowhere.ok && nowhere.message === "Cannot move: no such breakout room");
+
+  const cast = act(
+    move.room,
+    "h",
+    { type: "breakout", action: "broadcast", text: "Five minutes" },
+    77,
+  );
+  assert.deepEqual(heard(move.room, cast.out), [[
+    "broadcast",
+    ["h", "a", "b", "c"],
+    { type: "broadcast", from: "h", name: "H", text: "Five minutes", ts: 77 },
+  ]]);
+
+  const close = act(move.room, "h", { type: "breakout", action: "close" });
+  assert.equal(close.room.settings.breakouts, undefined);
+  const back = heard(move.room, close.out).filter(([t]) => t !== "room-settings");
+  // Everyone who was away hears the main room's people; the host sees each come back.
+  assert.deepEqual(
+    back.filter(([t]) => t === "moved").map((
+      [, to, m],
+    ) => [to.join(), m.type === "moved" && m.peers.length]),
+    [["a", 3], ["b", 3], ["c", 3]],
+  );
+  assert.deepEqual(back.filter(([t]) => t === "peer-joined").map(([, to]) => to.join()), [
+    "h",
+    "h",
+    "h",
+  ]);
+  assert.ok(
+    !back.some(([t]) => t === "peer-left"),
+    "those who were together in a group are all movers",
+  );
+});
+
+Deno.test("breakouts: groups are meshes; together again a big room goes to the SFU", () => {
+  const r = room(["h", "a", "b", "c", "d", "e"], { mode: "sfu" });
+  const split = act(r, "h", { ...byHand, assign: "auto", rooms: [{ name: "1" }, { name: "2" }] });
+  assert.equal(split.room.media.mode, "mesh");
+  const said = heard(r, split.out);
+  assert.deepEqual(said.filter(([t]) => t === "media-mode").map(([, to]) => to), [["h"]]);
+  assert.ok(
+    said.filter(([t]) => t === "moved").every(([, , m]) =>
+      m.type === "moved" && m.media === "mesh"
+    ),
+  );
+  // A newcomer while groups are open: into the main room, which stays a mesh.
+  const join = rules.join(split.room, { id: "f", name: "F" }, undefined, POLICY);
+  assert.ok(join.ok);
+  assert.deepEqual(heard(split.room, join).map(([t, to]) => [t, to.join()]), [[
+    "peer-joined",
+    "h",
+  ]]);
+  const joined = rules.applyChanges(split.room, join.changes);
+  assert.equal(joined.media.mode, "mesh");
+  const close = act(joined, "h", { type: "breakout", action: "close" });
+  assert.equal(close.room.media.mode, "sfu");
+  const back = heard(joined, close.out);
+  const mode = back.findIndex(([t]) => t === "media-mode");
+  const firstJoin = back.findIndex(([t]) => t === "peer-joined");
+  assert.ok(mode >= 0 && mode < firstJoin, "the stayers switch to the SFU before anyone arrives");
+});
+
+Deno.test("breakouts: leaving takes one out of their group; the timer brings everyone back", () => {
+  const r = room(["h", "a", "b", "c"]);
+  const split = act(r, "h", { ...byHand, seconds: 120 }, 1000).room;
+  assert.equal(split.settings.breakouts!.endsAt, 1000 + 120_000);
+  const left = rules.leave(split, "a", POLICY);
+  const after = rules.applyChanges(split, left.changes);
+  assert.deepEqual(after.settings.breakouts!.rooms[0].people, ["b"]);
+  assert.deepEqual(heard(split, left).map(([t, to]) => [t, to.join()]), [
+    ["peer-left", "b"],
+    ["room-settings", "h,b,c"],
+  ]);
+  assert.deepEqual(rules.timeUp(after, 100_000, POLICY), { changes: [], events: [] }, "not yet");
+  const up = rules.timeUp(after, 121_000, POLICY);
+  assert.equal(rules.applyChanges(after, up.changes).settings.breakouts, undefined);
+  assert.deepEqual(heard(after, up).filter(([t]) => t === "moved").map(([, to]) => to.join()), [
+    "b",
+    "c",
+  ]);
+  // A lobby guest let in while groups are open comes into the main room.
+  const lobby = { ...after, waiting: [{ id: "w", name: "W" }] };
+  const admit = rules.moderate(lobby, "h", "admit", "w", POLICY);
+  assert.ok(admit.ok);
+  const seat = admit.events.find((e) => !rules.isNotice(e));
+  assert.ok(seat && "kind" in seat && seat.kind === "admit");
+  assert.deepEqual(seat.peers.map((p) => p.id), ["h"]);
+});
