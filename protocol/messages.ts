@@ -16,11 +16,15 @@ export const LIMITS = {
   /** Reactions per person: a burst of this many, then `reactionsPerSecond`. */
   reactionBurst: 5,
   reactionsPerSecond: 1,
-  /** Breakout groups a meeting may have at once. */
-  breakoutsMax: 50,
-  /** Breakout timers, in seconds: from 5 s (tests) to 4 hours. */
-  breakoutSecondsMin: 5,
-  breakoutSecondsMax: 14_400,
+} as const;
+
+/** Breakout limits, apart from LIMITS: only the server reads them (the bundle carries LIMITS). */
+export const BREAKOUT_LIMITS = {
+  /** Groups a meeting may have at once. */
+  groupsMax: 50,
+  /** Timers, in seconds: from 5 s (tests) to 4 hours. */
+  secondsMin: 5,
+  secondsMax: 14_400,
 } as const;
 
 /** Room names: 1–64 of A–Z, a–z, 0–9, `_` and `-`. */
@@ -357,6 +361,8 @@ export interface JoinedMessage {
 export interface PeerJoinedMessage {
   type: "peer-joined";
   peer: PeerInfo;
+  /** They came from another breakout group (or back to the main room): not a newcomer. */
+  moved?: true;
 }
 export interface RelayedSignalMessage {
   type: "signal";
@@ -501,7 +507,8 @@ export type ServerMessage =
   | KnockCancelledMessage
   | RoomEndedMessage;
 
-export const INITIAL_STATE: Readonly<MediaState> = Object.freeze({
+// Pure: a bundle that never reads it leaves it out.
+export const INITIAL_STATE: Readonly<MediaState> = /* @__PURE__ */ Object.freeze({
   audio: false,
   video: false,
   screen: false,

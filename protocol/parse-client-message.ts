@@ -1,4 +1,5 @@
 import {
+  BREAKOUT_LIMITS,
   type BreakoutAction,
   BreakoutActions,
   type BreakoutAssignment,
@@ -162,13 +163,13 @@ function parseBreakout(raw: Record<string, unknown>): ParseResult {
   switch (action) {
     case "open": {
       const { rooms, assign, seconds } = raw;
-      if (!Array.isArray(rooms) || rooms.length < 1 || rooms.length > LIMITS.breakoutsMax) {
-        return bad(`rooms must list 1–${LIMITS.breakoutsMax} groups`);
+      if (!Array.isArray(rooms) || rooms.length < 1 || rooms.length > BREAKOUT_LIMITS.groupsMax) {
+        return bad(`rooms must list 1–${BREAKOUT_LIMITS.groupsMax} groups`);
       }
       if (!(BreakoutAssignments as readonly unknown[]).includes(assign)) {
         return bad(`assign must be one of ${BreakoutAssignments.join(", ")}`);
       }
-      const { breakoutSecondsMin: min, breakoutSecondsMax: max } = LIMITS;
+      const { secondsMin: min, secondsMax: max } = BREAKOUT_LIMITS;
       if (
         seconds !== undefined &&
         !(Number.isInteger(seconds) && (seconds as number) >= min && (seconds as number) <= max)

@@ -20,6 +20,7 @@ import { type ChatEntry, newParticipant, type Participant, Roster } from "./sess
 import { SpeakerTracking } from "./speakers/speaker-tracking.ts";
 import { CallConnection } from "./session/call-connection.ts";
 import type { CallParts, CallSession } from "./session/call-parts.ts";
+import type { BreakoutGroups } from "./session/breakout-groups.ts";
 import type { CallRecording } from "./session/call-recording.ts";
 import { OwnMedia } from "./session/own-media.ts";
 import { watchPage } from "./session/page-lifecycle.ts";
@@ -192,6 +193,11 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
    */
   get recording(): CallRecording | null {
     return this.#parts?.recording ?? null;
+  }
+
+  /** Breakout groups as this page takes part in them (null before the call's parts load). */
+  get breakouts(): BreakoutGroups | null {
+    return this.#parts?.breakouts ?? null;
   }
 
   /** Who waits in the lobby (for hosts): a new array whenever it changes. */

@@ -51,6 +51,15 @@ export interface VideoRoomEventMap {
   reaction: CustomEvent<{ peer: PeerSummary; emoji: Reaction }>;
   /** `sfu`: through the media server (bigger rooms); `mesh`: browser to browser. */
   "media-mode-changed": CustomEvent<{ mode: "mesh" | "sfu" }>;
+  /** Breakout groups opened, changed (who is where) or closed (`null`). */
+  "breakouts-changed": CustomEvent<{
+    breakouts: import("../core/session/breakout-groups.ts").BreakoutState | null;
+  }>;
+  /** This page went into another breakout group (`null`: the main room); `by`: who moved it. */
+  "breakout-changed": CustomEvent<{
+    breakout: import("../core/session/breakout-groups.ts").BreakoutGroup | null;
+    by: PeerSummary | null;
+  }>;
   /** A host started recording the meeting (told to everyone, late joiners too). */
   "recording-started": CustomEvent<{ by: PeerSummary | null; mode: "browser" }>;
   /** The recording ended: a host stopped it, its host left, or this page left. */

@@ -6,6 +6,7 @@ import { translator } from "./strings.ts";
 
 export const HOST_STRINGS = {
   mute: "Mute",
+  breakoutMenu: "Breakout rooms",
   stopVideo: "Stop video",
   remove: "Remove",
   makeHost: "Make host",

@@ -1,3 +1,4 @@
+import type { BreakoutStringKey } from "./breakout-strings.ts";
 import type { ChatStringKey } from "./chat-strings.ts";
 import type { ErrorStringKey } from "./error-strings.ts";
 import type { HostStringKey } from "./host-strings.ts";
@@ -73,6 +74,7 @@ export type RoomStrings = {
       | ChatStringKey
       | ScreenShareStringKey
       | ErrorStringKey
+      | BreakoutStringKey
   ]: Text;
 };
 

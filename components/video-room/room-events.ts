@@ -65,8 +65,9 @@ export function forwardSessionEvents(el: EventHost, session: RoomSession): Array
       el.notify(t(el.texts, action === "mute" ? "mutedBy" : "videoStoppedBy", { name }));
       fire(el, "moderated", { action, by: maybe(by) });
     }),
-    session.on("removed", ({ by }) => fire(el, "removed", { by: maybe(by) })),
-    session.on("room-ended", ({ by }) => fire(el, "room-ended", { by: maybe(by) })),
+    ...(["removed", "room-ended"] as const).map((type) =>
+      session.on(type, ({ by }) => fire(el, type, { by: maybe(by) }))
+    ),
     session.on("knock", (peer) => fire(el, "knock", { peer })),
     session.on("settings", (s) => fire(el, "room-settings-changed", { ...s })),
     session.on("recording", ({ recording, by }) => {

@@ -9,6 +9,11 @@ import { RoomController } from "../internal/room-controller.ts";
 import { LanguageController } from "../internal/i18n/language-controller.ts";
 import type { Language } from "../internal/i18n/languages.ts";
 import type { TokenProvider } from "../core/signaling/token-source.ts";
+import type {
+  BreakoutGroup,
+  BreakoutPlan,
+  BreakoutState,
+} from "../core/session/breakout-groups.ts";
 import type { RoomStrings, Texts } from "../internal/strings.ts";
 import type { CallScreen } from "./call/call-screen.ts";
 
@@ -377,6 +382,44 @@ export class VideoRoom extends LitElement {
 
   #moderate(action: ModerateAction, to?: string): void {
     this.#room.session?.moderate(action, to);
+  }
+
+  /**
+   * The open breakout groups, `{groups: [{id, name, people: [{id, name}]}],
+   * choose, endsAt}`, or null (everyone is together).
+   */
+  get breakouts(): BreakoutState | null {
+    return this.#groups()?.state ?? null;
+  }
+  /** The breakout group this page is in (`{id, name, people}`), or null: the main room. */
+  get breakout(): BreakoutGroup | null {
+    return this.#groups()?.group ?? null;
+  }
+  /**
+   * Hosts: opens breakout groups, `{rooms: [{name, people?}], assign:
+   * "hand" | "auto" | "choose", seconds?}` (people by id when assigned by hand).
+   */
+  openBreakouts(plan: BreakoutPlan): void {
+    this.#groups()?.open(plan);
+  }
+  /** Hosts: moves someone into a group (its id or name; null: the main room). */
+  moveToBreakout(id: string, group: string | null): void {
+    this.#groups()?.move(id, group);
+  }
+  /** Goes into a group (its id or name; null: back to the main room) when guests may choose. */
+  joinBreakout(group: string | null): void {
+    this.#groups()?.join(group);
+  }
+  /** Hosts: a line to every group, shown as a banner and in the chat. */
+  broadcast(text: string): void {
+    this.#groups()?.say(text);
+  }
+  /** Hosts: brings everyone back to the main room. */
+  closeBreakouts(): void {
+    this.#groups()?.close();
+  }
+  #groups() {
+    return this.#room.session?.breakouts;
   }
 
   /** Features someone for this viewer only (unless a screen is shared). */

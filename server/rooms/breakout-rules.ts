@@ -10,11 +10,11 @@
  * peer to peer; together again, a room past the mesh's size goes to the SFU.
  */
 import {
+  BREAKOUT_LIMITS,
   type BreakoutMessage,
   type BreakoutRoom,
   type BreakoutsInfo,
   ErrorCode,
-  LIMITS,
 } from "../../protocol/messages.ts";
 import {
   changeSettings,
@@ -159,7 +159,7 @@ function regroup(
   out: Outcome,
 ): void {
   const before = room.settings;
-  if (breakouts && breakouts.rooms.length > LIMITS.breakoutsMax) return;
+  if (breakouts && breakouts.rooms.length > BREAKOUT_LIMITS.groupsMax) return;
   const after = changeSettings(before, { breakouts }, by, out);
   const was = (m: Member) => groupOf(before, m.id);
   const now = (m: Member) => groupOf(after, m.id);
@@ -195,7 +195,10 @@ function regroup(
   for (const m of movers) {
     const gained = ids(stayers.filter((s) => now(s) === now(m)));
     if (gained.length > 0) {
-      out.events.push({ to: { some: gained }, message: { type: "peer-joined", peer: m } });
+      out.events.push({
+        to: { some: gained },
+        message: { type: "peer-joined", peer: m, moved: true },
+      });
     }
   }
 }

@@ -9,6 +9,7 @@ import type { LocalMedia } from "../media/local-media.ts";
 import type { RoomErrorDetail } from "../room-error.ts";
 import type { SpeakerTracking } from "../speakers/speaker-tracking.ts";
 import type { MediaTransport, TileSize } from "../transport/media-transport.ts";
+import { BreakoutGroups } from "./breakout-groups.ts";
 import { CallRecording } from "./call-recording.ts";
 import { HandsAndReactions } from "./hands-and-reactions.ts";
 import { HostControls } from "./host-controls.ts";
@@ -23,7 +24,7 @@ import { UplinkWatch } from "./uplink-watch.ts";
 export interface CallSession extends
   Omit<
     NewsTarget,
-    "roster" | "host" | "recording" | "hands" | "people" | "uplink" | "transport"
+    "roster" | "host" | "recording" | "breakouts" | "hands" | "people" | "uplink" | "transport"
   > {
   readonly context: SessionContext;
   readonly media: LocalMedia;
@@ -38,6 +39,7 @@ export interface CallSession extends
 export class CallParts {
   readonly host: HostControls;
   readonly recording: CallRecording;
+  readonly breakouts: BreakoutGroups;
   readonly hands: HandsAndReactions;
   readonly uplink: UplinkWatch;
   readonly people: People;
@@ -48,6 +50,7 @@ export class CallParts {
     const { context, media, speakers } = session;
     this.host = new HostControls(context, media);
     this.recording = new CallRecording(context, media);
+    this.breakouts = new BreakoutGroups(context);
     this.hands = new HandsAndReactions(context);
     this.uplink = new UplinkWatch(context, session.sizes, () => media.videoEnabled);
     this.people = new People(context, speakers, session.transport);
@@ -61,6 +64,7 @@ export class CallParts {
       roster: context.roster,
       host: this.host,
       recording: this.recording,
+      breakouts: this.breakouts,
       hands: this.hands,
       people: this.people,
       uplink: this.uplink,
@@ -97,6 +101,7 @@ export class CallParts {
     this.people.removeAllBut();
     this.host.reset();
     this.recording.reset();
+    this.breakouts.reset();
     this.hands.clear();
     this.uplink.stop();
   }

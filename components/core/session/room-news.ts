@@ -8,6 +8,7 @@ import type { MediaMode, ServerMessage } from "../../../protocol/messages.ts";
 import type { RoomErrorDetail } from "../room-error.ts";
 import type { MediaTransport } from "../transport/media-transport.ts";
 import type { HandsAndReactions } from "./hands-and-reactions.ts";
+import type { BreakoutGroups } from "./breakout-groups.ts";
 import type { CallRecording } from "./call-recording.ts";
 import type { HostControls } from "./host-controls.ts";
 import type { People } from "./people.ts";
@@ -20,6 +21,7 @@ export interface NewsTarget {
   readonly roster: Roster;
   readonly host: HostControls;
   readonly recording: CallRecording;
+  readonly breakouts: BreakoutGroups;
   readonly hands: HandsAndReactions;
   readonly people: People;
   readonly uplink: UplinkWatch;
@@ -43,7 +45,21 @@ export function handleNews(msg: ServerMessage, to: NewsTarget): void {
     case "joined":
       return joined(msg, to);
     case "peer-joined":
+      to.breakouts.met([msg.peer]);
+      if (msg.moved) to.people.arriving([msg.peer.id]);
       return transport?.peerJoined(msg.peer);
+    case "moved":
+      return moved(msg, to);
+    case "broadcast":
+      to.breakouts.broadcasted(msg);
+      return to.chat({
+        from: msg.from,
+        name: msg.name,
+        text: msg.text,
+        ts: msg.ts,
+        local: msg.from === to.selfId(),
+        broadcast: true,
+      });
     case "media-mode":
       transport?.setMode?.(msg.mode);
       return to.setMediaMode(msg.mode);
@@ -55,7 +71,7 @@ export function handleNews(msg: ServerMessage, to: NewsTarget): void {
       to.roster.update(msg.id, { state: msg.state });
       return;
     case "peer-left":
-      return to.people.remove(msg.id);
+      return to.people.remove(msg.id, msg.moved === true);
     case "chat":
       return to.chat({
         from: msg.from,
@@ -78,6 +94,7 @@ export function handleNews(msg: ServerMessage, to: NewsTarget): void {
       );
     case "room-settings":
       to.host.handle(msg);
+      to.breakouts.update(msg, msg.by);
       return to.recording.update(msg.recording, msg.by);
     case "role":
     case "moderated":
@@ -95,6 +112,8 @@ function joined(msg: Extract<ServerMessage, { type: "joined" }>, to: NewsTarget)
   mark("joined");
   const transport = to.transport();
   to.host.joined(msg.settings, msg.waiting);
+  to.breakouts.iceServers = msg.iceServers;
+  to.breakouts.met(msg.peers);
   to.recording.joined(msg.settings.recording, msg.role, msg.resumed);
   to.roster.update(LOCAL_ID, { role: msg.role, hand: msg.hand ?? null });
   to.uplink.start(transport);
@@ -108,6 +127,30 @@ function joined(msg: Extract<ServerMessage, { type: "joined" }>, to: NewsTarget)
     media: msg.media ?? "mesh",
   });
   to.setMediaMode(msg.media ?? "mesh");
+  to.breakouts.update(msg.settings);
   to.sendState();
   to.connected();
+}
+
+/**
+ * Into another breakout group (or back): as a rejoin that kept its seat —
+ * the connections to those still with us stay, those elsewhere go (as a
+ * move, not a leave), and we connect to the group's people. Our camera and
+ * microphone are untouched.
+ */
+function moved(msg: Extract<ServerMessage, { type: "moved" }>, to: NewsTarget): void {
+  const id = to.selfId();
+  if (id === null) return;
+  to.breakouts.met(msg.peers);
+  const ids = new Set(msg.peers.map((p) => p.id));
+  to.people.removeAllBut(ids, true);
+  to.people.arriving(ids);
+  to.transport()?.joined({
+    id,
+    peers: msg.peers,
+    iceServers: to.breakouts.iceServers,
+    resumed: true,
+    media: msg.media,
+  });
+  to.setMediaMode(msg.media);
 }

@@ -50,6 +50,8 @@ export interface ChatEntry {
   readonly text: string;
   readonly ts: number;
   readonly local: boolean;
+  /** A host's line to every breakout group. */
+  readonly broadcast?: true;
 }
 
 export interface RosterEvents extends Record<string, unknown> {

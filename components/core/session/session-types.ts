@@ -68,6 +68,17 @@ export interface RoomSessionEvents extends Record<string, unknown> {
   "recording-ready": RecordingFile;
   /** The room's media moved to the SFU or back to peer to peer. */
   "media-mode": MediaMode;
+  /** Breakout groups opened, changed or closed (null). */
+  breakouts: import("./breakout-groups.ts").BreakoutState | null;
+  /** We are now in another breakout group (null: the main room); `by`: who moved us. */
+  breakout: {
+    group: import("./breakout-groups.ts").BreakoutGroup | null;
+    by: Participant | null;
+  };
+  /** A host's line to every group. */
+  broadcast: import("./breakout-groups.ts").Broadcast;
+  /** Someone came into our group, or left it, by a move (not a join or a leave). */
+  "peer-moved": { participant: Participant; here: boolean };
 }
 
 /** A recording made in this browser: its file at a `blob:` URL. */

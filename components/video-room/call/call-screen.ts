@@ -26,6 +26,7 @@ import { tm } from "../../internal/meeting-strings.ts";
 import { meetingControls, type MeetingToolsView, phoneMenu, tileMenu } from "./meeting-controls.ts";
 import { meetingControlsStyles } from "./meeting-controls.styles.ts";
 import { participantsPanel } from "./participants-panel.ts";
+import type { BreakoutPanel, BreakoutWatch } from "./breakout-panel.ts";
 import type { PipView, PipWindow } from "./picture-in-picture.ts";
 import { phoneLayoutStyles } from "./phone-layout.styles.ts";
 import {
@@ -112,6 +113,14 @@ export class CallScreen implements ReactiveController {
   readonly #off: Array<() => void>;
   readonly #resized: ResizeObserver;
   readonly #announcer: CallAnnouncer;
+  /**
+   * Breakout groups' panel and bar, and what is fired and said of them (a
+   * chunk, once groups open or a host plans them); whether the panel shows.
+   */
+  #groups: { panel: BreakoutPanel; watch: BreakoutWatch } | null = null;
+  #groupsLoading: Promise<unknown> | null = null;
+  #groupsOpen = false;
+  #disposed = false;
 
   constructor(
     readonly host: CallHost,
@@ -136,6 +145,7 @@ export class CallScreen implements ReactiveController {
       () => host.requestUpdate(),
       (name) => this.#hostTools?.knockText(host.texts, name) ?? null,
     );
+
     this.#off = [
       session.on("chat", (m) => {
         if (this.#chatOpen || m.local) return;
@@ -163,9 +173,11 @@ export class CallScreen implements ReactiveController {
 
   /** The session is over for this element (a new one, or it left the page). */
   dispose(): void {
+    this.#disposed = true;
     for (const off of this.#off.splice(0)) off();
     this.#resized.disconnect();
     this.#announcer.dispose();
+    this.#groups?.watch.dispose();
     clearTimeout(this.#noticeTimer);
     this.#closePip();
     this.host.removeController(this);
@@ -230,6 +242,10 @@ export class CallScreen implements ReactiveController {
         this.#set(() => (this.#hostTools = tools));
       });
     }
+    // Groups open (or a host's broadcast): their bar and panel come.
+    if (!this.#groups && (session.breakouts?.state || session.breakouts?.broadcast)) {
+      void this.#loadGroups();
+    }
     const dialog = root.querySelector<HTMLDialogElement>(
       "dialog[part=confirm], dialog[part=consent]",
     );
@@ -290,7 +306,7 @@ export class CallScreen implements ReactiveController {
       onPeople: () => {
         this.#set(() => {
           this.#peopleOpen = !this.#peopleOpen;
-          if (this.#peopleOpen) this.#chatOpen = false;
+          if (this.#peopleOpen) this.#chatOpen = this.#groupsOpen = false;
         });
         if (!this.#peopleOpen) this.#refocus('button[part~="participants"]');
       },
@@ -314,6 +330,7 @@ export class CallScreen implements ReactiveController {
         } else this.session.moderate(action, to);
       },
       confirming: this.#confirm,
+      onBreakouts: () => void this.#toggleGroups(),
       onConfirm: (yes) => {
         const c = this.#confirm;
         this.#set(() => (this.#confirm = null));
@@ -329,7 +346,7 @@ export class CallScreen implements ReactiveController {
       if (!this.#chatOpen) return;
       this.#unread = 0;
       this.#chatNotice = null; // read: its preview does not come back when the chat closes
-      this.#peopleOpen = false;
+      this.#peopleOpen = this.#groupsOpen = false;
     });
     if (this.#chatOpen) {
       await loadChatPanel(); // usually loaded already, at idle time
@@ -337,6 +354,35 @@ export class CallScreen implements ReactiveController {
       host.renderRoot.querySelector<HTMLElement>("chat-panel")?.focus();
     } else this.#refocus(".chat");
   };
+
+  /** The breakout panel opens (closing the chat and participants) or closes. */
+  #toggleGroups = async () => {
+    this.#set(() => {
+      this.#groupsOpen = !this.#groupsOpen;
+      if (this.#groupsOpen) this.#peopleOpen = this.#chatOpen = false;
+    });
+    if (!this.#groupsOpen) return this.#refocus('[part="breakout-bar"] button');
+    await this.#loadGroups();
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLElement>('[part="breakouts"] h2 + button')?.focus();
+  };
+
+  /** The breakout chunk: its styles adopted, its panel and its watch made (once). */
+  #loadGroups(): Promise<unknown> {
+    // Imported here, not in internal/chunks.ts: only the call screen loads it, and the entry
+    // (which holds chunks.ts) has no bytes to spare.
+    return this.#groupsLoading ??= import("./breakout-panel.ts").then((m) => {
+      const { host, session } = this;
+      if (this.#disposed) return;
+      adopt(host, m.breakoutPanelStyles);
+      const redraw = () => host.requestUpdate();
+      this.#groups = {
+        panel: new m.BreakoutPanel(redraw),
+        watch: new m.BreakoutWatch(host, session, (text) => this.#announcer.say(text), redraw),
+      };
+      redraw();
+    });
+  }
 
   /** A panel closed from inside it: the focus goes back to what opens it (on a phone, More). */
   #refocus(selector: string): void {
@@ -442,9 +488,21 @@ export class CallScreen implements ReactiveController {
           onChatClose: this.#toggleChat,
           onPage: (page) => this.#set(() => (this.#page = page)),
           tileActions: (p) => tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
-          side: this.#peopleOpen ? participantsPanel(mv) : nothing,
+          side: this.#peopleOpen
+            ? participantsPanel(mv)
+            : this.#groupsOpen && this.#groups
+            ? this.#groups.panel.render(session, s, tm(s, "close"), this.#toggleGroups)
+            : nothing,
           above: html`${recordingFileNotice(session, s, host.room)}${
             hv && tools ? tools.knockList(hv) : nothing
+          }${
+            this.#groups?.panel.bar(
+              session,
+              s,
+              this.#groups.watch.secondsLeft,
+              this.#groupsOpen,
+              this.#toggleGroups,
+            ) ?? nothing
           }`,
           badge: recordingBadge(session, s),
         })}${// On a phone the More sheet covers the call: a tap beside it closes it.

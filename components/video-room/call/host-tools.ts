@@ -27,6 +27,8 @@ export interface HostToolsView {
   act(action: ModerateAction, to?: string, name?: string): void;
   confirming: Confirming | null;
   onConfirm(yes: boolean): void;
+  /** Opens (or closes) the breakout groups' panel. */
+  onBreakouts(): void;
 }
 
 /** A host's items on another person's tile menu (after Pin). */
@@ -70,6 +72,7 @@ export function roomMenuItems(v: HostToolsView): MenuItem[] {
       text: th(s, lobby ? "lobbyOff" : "lobbyOn"),
       run: () => v.act(lobby ? "lobby-off" : "lobby-on"),
     },
+    { text: th(s, "breakoutMenu"), run: v.onBreakouts },
     { text: th(s, "muteAll"), run: () => v.act("mute-all") },
     { text: th(s, "endForAll"), run: () => v.act("end"), cls: "danger" },
   ];

@@ -8,6 +8,7 @@ import { HOST_STRINGS } from "../../../../components/internal/host-strings.ts";
 import { CHAT_STRINGS } from "../../../../components/internal/chat-strings.ts";
 import { SCREEN_SHARE_STRINGS } from "../../../../components/internal/screen-share-strings.ts";
 import { ERROR_STRINGS } from "../../../../components/internal/error-strings.ts";
+import { BREAKOUT_STRINGS } from "../../../../components/internal/breakout-strings.ts";
 import { LANGUAGES } from "../../../../components/internal/i18n/languages.ts";
 import { loadTranslation } from "../../../../components/internal/i18n/translations.ts";
 
@@ -18,6 +19,7 @@ const ENGLISH: Record<string, Text> = {
   ...CHAT_STRINGS,
   ...SCREEN_SHARE_STRINGS,
   ...ERROR_STRINGS,
+  ...BREAKOUT_STRINGS,
 };
 const forms = (t: Text) => (typeof t === "string" ? { other: t } : t);
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
