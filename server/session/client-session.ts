@@ -401,7 +401,11 @@ export class ClientSession implements SeatSink {
 
   #mediaMode(mode: MediaMode): void {
     clearTimeout(this.#handover);
-    if (mode !== "mesh" || !this.seat || !this.deps.sfu) return;
+    if (!this.seat || !this.deps.sfu) return;
+    // Into the SFU from the mesh (breakout groups closing, or a room growing again soon after it
+    // shrank): the browser publishes on fresh connections, so whatever of it the SFU still holds
+    // from before the mesh goes now, or its new offer would meet a stale publisher.
+    if (mode === "sfu") return this.#leaveSfu();
     this.#handover = setTimeout(() => this.#leaveSfu(), MESH_HANDOVER_MS);
   }
 

@@ -226,13 +226,13 @@ export function shownChat(page: Page): Promise<{ name: string; text: string; htm
 
 /**
  * Text shown in the room outside the tiles: notices, knocks, the recording badge and file, the
- * waiting/left/failed screens.
+ * breakout bar and a host's broadcast, the waiting/left/failed screens.
  */
 export function shownText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const root = document.querySelector("video-room")?.shadowRoot;
     const parts =
-      '[part~="banner"], [part="knocks"], [part="recording"], [part="recording-file"], .screen-message';
+      '[part~="banner"], [part="knocks"], [part="recording"], [part="recording-file"], [part="breakout-bar"], [part="broadcast"], .screen-message';
     return [...(root?.querySelectorAll(parts) ?? [])]
       .map((e) => e.textContent?.replace(/\s+/g, " ").trim()).join(" | ");
   });

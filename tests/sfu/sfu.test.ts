@@ -272,6 +272,60 @@ Deno.test("a room moves to the SFU past MESH_MAX and back to peer to peer at two
       );
     });
 
+    await t.step(
+      "breakout groups: a host splits six into three, each a mesh of its own; together again through the SFU",
+      async () => {
+        const fy = await arrive("Fy");
+        const six = [ana, bo, cy, di!, peers[4], fy];
+        const everyone = [...names, "Fy"];
+        await everyoneSees(six, everyone, "six through the SFU");
+        for (const p of six) await countChurn(p.page);
+        // Ana plans three groups in her panel, guests spread evenly: Bo and Ed, Cy and Fy, Di.
+        await choose(ana.page, "Host controls", "Breakout rooms");
+        await ana.page.locator('::-p-aria([name="Number of groups"][role="spinbutton"])').click();
+        await ana.page.keyboard.down("Control");
+        await ana.page.keyboard.press("a");
+        await ana.page.keyboard.up("Control");
+        await ana.page.keyboard.type("3");
+        await ana.page.keyboard.press("Tab");
+        await press(ana.page, "Open breakout rooms");
+        for (const p of six) {
+          await until(async () => (await mediaMode(p.page)) === "mesh", "groups are meshes", 15000);
+        }
+        const groups: Array<[Peer, string]> = [
+          [bo, "Ed"],
+          [peers[4], "Bo"],
+          [cy, "Fy"],
+          [fy, "Cy"],
+          [di!, ""],
+        ];
+        for (const [p, other] of groups) {
+          await until(
+            async () => (await playing(p.page)).join() === other,
+            `only ${other || "nobody"} plays in the group`,
+            30000,
+          );
+          const links = other ? 1 : 0;
+          await until(async () => (await openConnections(p.page)) === links, "mesh links", 30000);
+        }
+        await until(async () => (await playing(ana.page)).length === 0, "Ana alone", 30000);
+        await until(
+          async () => (await shownText(di!.page)).includes("You are in Group 3"),
+          "Di's bar",
+          10000,
+        );
+        await press(ana.page, "Close breakout rooms");
+        for (const p of six) {
+          await until(async () => (await mediaMode(p.page)) === "sfu", "back in the SFU", 15000);
+        }
+        await everyoneSees(six, everyone, "six through the SFU again");
+        for (const p of six) {
+          assert.deepEqual(await churn(p.page), { joined: 0, left: 0 }, "moves, not comings");
+        }
+        await press(ana.page, "Close"); // the panel
+      },
+    );
+
     await t.step("down to two for 10 s: back to peer to peer", async () => {
       for (const p of peers.splice(2)) await p.close();
       for (const p of [ana, bo]) {

@@ -176,7 +176,8 @@ export class MediaRouter extends Emitter<MediaTransportEvents> implements MediaT
     this.#mode = mode;
     clearTimeout(this.#handover);
     if (mode === "sfu") {
-      void this.#startSfu(false);
+      // Fresh connections: the server let go of what we had in the SFU before the mesh.
+      void this.#startSfu(true);
     } else {
       this.#movedBack = true;
       // Back to peer to peer: everyone connects again (the lower id offers), the SFU
