@@ -39,6 +39,8 @@ const events = {
   onRecordingStarted: event("recording-started"),
   onRecordingStopped: event("recording-stopped"),
   onRecordingReady: event("recording-ready"),
+  onBreakoutsChanged: event("breakouts-changed"),
+  onBreakoutChanged: event("breakout-changed"),
 } as const;
 
 /**

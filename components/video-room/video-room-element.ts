@@ -61,6 +61,8 @@ export { resolveServerUrl } from "./room-setup.ts";
  * @fires recording-started - A host started recording the meeting (late joiners hear it too); `detail: {by, mode}`.
  * @fires recording-stopped - The recording ended (stopped by a host, its host left, or this page left); `detail: {by}`.
  * @fires recording-ready - On the recording host's page: the file; `detail: {url, bytes, durationMs, mode}` (`url` is a `blob:` URL).
+ * @fires breakouts-changed - Breakout groups opened, changed (who is where) or closed; `detail: {breakouts}` (`{groups, choose, endsAt}` or null).
+ * @fires breakout-changed - This page went into a breakout group, or back to the main room; `detail: {breakout, by}` (`{id, name, people}` or null).
  *
  * @csspart base - The whole room.
  * @csspart banner - Connection and error notices.
@@ -74,6 +76,10 @@ export { resolveServerUrl } from "./room-setup.ts";
  * @csspart filmstrip - The row of small tiles in the speaker view (also part `grid`).
  * @csspart pager - Previous and next page, when the tiles take more than one.
  * @csspart participants - The participants panel.
+ * @csspart breakouts - The breakout groups' panel.
+ * @csspart breakout-bar - Above the stage while groups are open: one's group, the time left.
+ * @csspart breakout-timer - The time left, in the breakout bar.
+ * @csspart broadcast - A host's message to every group.
  * @csspart chat-notice - The preview of a new message while the chat is closed.
  * @csspart chat - The `<chat-panel>`.
  * @csspart controls - The control bar.
