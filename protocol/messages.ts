@@ -123,6 +123,8 @@ export interface BreakoutRoom {
   id: string;
   name: string;
   people: string[];
+  /** The group's media goes through the SFU (it outgrew the mesh); absent: peer to peer. */
+  media?: "sfu";
 }
 
 /**

@@ -356,8 +356,15 @@ export class RedisRegistry implements RoomRegistry {
     );
   }
 
-  mediaMode(room: string): MediaMode {
-    return this.#feeds.get(room)?.data.media.mode ?? "mesh";
+  mediaMode(room: string, seat?: string): MediaMode {
+    const data = this.#feeds.get(room)?.data;
+    if (!data) return "mesh";
+    return seat ? rules.pathOf(data, seat) : data.media.mode;
+  }
+
+  groupOf(room: string, seat: string): string {
+    const data = this.#feeds.get(room)?.data;
+    return data ? rules.groupOf(data.settings, seat) : "";
   }
 
   close(): Promise<void> {
@@ -395,7 +402,8 @@ export class RedisRegistry implements RoomRegistry {
       peers: rules.groupMembers(room, rules.groupOf(room.settings, seat.id))
         .filter((m) => m.id !== seat.id),
       settings: room.settings,
-      media: room.media.mode,
+      // Their breakout group's path, when they are in one.
+      media: me ? rules.pathOf(room, me.id) : room.media.mode,
       waiting: seat.role === "host" ? room.waiting.map(({ id, name }) => ({ id, name })) : [],
       ...(me?.hand !== undefined ? { hand: me.hand } : {}),
     };

@@ -6,8 +6,9 @@
  * change: those who move hear `moved` with their new group's people, those
  * who stay hear `peer-left`/`peer-joined` marked as moves, not goodbyes.
  * Hosts, the lobby, the lock and recording stay the room's, whatever group
- * one is in. Groups are meshes: while they are open the room's media goes
- * peer to peer; together again, a room past the mesh's size goes to the SFU.
+ * one is in. Each group's media travels by its own size, like a room's: peer
+ * to peer up to the mesh's size, past it through the SFU (a Janus room of
+ * its own); together again, a room past the mesh's size goes to the SFU.
  */
 import {
   BREAKOUT_LIMITS,
@@ -15,6 +16,7 @@ import {
   type BreakoutRoom,
   type BreakoutsInfo,
   ErrorCode,
+  type MediaMode,
 } from "../../protocol/messages.ts";
 import {
   changeSettings,
@@ -148,8 +150,10 @@ function moveOne(
 /**
  * The room's groups become `breakouts` (undefined: all together again). The
  * settings first (everyone learns the groups), then for those who stay the
- * people who left their group, the media path if it changes, each mover's
- * new group, and the people who arrived in the stayers' groups.
+ * people who left their group, the media path of their group if it changes,
+ * each mover's new group, and the people who arrived in the stayers' groups.
+ * Each group (the main room too) travels by its own size: past the mesh's
+ * size through the SFU, else peer to peer.
  */
 function regroup(
   room: RoomData,
@@ -160,9 +164,28 @@ function regroup(
 ): void {
   const before = room.settings;
   if (breakouts && breakouts.rooms.length > BREAKOUT_LIMITS.groupsMax) return;
-  const after = changeSettings(before, { breakouts }, by, out);
+  const placed = breakouts ? { ...before, breakouts } : { ...before, breakouts: undefined };
+  const now = (m: Member) => groupOf(placed, m.id);
   const was = (m: Member) => groupOf(before, m.id);
-  const now = (m: Member) => groupOf(after, m.id);
+  const size = (group: string) => room.members.filter((m) => now(m) === group).length;
+  const big = (n: number) => policy.meshMax !== null && n > policy.meshMax;
+  const rooms = breakouts?.rooms.map(({ media: _, ...r }) =>
+    big(size(r.id)) ? { ...r, media: "sfu" as const } : r
+  );
+  const after = changeSettings(
+    before,
+    { breakouts: breakouts && { ...breakouts, rooms: rooms! } },
+    by,
+    out,
+  );
+  const main = mainPath(room, size(""), breakouts !== undefined, policy);
+  if (main.mode !== room.media.mode) out.changes.push({ op: "media", media: main });
+  const pathBefore = (group: string): MediaMode =>
+    group === ""
+      ? room.media.mode
+      : before.breakouts?.rooms.find((r) => r.id === group)?.media ?? "mesh";
+  const pathAfter = (group: string): MediaMode =>
+    group === "" ? main.mode : after.breakouts?.rooms.find((r) => r.id === group)?.media ?? "mesh";
   const movers = room.members.filter((m) => was(m) !== now(m));
   const stayers = room.members.filter((m) => was(m) === now(m));
   const ids = (list: Member[]) => list.map((m) => m.id);
@@ -175,21 +198,20 @@ function regroup(
       });
     }
   }
-  const media = pathFor(room, after.breakouts !== undefined, policy);
-  if (media.mode !== room.media.mode) {
-    out.changes.push({ op: "media", media });
-    if (stayers.length > 0) {
-      out.events.push({
-        to: { some: ids(stayers) },
-        message: { type: "media-mode", mode: media.mode },
-      });
-    }
+  // Those who stay in a group whose path changes follow it before anyone arrives.
+  for (const group of new Set(stayers.map(now))) {
+    const mode = pathAfter(group);
+    if (mode === pathBefore(group)) continue;
+    out.events.push({
+      to: { some: ids(stayers.filter((s) => now(s) === group)) },
+      message: { type: "media-mode", mode },
+    });
   }
   for (const m of movers) {
     const peers = room.members.filter((p) => p.id !== m.id && now(p) === now(m));
     out.events.push({
       to: { only: m.id },
-      message: { type: "moved", room: now(m) || null, peers, media: media.mode, by },
+      message: { type: "moved", room: now(m) || null, peers, media: pathAfter(now(m)), by },
     });
   }
   for (const m of movers) {
@@ -203,10 +225,13 @@ function regroup(
   }
 }
 
-/** Groups are meshes; together again, a room past the mesh's size goes through the SFU. */
-function pathFor(room: RoomData, split: boolean, policy: RoomPolicy): MediaPath {
-  if (split) return MESH;
-  const big = policy.meshMax !== null && room.members.length > policy.meshMax;
+/**
+ * The main room's path for `count` people in it: past the mesh's size through
+ * the SFU (as it was, if it was), else peer to peer; all together again, a
+ * small room keeps the path it had (it settles back to the mesh by itself).
+ */
+function mainPath(room: RoomData, count: number, split: boolean, policy: RoomPolicy): MediaPath {
+  const big = policy.meshMax !== null && count > policy.meshMax;
   if (big) return room.media.mode === "sfu" ? room.media : { mode: "sfu" };
-  return room.media;
+  return split ? MESH : room.media;
 }

@@ -221,8 +221,15 @@ export class MemoryRegistry implements RoomRegistry {
     return Promise.resolve();
   }
 
-  mediaMode(room: string): MediaMode {
-    return this.#rooms.get(room)?.data.media.mode ?? "mesh";
+  mediaMode(room: string, seat?: string): MediaMode {
+    const data = this.#rooms.get(room)?.data;
+    if (!data) return "mesh";
+    return seat ? rules.pathOf(data, seat) : data.media.mode;
+  }
+
+  groupOf(room: string, seat: string): string {
+    const data = this.#rooms.get(room)?.data;
+    return data ? rules.groupOf(data.settings, seat) : "";
   }
 
   #admission(here: MemoryRoom, seat: Seat): Admission {
@@ -237,7 +244,8 @@ export class MemoryRegistry implements RoomRegistry {
       settings,
       waiting: seat.role === "host" ? waiting.map(({ id, name }) => ({ id, name })) : [],
       ...(me?.hand !== undefined ? { hand: me.hand } : {}),
-      media: media.mode,
+      // Their breakout group's path, when they are in one.
+      media: me ? rules.pathOf(here.data, me.id) : media.mode,
     };
   }
 

@@ -159,6 +159,13 @@ export function groupOf(settings: RoomSettings, id: string): string {
   return settings.breakouts?.rooms.find((r) => r.people.includes(id))?.id ?? "";
 }
 
+/** How `id`'s media travels: their breakout group's path, or the room's. */
+export function pathOf(room: RoomData, id: string): MediaMode {
+  const group = groupOf(room.settings, id);
+  if (group === "") return room.media.mode;
+  return room.settings.breakouts?.rooms.find((r) => r.id === group)?.media ?? "mesh";
+}
+
 /** Who is in breakout group `group` ("" for the main room), in the order they joined. */
 export function groupMembers(room: RoomData, group: string): Member[] {
   if (!room.settings.breakouts) return [...room.members];

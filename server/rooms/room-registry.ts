@@ -141,8 +141,13 @@ export interface RoomRegistry {
    * enough for a mesh does. (Registries call it themselves after a leave.)
    */
   settleMedia(room: string, force?: boolean): Promise<void>;
-  /** How a room's media travels, as this instance knows it. */
-  mediaMode(room: string): MediaMode;
+  /**
+   * How a room's media travels, as this instance knows it; with `seat`, how
+   * that person's does (their breakout group's path, while groups are open).
+   */
+  mediaMode(room: string, seat?: string): MediaMode;
+  /** The breakout group `seat` is in ("" for the main room), as this instance knows it. */
+  groupOf(room: string, seat: string): string;
   /** Stops timers and lets go of the store; seats still held wait out their grace. */
   close(): Promise<void>;
 }

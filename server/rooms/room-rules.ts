@@ -118,21 +118,28 @@ function grown(
 ): void {
   const path = [...out.changes].reverse().find((c) => c.op === "media");
   const media = path?.op === "media" ? path.media : room.media;
-  // Breakout groups are meshes: the room stays peer to peer until they close.
-  if (room.settings.breakouts) return;
-  if (media.mode === "mesh" && policy.meshMax !== null && count > policy.meshMax) {
+  // While breakout groups are open a newcomer comes into the main room: its own size counts.
+  const split = room.settings.breakouts !== undefined;
+  const size = split ? groupMembers(room, "").length + 1 : count;
+  if (media.mode === "mesh" && policy.meshMax !== null && size > policy.meshMax) {
     out.changes.push({ op: "media", media: { mode: "sfu" } });
-    out.events.push({ to: { allBut: joiner }, message: { type: "media-mode", mode: "sfu" } });
-  } else if (media.mode === "sfu" && media.low !== undefined && count > 2) {
+    out.events.push({ to: mainRoom(room, joiner), message: { type: "media-mode", mode: "sfu" } });
+  } else if (media.mode === "sfu" && media.low !== undefined && size > 2) {
     out.changes.push({ op: "media", media: { mode: "sfu" } });
   }
 }
 
 /** The room shrinks to `rest`: empty, it starts afresh as a mesh; an SFU room down to two starts its clock. */
-function shrunk(media: MediaPath, rest: number, now: number, out: Outcome): void {
+function shrunk(
+  media: MediaPath,
+  rest: number,
+  now: number,
+  out: Outcome,
+  split = false,
+): void {
   if (rest === 0 && media.mode !== "mesh") {
     out.changes.push({ op: "media", media: MESH });
-  } else if (rest > 0 && rest <= 2 && media.mode === "sfu" && media.low === undefined) {
+  } else if (!split && rest > 0 && rest <= 2 && media.mode === "sfu" && media.low === undefined) {
     out.changes.push({ op: "media", media: { mode: "sfu", low: now } });
   }
 }
@@ -150,7 +157,8 @@ export function settleMedia(
 ): Outcome {
   const out = nothing();
   const { media } = room;
-  if (media.mode !== "sfu" || room.members.length === 0) return out;
+  // While breakout groups are open each group keeps its path until they close.
+  if (media.mode !== "sfu" || room.members.length === 0 || room.settings.breakouts) return out;
   const calm = media.low !== undefined && now - media.low >= BACK_TO_MESH_MS &&
     room.members.length <= 2;
   const small = room.members.length <= (policy.meshMax ?? Infinity);
@@ -171,7 +179,7 @@ export function leave(room: RoomData, id: string, policy: RoomPolicy, now = Date
     stopRecordingOf(room, id, out);
     leaveGroup(room, id, out);
   }
-  shrunk(room.media, rest.length, now, out);
+  shrunk(room.media, rest.length, now, out, room.settings.breakouts !== undefined);
   if (rest.length === 0) {
     // Nobody left to let the lobby in: turn it away, and the room starts afresh.
     for (const w of room.waiting) {
@@ -276,7 +284,13 @@ export function moderate(
         message: { type: "peer-left", id: member.id },
       });
       handOver(room.members.filter((m) => m.id !== member.id), policy, out);
-      shrunk(room.media, room.members.length - 1, Date.now(), out);
+      shrunk(
+        room.media,
+        room.members.length - 1,
+        Date.now(),
+        out,
+        room.settings.breakouts !== undefined,
+      );
       return done();
     case "promote":
       if (!member) return unknown();

@@ -227,7 +227,7 @@ export class ClientSession implements SeatSink {
           );
         }
         // Candidates may trail a move back to the mesh; a new offer may not.
-        if (msg.jsep?.type === "offer" && registry.mediaMode(seat.room) !== "sfu") {
+        if (msg.jsep?.type === "offer" && registry.mediaMode(seat.room, seat.id) !== "sfu") {
           return this.#error(
             ErrorCode.BadMessage,
             "Cannot publish to the SFU: this room's media goes peer to peer now",

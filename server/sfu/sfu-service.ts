@@ -43,6 +43,11 @@ interface Place {
   seat: Seat;
   client: SfuClient;
   participant: SfuParticipant | null;
+  /**
+   * The Janus room the participant is in: the meeting's, or a breakout
+   * group's of its own (`room/group`), so a group sees only itself.
+   */
+  key: string;
   /** Set while waiting for a node to come back. */
   stalled: boolean;
 }
@@ -96,7 +101,7 @@ export class SfuService {
   #place(seat: Seat, client: SfuClient): Place {
     let place = this.#places.get(seat.id);
     if (!place || place.seat !== seat) {
-      place = { seat, client, participant: null, stalled: false };
+      place = { seat, client, participant: null, stalled: false, key: seat.room };
       this.#places.set(seat.id, place);
     }
     place.client = client;
@@ -114,7 +119,9 @@ export class SfuService {
       this.#noNode(room);
       return null;
     }
-    const janusRoom = janusRoomId(this.#prefix, room);
+    const group = this.#registry.groupOf(room, place.seat.id);
+    place.key = group ? `${room}/${group}` : room;
+    const janusRoom = janusRoomId(this.#prefix, place.key);
     const participant = new SfuParticipant({
       node,
       room: janusRoom,
@@ -202,7 +209,9 @@ export class SfuService {
     const place = this.#place(seat, client);
     // A client that only watches (it publishes nothing) takes its place with its first view.
     const participant = place.participant ??
-      (this.#registry.mediaMode(seat.room) === "sfu" ? await this.#participant(place) : null);
+      (this.#registry.mediaMode(seat.room, seat.id) === "sfu"
+        ? await this.#participant(place)
+        : null);
     await participant?.view(video).catch((err) => {
       client.fail(`Cannot receive video: ${(err as Error).message}`);
     });
@@ -230,16 +239,22 @@ export class SfuService {
     const room = place.seat.room;
     this.nodes.count(room, -1);
     await participant.close();
-    // The last of ours in the room: destroy the Janus room if nobody else is in it.
-    const others = [...this.#places.values()].some((p) =>
-      p.seat.room === room && p.participant?.node === participant.node
-    );
-    if (!others) await this.#destroyIfEmpty(participant.node, room);
+    // The last of ours in the Janus room: destroy it if nobody else is in it (and, the last of
+    // the meeting's on the node, let the node go for it).
+    const here = (p: Place) => p.participant?.node === participant.node;
+    const places = [...this.#places.values()];
+    if (places.some((p) => p.key === place.key && here(p))) return;
+    const last = !places.some((p) => p.seat.room === room && here(p));
+    await this.#destroyIfEmpty(participant.node, place.key, last ? room : null);
   }
 
-  async #destroyIfEmpty(node: SfuParticipant["node"], room: string): Promise<void> {
+  async #destroyIfEmpty(
+    node: SfuParticipant["node"],
+    key: string,
+    release: string | null,
+  ): Promise<void> {
     if (!node.open) return;
-    const id = janusRoomId(this.#prefix, room);
+    const id = janusRoomId(this.#prefix, key);
     await this.#withHandle(node, async (ask) => {
       const listed = await ask({ request: "listparticipants", room: id }).catch(() => null);
       const participants = listed?.plugindata?.data?.participants;
@@ -250,7 +265,7 @@ export class SfuService {
         room: id,
         ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
       }).catch(() => {});
-      this.nodes.release(room);
+      if (release) this.nodes.release(release);
     }).catch(() => {}); // the node went away meanwhile: its rooms went with it
   }
 

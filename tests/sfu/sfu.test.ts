@@ -359,6 +359,66 @@ Deno.test("a room moves to the SFU past MESH_MAX and back to peer to peer at two
   }
 });
 
+Deno.test("a breakout group past MESH_MAX goes through the SFU in a Janus room of its own", async () => {
+  const janus = await startJanus({ port: 8188 });
+  const server = await startServerProcess({ JANUS_URLS: janus.url, MESH_MAX: "2" });
+  const crowd = await Crowd.open();
+  const room = `sfu-groups-${crypto.randomUUID().slice(0, 8)}`;
+  const arrive = (name: string) => crowd.arrive(invite(server.origin, room, name), name);
+  try {
+    const [ana, bo, cy, di] = [
+      await arrive("Ana"),
+      await arrive("Bo"),
+      await arrive("Cy"),
+      await arrive("Di"),
+    ];
+    const four = [ana, bo, cy, di];
+    for (const p of four) {
+      await until(async () => (await mediaMode(p.page)) === "sfu", "the room in the SFU", 15000);
+      await until(async () => (await playing(p.page)).length === 3, "four see each other", 30000);
+    }
+    for (const p of four) await countChurn(p.page);
+    // Ana opens one group for the three guests: three is past the mesh's two.
+    await choose(ana.page, "Host controls", "Breakout rooms");
+    await ana.page.locator('::-p-aria([name="Number of groups"][role="spinbutton"])').click();
+    await ana.page.keyboard.down("Control");
+    await ana.page.keyboard.press("a");
+    await ana.page.keyboard.up("Control");
+    await ana.page.keyboard.type("1");
+    await ana.page.keyboard.press("Tab");
+    await press(ana.page, "Open breakout rooms");
+    await until(async () => (await mediaMode(ana.page)) === "mesh", "Ana alone: a mesh", 15000);
+    for (const [p, others] of [[bo, "Cy,Di"], [cy, "Bo,Di"], [di, "Bo,Cy"]] as const) {
+      assert.equal(await mediaMode(p.page), "sfu");
+      await until(
+        async () => (await playing(p.page)).sort().join() === others,
+        `the group sees itself through the SFU (${others})`,
+        30000,
+      );
+    }
+    await until(async () => (await playing(ana.page)).length === 0, "Ana sees nobody", 30000);
+    await press(ana.page, "Close breakout rooms");
+    for (const p of four) {
+      await until(async () => (await mediaMode(p.page)) === "sfu", "back in the SFU", 15000);
+      await until(async () => (await playing(p.page)).length === 3, "four again", 30000);
+      assert.deepEqual(await churn(p.page), { joined: 0, left: 0 }, "moves, not comings");
+    }
+    for (const p of crowd.peers.splice(0)) await p.close();
+    await until(
+      async () => {
+        const c = await janus.counts();
+        return c.rooms === 0 && c.sessions === 0;
+      },
+      "Janus empty: the group's room went too",
+      20000,
+    );
+  } finally {
+    await crowd.close();
+    await server.stop();
+    await janus.stop();
+  }
+});
+
 /** The Janus node holding the room, from the server's /healthz. */
 async function busyNode(origin: string): Promise<string | undefined> {
   const health = await (await fetch(`${origin}/healthz`)).json();

@@ -232,3 +232,53 @@ Deno.test("breakouts: leaving takes one out of their group; the timer brings eve
   assert.ok(seat && "kind" in seat && seat.kind === "admit");
   assert.deepEqual(seat.peers.map((p) => p.id), ["h"]);
 });
+
+Deno.test("breakouts: each group travels by its own size; one past the mesh's goes through the SFU", () => {
+  const r = room(["h", "a", "b", "c", "d", "e", "f"], { mode: "sfu" });
+  // Four in Red (the mesh holds four), two in Blue.
+  const plan: BreakoutMessage = {
+    type: "breakout",
+    action: "open",
+    assign: "hand",
+    rooms: [{ name: "Red", people: ["a", "b", "c", "d"] }, { name: "Blue", people: ["e", "f"] }],
+  };
+  const split = act(r, "h", plan);
+  assert.deepEqual(split.room.settings.breakouts!.rooms.map((g) => g.media), [
+    undefined,
+    undefined,
+  ]);
+  assert.equal(rules.pathOf(split.room, "a"), "mesh");
+  // A fifth into Red: Red goes through the SFU; those in it hear so before Blue's e arrives.
+  const move = act(split.room, "h", { type: "breakout", action: "move", to: "e", room: "g1" });
+  assert.equal(move.room.settings.breakouts!.rooms[0].media, "sfu");
+  assert.equal(rules.pathOf(move.room, "e"), "sfu");
+  assert.equal(rules.pathOf(move.room, "f"), "mesh");
+  assert.equal(rules.pathOf(move.room, "h"), "mesh");
+  const said = heard(split.room, move.out).filter(([t]) => t !== "room-settings");
+  assert.deepEqual(said.map(([t, to]) => [t, to.join()]), [
+    ["peer-left", "f"],
+    ["media-mode", "a,b,c,d"],
+    ["moved", "e"],
+    ["peer-joined", "a,b,c,d"],
+  ]);
+  const moved = said[2][2];
+  assert.ok(moved.type === "moved" && moved.media === "sfu");
+  // Back out of Red: down to four, peer to peer again.
+  const back = act(move.room, "h", { type: "breakout", action: "move", to: "e", room: "g2" });
+  assert.equal(back.room.settings.breakouts!.rooms[0].media, undefined);
+  assert.ok(
+    heard(move.room, back.out).some(([t, to, m]) =>
+      t === "media-mode" && m.type === "media-mode" && m.mode === "mesh" && to.join() === "a,b,c,d"
+    ),
+  );
+  // The main room grows past the mesh's size on its own while groups are open.
+  let main = back.room;
+  for (const id of ["m1", "m2", "m3", "m4"]) {
+    const j = rules.join(main, { id, name: id }, undefined, { ...POLICY, maxPeers: 20 });
+    assert.ok(j.ok);
+    main = rules.applyChanges(main, j.changes);
+  }
+  assert.equal(main.media.mode, "sfu");
+  assert.equal(rules.pathOf(main, "m1"), "sfu");
+  assert.equal(rules.pathOf(main, "a"), "mesh");
+});
