@@ -10,7 +10,9 @@
  * More sheet, the chat, and the call on its side (844×390). With --languages,
  * docs/screenshots/ gets the pre-join screen and a call with the chat open in
  * German (long words), Japanese and Arabic (right to left), to look at for
- * clipped or overflowing text.
+ * clipped or overflowing text. With --breakouts, five people meet and Ana, the host, plans two
+ * breakout groups by hand: docs/screenshots/ gets her plan, the open groups in her panel, and Bo's
+ * call in his group with the bar and Ana's broadcast.
  */
 import {
   clickControl,
@@ -61,6 +63,48 @@ async function meeting(): Promise<void> {
   await press(cleo.page, "Raise hand");
   await press(ana.page, "Participants, 4");
   await shoot("participants");
+}
+
+/** Ana plans and opens breakout groups; Bo in his. */
+async function breakouts(): Promise<void> {
+  const room = `demo-${crypto.randomUUID().slice(0, 6)}`;
+  const people = [];
+  for (const name of ["Ana", "Bo", "Cleo", "Dan", "Eve"]) {
+    people.push(await openPeer(browser, `${server.origin}/?room=${room}&name=${name}`));
+  }
+  const [ana, bo] = people;
+  await until(
+    async () => (await tiles(ana.page)).filter((t) => t.playing).length === 5,
+    "five videos at Ana",
+    30000,
+  );
+  await Deno.mkdir("docs/screenshots", { recursive: true });
+  const shoot = async (who: typeof ana, name: string) => {
+    await who.page.mouse.move(1, 1);
+    await new Promise((r) => setTimeout(r, 800));
+    await who.page.screenshot({ path: `docs/screenshots/${name}.png` });
+    console.log(`wrote docs/screenshots/${name}.png`);
+  };
+  await choose(ana.page, "Host controls", "Breakout rooms");
+  await ana.page.locator('::-p-aria([name="Choose who goes where"])').click();
+  // Each select's value is the group's place in the plan (0: Group 1).
+  const plan = { Bo: "0", Cleo: "0", Dan: "1", Eve: "1" };
+  for (const [name, group] of Object.entries(plan)) {
+    await ana.page.locator(`::-p-aria([name="Group for ${name}"])`).fill(group);
+  }
+  await shoot(ana, "breakouts-plan");
+  await press(ana.page, "Open breakout rooms");
+  await until(
+    async () => (await tiles(bo.page)).filter((t) => t.playing).length === 2,
+    "Bo and Cleo",
+    30000,
+  );
+  await ana.page.locator('::-p-aria([name="Message to every group"][role="textbox"])').fill(
+    "Five more minutes, then we meet again",
+  );
+  await press(ana.page, "Send to all groups");
+  await shoot(ana, "breakouts-open");
+  await shoot(bo, "breakouts-in-a-group");
 }
 
 /** Ana on a phone, Bo and Cleo at their desks. */
@@ -158,6 +202,8 @@ try {
     await phone();
   } else if (Deno.args.includes("--languages")) {
     await languages();
+  } else if (Deno.args.includes("--breakouts")) {
+    await breakouts();
   } else if (page) {
     shot = await openPeer(browser, `${server.origin}${page}`);
     await new Promise((r) => setTimeout(r, 2500)); // camera preview starts

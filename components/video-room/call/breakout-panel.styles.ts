@@ -78,11 +78,14 @@ export const breakoutPanelStyles = css`
     color: inherit;
     cursor: pointer;
   }
-  [part="breakouts"] .broadcast {
-    grid-template-columns: 1fr auto;
+  [part="breakouts"] li label {
+    flex: 1;
+  }
+  [part="breakouts"] .broadcast button {
+    justify-self: start;
   }
   [part="breakouts"] .end {
-    justify-self: start;
+    align-self: flex-start;
   }
   [part="breakout-bar"],
   [part="broadcast"] {

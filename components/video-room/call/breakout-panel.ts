@@ -208,7 +208,10 @@ export class BreakoutPanel {
           <form class="broadcast" @submit=${(e: Event) => {
             e.preventDefault();
             const text = this.#message.trim();
-            if (text && groups.say(text)) this.#set(() => (this.#message = ""));
+            if (!text || !groups.say(text)) return;
+            // What was typed never went through a redraw: the form itself empties the box.
+            (e.target as HTMLFormElement).reset();
+            this.#message = "";
           }}>
             <input type="text" maxlength="2000" aria-label=${tb(s, "broadcastLabel")}
               placeholder=${tb(s, "broadcastLabel")} .value=${this.#message}

@@ -124,6 +124,7 @@ describe("<video-room> breakout groups", () => {
     box.value = "Five minutes to go";
     box.dispatchEvent(new Event("input"));
     await press(ana, "Send to all groups");
+    await until(() => box.value === "", "the box empties once sent");
     for (const el of [bo, cy, di]) {
       await until(
         () =>
