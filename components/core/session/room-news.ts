@@ -52,14 +52,7 @@ export function handleNews(msg: ServerMessage, to: NewsTarget): void {
       return moved(msg, to);
     case "broadcast":
       to.breakouts.broadcasted(msg);
-      return to.chat({
-        from: msg.from,
-        name: msg.name,
-        text: msg.text,
-        ts: msg.ts,
-        local: msg.from === to.selfId(),
-        broadcast: true,
-      });
+      return to.chat({ ...chatEntry(msg, to), broadcast: true });
     case "media-mode":
       transport?.setMode?.(msg.mode);
       return to.setMediaMode(msg.mode);
@@ -73,13 +66,7 @@ export function handleNews(msg: ServerMessage, to: NewsTarget): void {
     case "peer-left":
       return to.people.remove(msg.id, msg.moved === true);
     case "chat":
-      return to.chat({
-        from: msg.from,
-        name: msg.name,
-        text: msg.text,
-        ts: msg.ts,
-        local: msg.from === to.selfId(),
-      });
+      return to.chat(chatEntry(msg, to));
     case "error":
       // A peer that left a moment ago: nothing to tell the user.
       if (msg.code !== "unknown-peer") to.error({ code: msg.code, message: msg.message });
@@ -105,6 +92,20 @@ export function handleNews(msg: ServerMessage, to: NewsTarget): void {
     case "reaction":
       return to.hands.handle(msg);
   }
+}
+
+/** A chat line (or a host's broadcast) as the chat shows it. */
+function chatEntry(
+  msg: Extract<ServerMessage, { type: "chat" | "broadcast" }>,
+  to: NewsTarget,
+): ChatEntry {
+  return {
+    from: msg.from,
+    name: msg.name,
+    text: msg.text,
+    ts: msg.ts,
+    local: msg.from === to.selfId(),
+  };
 }
 
 /** In the room (first, or back after a drop): everything a join sets going. */

@@ -1,24 +1,12 @@
 import { css } from "lit";
 
-/** The breakout panel (laid out like the participants panel) and the bar above the stage. */
+/** The breakout panel and the bar above the stage. */
 export const breakoutPanelStyles = css`
+  /* Laid out as the participants panel (meeting-controls.styles.ts); its own scroll and gaps. */
   [part="breakouts"] {
-    flex: 0 0 min(300px, 42%);
-    display: flex;
-    flex-direction: column;
     gap: 10px;
-    min-height: 0;
     overflow-y: auto;
-    padding: 10px;
-    border-radius: var(--_radius);
-    background: var(--_panel);
   }
-  [part="breakouts"] header {
-    display: flex;
-    justify-content: space-between;
-    align-items: center;
-  }
-  [part="breakouts"] h2,
   [part="breakouts"] h3 {
     margin: 0;
     font-size: 1em;

@@ -66,7 +66,9 @@ export const meetingControlsStyles = css`
     background: var(--_accent);
     color: #fff;
   }
-  [part="participants"] {
+  /* The side panels: participants, and breakout groups (whose own styles come with them). */
+  [part="participants"],
+  [part="breakouts"] {
     flex: 0 0 min(280px, 40%);
     display: flex;
     flex-direction: column;
@@ -75,12 +77,14 @@ export const meetingControlsStyles = css`
     border-radius: var(--_radius);
     background: var(--_panel);
   }
-  [part="participants"] header {
+  [part="participants"] header,
+  [part="breakouts"] header {
     display: flex;
     justify-content: space-between;
     align-items: center;
   }
-  [part="participants"] h2 {
+  [part="participants"] h2,
+  [part="breakouts"] h2 {
     margin: 0;
     font-size: 1em;
   }
