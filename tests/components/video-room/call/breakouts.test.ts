@@ -100,6 +100,14 @@ describe("<video-room> breakout groups", () => {
     await until(() => tiles(bo).join() === "Bo,Cy" && tiles(cy).join() === "Bo,Cy", "Group 1");
     await until(() => tiles(di).join() === "Di", "Group 2");
     await until(() => tiles(ana).join() === "Ana", "the main room");
+    // The participants too: each counts and lists its own group.
+    await until(() => button(bo, "Participants, 2") && button(di, "Participants, 1"), "counts");
+    await press(bo, "Participants, 2");
+    const listed = [...root(bo).querySelectorAll('[part="participants"] li .who')].map((w) =>
+      w.textContent!.trim()
+    );
+    expect(listed.sort()).to.deep.equal(["Bo (you)", "Cy"]);
+    await press(bo, "Participants, 2");
     expect(bo.breakout?.name).to.equal("Group 1");
     expect(ana.breakout).to.equal(null);
     await until(() => bar(bo).includes("You are in Group 1"), "Bo's bar");
