@@ -6,9 +6,9 @@
  * change: those who move hear `moved` with their new group's people, those
  * who stay hear `peer-left`/`peer-joined` marked as moves, not goodbyes.
  * Hosts, the lobby, the lock and recording stay the room's, whatever group
- * one is in. Each group's media travels by its own size, like a room's: peer
- * to peer up to the mesh's size, past it through the SFU (a Janus room of
- * its own); together again, a room past the mesh's size goes to the SFU.
+ * one is in. Each group's media travels by its own size: peer to peer up to
+ * the mesh's size, past it through the SFU (a Janus room of its own) until
+ * the groups close; together again, a room past the mesh's size goes to the SFU.
  */
 import {
   BREAKOUT_LIMITS,
@@ -169,8 +169,10 @@ function regroup(
   const was = (m: Member) => groupOf(before, m.id);
   const size = (group: string) => room.members.filter((m) => now(m) === group).length;
   const big = (n: number) => policy.meshMax !== null && n > policy.meshMax;
-  const rooms = breakouts?.rooms.map(({ media: _, ...r }) =>
-    big(size(r.id)) ? { ...r, media: "sfu" as const } : r
+  // Past the mesh's size a group goes through the SFU, and stays there while the groups are open
+  // (no back and forth as people come and go).
+  const rooms = breakouts?.rooms.map((r) =>
+    big(size(r.id)) && !r.media ? { ...r, media: "sfu" as const } : r
   );
   const after = changeSettings(
     before,
