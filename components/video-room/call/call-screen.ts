@@ -490,7 +490,9 @@ export class CallScreen implements ReactiveController {
           tileActions: (p) => tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
           side: this.#peopleOpen
             ? participantsPanel(mv)
-            : this.#groupsOpen && this.#groups
+            // A guest's panel goes with the groups; a host's stays, to plan the next ones.
+            : this.#groupsOpen && this.#groups &&
+                (session.breakouts?.state || session.role === "host")
             ? this.#groups.panel.render(session, s, tm(s, "close"), this.#toggleGroups)
             : nothing,
           above: html`${recordingFileNotice(session, s, host.room)}${

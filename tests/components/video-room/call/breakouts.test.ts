@@ -189,6 +189,8 @@ describe("<video-room> breakout groups", () => {
     // Time is up: everyone back, nobody clicks.
     await until(() => tiles(bo).length === 3 && bo.breakouts === null, "back", 12_000);
     expect(button(bo, "Return to main room")).to.equal(undefined);
+    // Bo's panel went with the groups (a host's stays, to plan the next ones).
+    await until(() => !root(bo).querySelector('[part="breakouts"]'), "Bo's panel gone");
     for (const el of [ana, bo, cy]) el.leave();
   });
 });
