@@ -61,6 +61,8 @@ export class SfuService {
   readonly #registry: RoomRegistry;
   /** seat id → its place. */
   readonly #places = new Map<string, Place>();
+  /** Janus room key → how many of our participants are leaving it right now. */
+  readonly #closing = new Map<string, number>();
 
   constructor(options: {
     config: SfuConfig;
@@ -236,16 +238,28 @@ export class SfuService {
     const participant = place.participant;
     place.participant = null;
     if (!participant) return;
+    const { key } = place;
     const room = place.seat.room;
     this.nodes.count(room, -1);
-    await participant.close();
-    // The last of ours in the Janus room: destroy it if nobody else is in it (and, the last of
-    // the meeting's on the node, let the node go for it).
-    const here = (p: Place) => p.participant?.node === participant.node;
+    // Many leave a Janus room at once when breakout groups open or close: only the last of them
+    // looks whether it is empty, once all of them are out (else each sees the others still in).
+    this.#closing.set(key, (this.#closing.get(key) ?? 0) + 1);
+    try {
+      await participant.close();
+    } finally {
+      const left = this.#closing.get(key)! - 1;
+      if (left > 0) this.#closing.set(key, left);
+      else this.#closing.delete(key);
+    }
+    if (this.#closing.has(key)) return;
+    // Ours still there, or on the way in (a place without its participant yet: a browser
+    // publishing again): the room stays. Else destroy it if nobody else is in it (and, the last
+    // of the meeting's on the node, let the node go for it).
+    const here = (p: Place) => !p.participant || p.participant.node === participant.node;
     const places = [...this.#places.values()];
-    if (places.some((p) => p.key === place.key && here(p))) return;
+    if (places.some((p) => p.key === key && here(p))) return;
     const last = !places.some((p) => p.seat.room === room && here(p));
-    await this.#destroyIfEmpty(participant.node, place.key, last ? room : null);
+    await this.#destroyIfEmpty(participant.node, key, last ? room : null);
   }
 
   async #destroyIfEmpty(
