@@ -56,16 +56,6 @@ export const breakoutPanelStyles = css`
     background: var(--_panel);
     color: inherit;
   }
-  [part="breakouts"] button:not(.primary),
-  [part="breakout-bar"] button,
-  [part="broadcast"] button {
-    border: 0;
-    border-radius: 6px;
-    padding: 4px 8px;
-    background: var(--_control);
-    color: inherit;
-    cursor: pointer;
-  }
   [part="breakouts"] li label {
     flex: 1;
   }

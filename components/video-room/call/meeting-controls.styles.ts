@@ -112,7 +112,10 @@ export const meetingControlsStyles = css`
   }
   [part="participants"] button,
   .side .close,
-  [part="chat-notice"] button {
+  [part="chat-notice"] button,
+  /* The breakout panel's and bar's small buttons too (their chunk brings the rest). */ [part="breakouts"] button:not(.primary),
+  [part="breakout-bar"] button,
+  [part="broadcast"] button {
     border: 0;
     border-radius: 6px;
     padding: 4px 8px;
