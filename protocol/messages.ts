@@ -51,6 +51,8 @@ export const ErrorCode = {
   Denied: "denied",
   /** `moderate` from someone who is not a host. */
   Forbidden: "forbidden",
+  /** To hosts: a server recording could not be kept or made into a file (disk full, size limit). */
+  RecordingFailed: "recording-failed",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -106,12 +108,16 @@ export type Reaction = (typeof REACTIONS)[number];
 
 /**
  * A recording in progress. `browser`: the host `by` records the call in
- * their own browser (it ends when they leave).
+ * their own browser (it ends when they leave). `server`: the SFU records
+ * everyone (the room's media goes through it meanwhile); it ends when the
+ * last host leaves, and hosts get `recording-ready` once the file is made.
  */
 export interface RecordingInfo {
   /** The host who started it. */
   by: string;
-  mode: "browser";
+  mode: "browser" | "server";
+  /** A server recording's own id (its files' folder). */
+  id?: string;
   /** When it started (the server's clock, ms). */
   since: number;
   /** Guests who join during it are asked first, their microphone and camera off until they agree. */
@@ -450,6 +456,19 @@ export interface KnockCancelledMessage {
   type: "knock-cancelled";
   id: string;
 }
+/**
+ * To hosts: a server recording's file is made. `url` is a signed link
+ * (relative to the server; it expires), as are each person's own files.
+ */
+export interface RecordingReadyMessage {
+  type: "recording-ready";
+  url: string;
+  bytes: number;
+  durationMs: number;
+  mode: "server";
+  /** Each person who was on: their own file (video and audio). */
+  people: Array<{ name: string; url: string }>;
+}
 /** A host ended the meeting: every connection closes with 4004. */
 export interface RoomEndedMessage {
   type: "room-ended";
@@ -507,6 +526,7 @@ export type ServerMessage =
   | WaitingMessage
   | KnockMessage
   | KnockCancelledMessage
+  | RecordingReadyMessage
   | RoomEndedMessage;
 
 // Pure: a bundle that never reads it leaves it out.

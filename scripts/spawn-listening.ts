@@ -75,6 +75,10 @@ export function startServerProcess(
       "--allow-net",
       "--allow-read",
       "--allow-env",
+      // Server recordings write there and make their files with these tools.
+      ...(env.RECORDINGS_DIR
+        ? [`--allow-write=${env.RECORDINGS_DIR}`, "--allow-run=janus-pp-rec,ffmpeg,ffprobe"]
+        : []),
       new URL("../server/main.ts", import.meta.url).pathname,
     ],
     { HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },

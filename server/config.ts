@@ -62,6 +62,19 @@ export interface ServerConfig {
    * room moves to them. Null: every room is a mesh (and MAX_PEERS stays ≤ 64).
    */
   sfu: SfuConfig | null;
+  /** Server recordings (through the SFU): where they go and how long they stay. Null: none. */
+  recordings: RecordingsConfig | null;
+}
+
+export interface RecordingsConfig {
+  /** An absolute folder that Janus writes into and this server reads (the same disk). */
+  dir: string;
+  /** One recording stops when its files pass this. */
+  maxBytes: number;
+  /** Recordings older than this are deleted. */
+  retentionHours: number;
+  /** A download link works this long. */
+  linkHours: number;
 }
 
 export interface SfuConfig {
@@ -102,6 +115,7 @@ export const DEFAULT_CONFIG: Readonly<ServerConfig> = Object.freeze({
   redisPrefix: "video-room:",
   redisHeartbeatMs: 1000,
   sfu: null,
+  recordings: null,
 });
 
 /** MAX_PEERS: its range and default, without and with an SFU. */
@@ -343,6 +357,38 @@ function readSfu(env: Record<string, string | undefined>): ServerConfig["sfu"] {
   };
 }
 
+/**
+ * RECORDINGS_DIR (with the SFU), RECORDINGS_MAX_BYTES, RECORDINGS_RETENTION_HOURS,
+ * RECORDINGS_LINK_HOURS: server recordings, when RECORDINGS_DIR is set.
+ */
+function readRecordings(
+  env: Record<string, string | undefined>,
+  sfu: ServerConfig["sfu"],
+): ServerConfig["recordings"] {
+  const dir = env.RECORDINGS_DIR?.trim() ?? "";
+  const more = ["RECORDINGS_MAX_BYTES", "RECORDINGS_RETENTION_HOURS", "RECORDINGS_LINK_HOURS"];
+  if (dir === "") {
+    for (const v of more) {
+      if (env[v]?.trim()) throw new ConfigError(v, "needs RECORDINGS_DIR to be set");
+    }
+    return null;
+  }
+  if (!sfu) {
+    throw new ConfigError("RECORDINGS_DIR", "needs JANUS_URLS (the SFU records) to be set");
+  }
+  if (!dir.startsWith("/")) {
+    throw new ConfigError("RECORDINGS_DIR", `must be an absolute path, got ${JSON.stringify(dir)}`);
+  }
+  const read = (variable: string, min: number, max: number, fallback: number) =>
+    env[variable]?.trim() ? integer(min, max)(env[variable]!, variable) : fallback;
+  return {
+    dir: dir.replace(/\/+$/, "") || "/",
+    maxBytes: read("RECORDINGS_MAX_BYTES", 1024 * 1024, Number.MAX_SAFE_INTEGER, 2 * 1024 ** 3),
+    retentionHours: read("RECORDINGS_RETENTION_HOURS", 1, 24 * 3650, 24 * 7),
+    linkHours: read("RECORDINGS_LINK_HOURS", 1, 24 * 365, 24),
+  };
+}
+
 /** Reads the configuration from environment variables; throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
   const config: ServerConfig = { ...DEFAULT_CONFIG };
@@ -354,6 +400,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   }
   config.turn = readTurn(env);
   config.sfu = readSfu(env);
+  config.recordings = readRecordings(env, config.sfu);
   // An SFU carries far bigger rooms than a mesh, so it widens MAX_PEERS and its default.
   const peers = PEER_LIMITS[config.sfu ? "sfu" : "mesh"];
   config.maxPeers = env.MAX_PEERS?.trim()

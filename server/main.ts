@@ -1,7 +1,12 @@
-/** Entry point: `deno run --allow-net --allow-read --allow-env server/main.ts`. */
+/**
+ * Entry point: `deno run --allow-net --allow-read --allow-env server/main.ts`
+ * (with RECORDINGS_DIR also `--allow-write=<dir> --allow-run=janus-pp-rec,ffmpeg,ffprobe`).
+ */
 import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./observe/logger.ts";
 import { startServer } from "./signaling-server.ts";
+import { RecordingLinks } from "./recording/recording-links.ts";
+import { recordingsProblem } from "./recording/recording-checks.ts";
 
 let config;
 try {
@@ -35,9 +40,27 @@ if (config.iceServers.length === 0 && !config.turn) {
   );
 }
 
+let recordingLinks;
+if (config.recordings) {
+  const problem = await recordingsProblem(config.recordings.dir);
+  if (problem) {
+    console.error(`Cannot start: ${problem}`);
+    Deno.exit(1);
+  }
+  if (!config.roomTokenSecret) {
+    logger.warn(
+      "RECORDINGS_DIR without ROOM_TOKEN_SECRET: recording links are signed with a key of this process and stop working when it restarts",
+    );
+  }
+  recordingLinks = await RecordingLinks.create(
+    config.roomTokenSecret,
+    config.recordings.linkHours * 3600_000,
+  );
+}
+
 let server;
 try {
-  server = startServer(config, { logger });
+  server = startServer(config, { logger, recordingLinks });
 } catch (err) {
   // The one startup failure that is not a setting: the address is taken or not ours.
   const why = err instanceof Deno.errors.AddrInUse

@@ -14,7 +14,7 @@ import { CloseCode } from "../protocol/messages.ts";
 import type { ServerConfig } from "./config.ts";
 import { ConnectionGuard } from "./net/connection-guard.ts";
 import { HttpConnections } from "./net/http-connection.ts";
-import { createRoutes } from "./net/http-routes.ts";
+import { createRoutes, SECURITY_HEADERS } from "./net/http-routes.ts";
 import { createLogger, type Logger } from "./observe/logger.ts";
 import { Metrics } from "./observe/metrics.ts";
 import { MemoryRegistry } from "./rooms/memory-registry.ts";
@@ -23,6 +23,9 @@ import type { RegistryOptions, RoomRegistry } from "./rooms/room-registry.ts";
 import { importTokenSecret } from "./session/room-token.ts";
 import type { StaticMount } from "./net/static-files.ts";
 import { SfuService } from "./sfu/sfu-service.ts";
+import type { RecordingLinks } from "./recording/recording-links.ts";
+import { RecordingService } from "./recording/recording-service.ts";
+import { recordingsRoute } from "./recording/recordings-route.ts";
 import { MemoryRoomNodes, RedisRoomNodes } from "./sfu/sfu-room-nodes.ts";
 import { TcpListener } from "./net/tcp-listener.ts";
 import { importTurnSecret } from "./session/turn-credentials.ts";
@@ -36,6 +39,11 @@ export interface ServerOptions {
   mounts?: StaticMount[];
   /** Cluster timings (tests shorten them). */
   cluster?: ClusterTimings;
+  /**
+   * How server recordings' links are signed (RecordingLinks.create, async, so
+   * made before the server starts); server recordings need it.
+   */
+  recordingLinks?: RecordingLinks;
 }
 
 export interface RunningServer {
@@ -70,6 +78,7 @@ function createRegistry(
   metrics: Metrics,
   logger: Logger,
   cluster?: ClusterTimings,
+  recordOnServer?: () => boolean,
 ): RoomRegistry {
   const options: RegistryOptions = {
     maxPeers: config.maxPeers,
@@ -78,6 +87,7 @@ function createRegistry(
     lobby: config.lobby,
     recordingConsent: config.recordingConsent,
     meshMax: config.sfu?.meshMax ?? null,
+    recordOnServer,
     onDeliver: (type) => metrics.countRelayed(type),
   };
   return config.redisUrl
@@ -96,7 +106,18 @@ function createRegistry(
 export function startServer(config: ServerConfig, options: ServerOptions = {}): RunningServer {
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = new Metrics();
-  const registry = createRegistry(config, metrics, logger, options.cluster);
+  // Server recordings need a node up to record and room on the disk; else a host's browser records.
+  const recordOnServer = () => !!(sfu?.available && recordings?.canRecord);
+  const registry = createRegistry(config, metrics, logger, options.cluster, recordOnServer);
+  const recordings = config.recordings && options.recordingLinks
+    ? new RecordingService({
+      config: config.recordings,
+      links: options.recordingLinks,
+      registry,
+      logger,
+      metrics,
+    })
+    : null;
   const sfu = config.sfu
     ? new SfuService({
       config: config.sfu,
@@ -107,6 +128,7 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
       store: config.redisUrl
         ? new RedisRoomNodes(config.redisUrl, config.redisPrefix)
         : new MemoryRoomNodes(),
+      recorder: recordings,
     })
     : null;
   // Nodes that are down now are retried every second; joins meanwhile stay in the mesh.
@@ -146,6 +168,15 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
       connectionCeiling: guard.ceiling,
     }),
     ...(sfu ? { sfuNodes: () => sfu.health() } : {}),
+    ...(recordings && config.recordings && options.recordingLinks
+      ? {
+        recordings: recordingsRoute(
+          config.recordings.dir,
+          options.recordingLinks,
+          SECURITY_HEADERS,
+        ),
+      }
+      : {}),
   });
 
   const http = new HttpConnections({
@@ -180,6 +211,7 @@ export function startServer(config: ServerConfig, options: ServerOptions = {}): 
         await listener.close();
         await gateway.closeAll(CloseCode.ServiceRestart, "server restarting");
         await sfu?.close();
+        await recordings?.close();
         await registry.close();
         guard.destroyAll(); // kept-alive page loads
         resolveFinished();

@@ -381,10 +381,9 @@ export class RoomSession extends Emitter<RoomSessionEvents> {
       speakers: this.#speakers,
       transport: () => this.transport,
       sizes: () => this.#sizes,
-      stateChanged: () => this.#own.stateChanged(),
-      selfId: () => this.selfId,
+      call: this.#call,
+      own: this.#own,
       setMediaMode: (mode) => this.#setMediaMode(mode),
-      sendState: () => this.#own.sendState(),
       connected: () => {
         // A refused camera is still worth showing; not being able to reach the server is over.
         if (this.error?.code === ClientErrorCode.ServerUnreachable) this.error = null;

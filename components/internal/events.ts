@@ -61,13 +61,21 @@ export interface VideoRoomEventMap {
     by: PeerSummary | null;
   }>;
   /** A host started recording the meeting (told to everyone, late joiners too). */
-  "recording-started": CustomEvent<{ by: PeerSummary | null; mode: "browser" }>;
+  "recording-started": CustomEvent<{ by: PeerSummary | null; mode: "browser" | "server" }>;
   /** The recording ended: a host stopped it, its host left, or this page left. */
   "recording-stopped": CustomEvent<{ by: PeerSummary | null }>;
-  /** On the recording host's page: the file, at a `blob:` URL (revoke it when done). */
-  "recording-ready": CustomEvent<
-    { url: string; bytes: number; durationMs: number; mode: "browser" }
-  >;
+  /**
+   * The file: on the recording host's page at a `blob:` URL (revoke it when
+   * done); of a server recording, on every host's page at a signed link that
+   * expires, with each person's own file in `people`.
+   */
+  "recording-ready": CustomEvent<{
+    url: string;
+    bytes: number;
+    durationMs: number;
+    mode: "browser" | "server";
+    people?: Array<{ name: string; url: string }>;
+  }>;
   /** From `<chat-panel>`: the user submitted a message. */
   "chat-send": CustomEvent<{ text: string }>;
   /** From `<screen-share-button>`: the user asked to start or stop sharing. */

@@ -318,6 +318,10 @@ export class RedisRegistry implements RoomRegistry {
     }
   }
 
+  recordingNews(room: string, id: string, news: rules.RecordingNews): Promise<void> {
+    return this.#track(this.#change(room, (data) => rules.recordingNews(data, id, news)));
+  }
+
   cancelWait(room: string, id: string): void {
     const local = this.#feeds.get(room);
     if (!local?.lobby.delete(id)) return;

@@ -38,6 +38,8 @@ export interface RouteDeps {
   gauges(): { connections: number; tcpConnections: number; connectionCeiling: number };
   /** The SFU's Janus nodes, when there is an SFU. */
   sfuNodes?: () => NodeState[];
+  /** Server recordings' files behind signed links (RECORDINGS_DIR). */
+  recordings?: (req: Request, url: URL) => Promise<Response>;
 }
 
 /** Each Janus node's state for /metrics, labelled by its URL. */
@@ -81,6 +83,9 @@ export function createRoutes(deps: RouteDeps): (req: Request) => Promise<Respons
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return text("Method not allowed\n", 405, { allow: "GET, HEAD" });
+    }
+    if (deps.recordings && url.pathname.startsWith("/recordings/")) {
+      return await deps.recordings(req, url);
     }
     switch (url.pathname) {
       case "/healthz": {

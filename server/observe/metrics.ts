@@ -13,6 +13,13 @@ export class Metrics {
   /** Requests refused before any route saw them, by HTTP status. */
   readonly httpRefused = new Map<number, number>();
 
+  /** Server recordings: started, ready (files made), failed, stopped-limit (size or disk). */
+  readonly recordings = new Map<string, number>();
+
+  countRecording(outcome: "started" | "ready" | "failed" | "stopped-limit"): void {
+    this.recordings.set(outcome, (this.recordings.get(outcome) ?? 0) + 1);
+  }
+
   countRelayed(type: string): void {
     this.relayed.set(type, (this.relayed.get(type) ?? 0) + 1);
   }
@@ -93,6 +100,11 @@ export class Metrics {
       "# HELP video_room_errors_total Error replies sent to clients, by code.",
       "# TYPE video_room_errors_total counter",
       ...[...this.errors].map(([code, n]) => `video_room_errors_total{code="${code}"} ${n}`),
+      "# HELP video_room_recordings_total Server recordings, by outcome (started; ready: its files made; failed; stopped-limit: size limit or disk full).",
+      "# TYPE video_room_recordings_total counter",
+      ...[...this.recordings].map(([outcome, n]) =>
+        `video_room_recordings_total{outcome="${outcome}"} ${n}`
+      ),
     ];
     return lines.join("\n") + "\n";
   }

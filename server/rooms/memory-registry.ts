@@ -163,6 +163,12 @@ export class MemoryRegistry implements RoomRegistry {
     return Promise.resolve(undefined);
   }
 
+  recordingNews(room: string, id: string, news: rules.RecordingNews): Promise<void> {
+    const here = this.#rooms.get(room);
+    if (here) this.#apply(here, rules.recordingNews(here.data, id, news));
+    return Promise.resolve();
+  }
+
   leave(seat: MemorySeat): Promise<void> {
     const here = this.#rooms.get(seat.room);
     if (!here || here.seats.get(seat.id) !== seat) return Promise.resolve();

@@ -66,6 +66,11 @@ export interface RoomPolicy {
   recordingConsent?: boolean;
   /** The largest mesh: one more person moves the room to the SFU. Null: no SFU, always a mesh. */
   meshMax: number | null;
+  /**
+   * Whether a recording started now is made by the SFU (RECORDINGS_DIR set and
+   * a node up); else the starting host's browser records.
+   */
+  recordOnServer?: () => boolean;
 }
 
 /**

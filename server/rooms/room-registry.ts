@@ -13,18 +13,21 @@ import type {
   ModerateAction,
   PeerInfo,
   Reaction,
+  RecordingInfo,
   Role,
   RoomSettings,
   ServerMessage,
   SignalData,
 } from "../../protocol/messages.ts";
-import type { HostMode, Refusal } from "./room-rules.ts";
+import type { HostMode, RecordingNews, Refusal } from "./room-rules.ts";
 
 /** Where a seat's messages go: the socket currently holding it. */
 export interface SeatSink {
   send(text: string): void;
   /** The room's media moved (told just before the `media-mode` message itself). */
   mediaMoved(mode: MediaMode): void;
+  /** The room's recording started or stopped (told just before the `room-settings` message). */
+  recordingChanged(recording: RecordingInfo | undefined): void;
   /** Closes the transport (a resume elsewhere replaced it; the person was removed; the meeting ended). */
   close(code: number, reason: string): void;
   /** A join that waited in the lobby now has its seat. */
@@ -81,6 +84,8 @@ export interface RegistryOptions {
   recordingConsent?: boolean;
   /** The largest mesh (with an SFU); null without one. */
   meshMax: number | null;
+  /** Whether a recording started now is made by the SFU (see RoomPolicy). */
+  recordOnServer?: () => boolean;
   /** Called for each message delivered to a peer, by type (for metrics). */
   onDeliver?: (type: ServerMessage["type"]) => void;
 }
@@ -129,6 +134,8 @@ export interface RoomRegistry {
   ): Promise<Refusal | ErrorCode | undefined>;
   /** A breakout-group action (a host's, or a guest choosing a group), or why it was refused. */
   breakout(seat: Seat, msg: BreakoutMessage): Promise<Refusal | ErrorCode | undefined>;
+  /** What became of server recording `id`: its hosts hear it (a failure also ends it). */
+  recordingNews(room: string, id: string, news: RecordingNews): Promise<void>;
   /** Removes a seat now and tells the others. */
   leave(seat: Seat): Promise<void>;
   /** A guest waiting in the lobby left before being let in. */

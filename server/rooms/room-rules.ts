@@ -13,6 +13,7 @@ import {
   INITIAL_STATE,
   type MediaState,
   type ModerateAction,
+  type RecordingReadyMessage,
   type Role,
   type RoomSettings,
 } from "../../protocol/messages.ts";
@@ -157,12 +158,16 @@ export function settleMedia(
 ): Outcome {
   const out = nothing();
   const { media } = room;
-  // While breakout groups are open each group keeps its path until they close.
+  // While breakout groups are open each group keeps its path until they close; while the SFU
+  // records, the room stays in it (unless no node is left: then the recording ends).
   if (media.mode !== "sfu" || room.members.length === 0 || room.settings.breakouts) return out;
+  const recorded = room.settings.recording?.mode === "server";
+  if (recorded && !force) return out;
   const calm = media.low !== undefined && now - media.low >= BACK_TO_MESH_MS &&
     room.members.length <= 2;
   const small = room.members.length <= (policy.meshMax ?? Infinity);
   if (!calm && !(force && small)) return out;
+  if (recorded) changeSettings(settingsNow(room, out), { recording: undefined }, "", out);
   out.changes.push({ op: "media", media: MESH });
   out.events.push({ to: { all: true }, message: { type: "media-mode", mode: "mesh" } });
   return out;
@@ -337,15 +342,31 @@ export function moderate(
       if (!waiting) return unknown();
       denyOne(waiting, "Cannot join: a host turned you away", out);
       return done();
-    case "record-start":
-      // Recorded in the starting host's browser; starting again changes nothing.
-      if (!room.settings.recording) {
-        const consent = policy.recordingConsent ? { consent: true as const } : {};
-        settings({ recording: { by, mode: "browser", since: Date.now(), ...consent } });
+    case "record-start": {
+      // Starting again changes nothing.
+      if (room.settings.recording) return done();
+      const since = Date.now();
+      const consent = policy.recordingConsent ? { consent: true as const } : {};
+      if (!policy.recordOnServer?.()) {
+        settings({ recording: { by, mode: "browser", since, ...consent } });
+        return done();
+      }
+      // The SFU records what goes through it: a mesh room moves there first, as a big one would.
+      const id = `${new Date(since).toISOString().replace(/\D/g, "").slice(0, 14)}-${
+        crypto.randomUUID().replaceAll("-", "").slice(0, 12)
+      }`;
+      settings({ recording: { by, mode: "server", id, since, ...consent } });
+      if (room.media.mode === "mesh") {
+        out.events.push({ to: mainRoom(room, ""), message: { type: "media-mode", mode: "sfu" } });
+      }
+      if (room.media.mode === "mesh" || room.media.low !== undefined) {
+        out.changes.push({ op: "media", media: { mode: "sfu" } });
       }
       return done();
+    }
     case "record-stop":
       if (room.settings.recording) settings({ recording: undefined });
+      afterServerRecording(room, out);
       return done();
     case "end":
       for (const m of room.members) out.changes.push({ op: "remove", id: m.id });
@@ -365,8 +386,46 @@ function stopRecordingOf(room: RoomData, id: string, out: Outcome): void {
   const recording = room.settings.recording;
   if (!recording) return;
   const hostLeft = room.members.some((m) => m.id !== id && m.role === "host");
-  if (recording.by === id || !hostLeft) {
+  if ((recording.mode === "browser" && recording.by === id) || !hostLeft) {
     changeSettings(settingsNow(room, out), { recording: undefined }, id, out);
+    afterServerRecording({ ...room, members: room.members.filter((m) => m.id !== id) }, out);
+  }
+}
+
+/** What became of a server recording, for the room's hosts: its file, or why there is none. */
+export type RecordingNews =
+  | { ready: RecordingReadyMessage }
+  | { failed: string };
+
+/**
+ * News of server recording `id` reaches the hosts (a file is ready, or it
+ * failed); a failure ends the recording if it still runs (a full disk, its
+ * size limit).
+ */
+export function recordingNews(room: RoomData, id: string, news: RecordingNews): Outcome {
+  const out = nothing();
+  if ("failed" in news && room.settings.recording?.id === id) {
+    changeSettings(settingsNow(room, out), { recording: undefined }, "", out);
+    afterServerRecording(room, out);
+  }
+  out.events.push({
+    to: { hosts: true },
+    message: "ready" in news
+      ? news.ready
+      : { type: "error", code: ErrorCode.RecordingFailed, message: news.failed },
+  });
+  return out;
+}
+
+/**
+ * A server recording ended: an SFU room that it alone kept there (two people
+ * or fewer) starts its clock back to the mesh.
+ */
+function afterServerRecording(room: RoomData, out: Outcome): void {
+  if (room.settings.recording?.mode !== "server") return;
+  const { media } = room;
+  if (media.mode === "sfu" && media.low === undefined && room.members.length <= 2) {
+    out.changes.push({ op: "media", media: { mode: "sfu", low: Date.now() } });
   }
 }
 

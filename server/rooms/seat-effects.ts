@@ -26,6 +26,8 @@ export function deliver(seat: Seat, text: string, message?: ServerMessage): bool
   // A move into a breakout group (or back) may change the path this seat's media takes.
   if (message?.type === "media-mode") sink.mediaMoved(message.mode);
   else if (message?.type === "moved") sink.mediaMoved(message.media);
+  // A server recording takes in (or lets go of) each seat's media where it is held.
+  else if (message?.type === "room-settings") sink.recordingChanged(message.recording);
   sink.send(text);
   return true;
 }

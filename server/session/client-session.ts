@@ -5,6 +5,7 @@ import {
   type JoinMessage,
   LIMITS,
   type MediaMode,
+  type RecordingInfo,
   type Role,
   type ServerMessage,
 } from "../../protocol/messages.ts";
@@ -102,10 +103,14 @@ export class ClientSession implements SeatSink {
     this.#mediaMode(mode);
   }
 
+  /** The room's recording changed: a server recording takes in this seat's media, or stops. */
+  recordingChanged(recording: RecordingInfo | undefined): void {
+    if (this.seat) this.deps.sfu?.record(this.seat, recording);
+  }
+
   close(code: number, reason: string): void {
     // The seat is gone from here (resumed elsewhere, removed, ended): forget it first.
-    this.#leaveSfu();
-    this.seat = null;
+    this.#letGo();
     if (this.socket.readyState <= OPEN) this.socket.close(code, reason);
   }
 
@@ -130,8 +135,7 @@ export class ClientSession implements SeatSink {
    * resume.
    */
   #dropSlow(): void {
-    const seat = this.seat;
-    this.seat = null;
+    const seat = this.#letGo();
     this.deps.logger.warn("slow client dropped", { buffered: this.socket.bufferedAmount });
     this.deps.metrics.countError("too-slow");
     this.socket.terminate();
@@ -166,11 +170,9 @@ export class ClientSession implements SeatSink {
 
   onClose(code: number): void {
     clearTimeout(this.#noticeTimer);
-    this.#leaveSfu();
     if (this.#waiting) this.deps.registry.cancelWait(this.#waiting.room, this.#waiting.id);
     this.#waiting = null;
-    const seat = this.seat;
-    this.seat = null;
+    const seat = this.#letGo();
     if (!seat) return;
     // A tab closed or a page called close(): the peer is gone. Anything else
     // (network loss, idle timeout, client reconnecting) keeps the seat warm.
@@ -214,8 +216,7 @@ export class ClientSession implements SeatSink {
         }
         return this.#outcome(registry.react(seat, msg.emoji), "react");
       case "leave":
-        this.#leaveSfu();
-        this.seat = null;
+        this.#letGo();
         this.#settle(registry.leave(seat));
         return;
       case "sfu": {
@@ -378,6 +379,7 @@ export class ClientSession implements SeatSink {
       return;
     }
     this.seat = seat;
+    this.deps.sfu?.record(seat, settings.recording);
     const iceServers = turn
       ? [...config.iceServers, await turnCredentials(await turn, seat.id)]
       : config.iceServers;
@@ -407,6 +409,15 @@ export class ClientSession implements SeatSink {
     // from before the mesh goes now, or its new offer would meet a stale publisher.
     if (mode === "sfu") return this.#leaveSfu();
     this.#handover = setTimeout(() => this.#leaveSfu(), MESH_HANDOVER_MS);
+  }
+
+  /** This session lets go of its seat: its SFU media goes, and the SFU records it no more. */
+  #letGo(): Seat | null {
+    this.#leaveSfu();
+    const seat = this.seat;
+    if (seat) this.deps.sfu?.record(seat, undefined);
+    this.seat = null;
+    return seat;
   }
 
   #leaveSfu(): void {

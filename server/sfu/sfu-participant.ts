@@ -81,6 +81,8 @@ export class SfuParticipant {
   #negotiating = false;
   #dirty = false;
   #closed = false;
+  /** Where Janus records what this person publishes (a path it adds its own endings to). */
+  #recordTo: string | null = null;
   readonly #unlisten: Array<() => void> = [];
   /** Each connection's requests in the order the browser sent them (a candidate after its offer). */
   readonly #chains: Record<SfuConnection, Promise<unknown>> = {
@@ -101,9 +103,14 @@ export class SfuParticipant {
   async #publish(jsep: Jsep, video: Partial<Record<StreamRole, string>>): Promise<void> {
     await this.#join();
     const descriptions = Object.entries(video).map(([role, mid]) => ({ mid, description: role }));
+    // A renegotiation keeps the recording going (new tracks join it); only the first publish starts it.
+    const record = !this.#published && this.#recordTo
+      ? { record: true, filename: this.#recordTo }
+      : {};
     const reply = await this.#message(this.#pub, {
       request: this.#published ? "configure" : "publish",
       ...(descriptions.length ? { descriptions } : {}),
+      ...record,
     }, jsep);
     this.#published = true;
     if (reply.jsep && !this.#closed) {
@@ -122,6 +129,23 @@ export class SfuParticipant {
     this.#negotiating = false;
     await this.#applyLayers();
     if (this.#dirty) await this.#reconcile();
+  }
+
+  /**
+   * Janus records what this person publishes into `filename` (its own endings
+   * added per track), or stops (null). Before they publish, it starts with it.
+   */
+  record(filename: string | null): Promise<void> {
+    return this.#serial("pub", async () => {
+      if (this.#recordTo === filename) return;
+      this.#recordTo = filename;
+      if (!this.#published || this.#closed) return;
+      await this.#message(this.#pub, {
+        request: "configure",
+        record: filename !== null,
+        ...(filename ? { filename } : {}),
+      });
+    });
   }
 
   /** A candidate from the browser for one of its two connections (null: no more). */

@@ -5,7 +5,7 @@
  * none left, a room small enough goes back to the mesh and a bigger one is
  * told why its video stopped).
  */
-import type { ServerMessage, SfuClientMessage } from "../../protocol/messages.ts";
+import type { RecordingInfo, ServerMessage, SfuClientMessage } from "../../protocol/messages.ts";
 import type { SfuConfig } from "../config.ts";
 import { JanusError, type JanusMessage } from "./janus-connection.ts";
 import { JanusNodes, type NodeState } from "./janus-nodes.ts";
@@ -31,6 +31,20 @@ export function janusRoomId(prefix: string, room: string): number {
   };
   const key = `${prefix}${room}`;
   return fnv(key, 2166136261) * 65536 + (fnv(key, 0x811c9dc5 ^ 0x5bd1e995) & 0xffff);
+}
+
+/**
+ * Where the SFU's recordings go (recording-service.ts): a file name for each
+ * stretch of a person's publishing, and word when none of ours records into a
+ * recording any more (the room stopped it, or they all left).
+ */
+export interface SfuRecorder {
+  /** The path (Janus adds its endings) for `seat`'s next stretch in recording `id`. */
+  segment(id: string, seat: Seat): Promise<string>;
+  /** Some of ours record into `id` (again). */
+  busy(id: string): void;
+  /** None of ours records into `id` any more. */
+  idle(id: string, room: string): void;
 }
 
 /** What a client session gives the service to reach its browser. */
@@ -63,6 +77,15 @@ export class SfuService {
   readonly #places = new Map<string, Place>();
   /** Janus room key → how many of our participants are leaving it right now. */
   readonly #closing = new Map<string, number>();
+  /**
+   * Janus room key → the last create or destroy of that room: they run one
+   * after another, so a room destroyed as its last person left is made again
+   * for whoever comes right after, never destroyed under them.
+   */
+  readonly #roomWork = new Map<string, Promise<void>>();
+  /** seat id → the server recording it is in, as its room says. */
+  readonly #recordings = new Map<string, string>();
+  readonly #recorder: SfuRecorder | null;
 
   constructor(options: {
     config: SfuConfig;
@@ -72,7 +95,10 @@ export class SfuService {
     registry: RoomRegistry;
     /** Where instances share each room's node (Redis in a cluster). */
     store?: RoomNodeStore;
+    /** Server recordings (RECORDINGS_DIR): null without. */
+    recorder?: SfuRecorder | null;
   }) {
+    this.#recorder = options.recorder ?? null;
     this.#config = options.config;
     this.#maxPeers = options.maxPeers;
     this.#prefix = options.prefix;
@@ -116,6 +142,8 @@ export class SfuService {
     const room = place.seat.room;
     const node = await this.nodes.nodeFor(room);
     if (place.participant) return place.participant; // made meanwhile
+    // Left meanwhile: a participant made now would be nobody's to close (a Janus room left behind).
+    if (this.#places.get(place.seat.id) !== place) return null;
     if (!node) {
       place.stalled = true;
       this.#noNode(room);
@@ -127,7 +155,7 @@ export class SfuService {
     const participant = new SfuParticipant({
       node,
       room: janusRoom,
-      roomReady: this.#ensureRoom(node, janusRoom).catch((err) => {
+      roomReady: this.#ensureRoom(node, place.key).catch((err) => {
         throw new Error(`Cannot open the SFU room: ${(err as Error).message}`);
       }),
       id: place.seat.id,
@@ -137,7 +165,37 @@ export class SfuService {
     place.participant = participant;
     place.stalled = false;
     this.nodes.count(room, +1);
+    const recording = this.#recordings.get(place.seat.id);
+    if (recording) this.#recordInto(place, participant, recording);
     return participant;
+  }
+
+  /** The room of `seat` says whether the SFU records it now (a server recording), or not. */
+  record(seat: Seat, recording: RecordingInfo | undefined): void {
+    const id = recording?.mode === "server" ? recording.id : undefined;
+    const was = this.#recordings.get(seat.id);
+    if (was === id || !this.#recorder) return;
+    if (id) {
+      if (![...this.#recordings.values()].includes(id)) this.#recorder.busy(id);
+      this.#recordings.set(seat.id, id);
+    } else this.#recordings.delete(seat.id);
+    const place = this.#places.get(seat.id);
+    if (place?.participant) {
+      if (id) this.#recordInto(place, place.participant, id);
+      else void place.participant.record(null).catch(() => {});
+    }
+    if (was) this.#idleCheck(was, seat.room);
+  }
+
+  #recordInto(place: Place, participant: SfuParticipant, id: string): void {
+    void this.#recorder!.segment(id, place.seat)
+      .then((filename) => participant.record(filename))
+      .catch((err) => this.#logger.warn("sfu record failed", { id, error: String(err) }));
+  }
+
+  /** Tells the recorder when none of ours records into `id` any more. */
+  #idleCheck(id: string, room: string): void {
+    if (![...this.#recordings.values()].includes(id)) this.#recorder?.idle(id, room);
   }
 
   /**
@@ -163,25 +221,38 @@ export class SfuService {
     }
   }
 
-  /** Creates the Janus room on its node (once; "already exists" is fine). */
-  #ensureRoom(node: SfuParticipant["node"], room: number): Promise<void> {
-    return this.#withHandle(node, async (ask) => {
-      await ask({
-        request: "create",
-        room,
-        publishers: this.#maxPeers,
-        // Listed: the API is private anyway, and a listed room can be audited (and counted in tests).
-        is_private: false,
-        videocodec: "vp8",
-        audiocodec: "opus",
-        // Simulcast layers reach Janus whole; a subscriber picks one.
-        bitrate: 0,
-        notify_joining: false,
-        ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
-      }).catch((err) => {
-        if (!(err instanceof JanusError && err.code === ROOM_EXISTS)) throw err;
-      });
+  /** Runs `work` on the Janus room `key` after whatever was already under way on it. */
+  #roomTurn(key: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.#roomWork.get(key) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => {});
+    this.#roomWork.set(key, settled);
+    void settled.then(() => {
+      if (this.#roomWork.get(key) === settled) this.#roomWork.delete(key);
     });
+    return next;
+  }
+
+  /** Creates the Janus room on its node (once; "already exists" is fine). */
+  #ensureRoom(node: SfuParticipant["node"], key: string): Promise<void> {
+    const room = janusRoomId(this.#prefix, key);
+    return this.#roomTurn(key, () =>
+      this.#withHandle(node, async (ask) => {
+        await ask({
+          request: "create",
+          room,
+          publishers: this.#maxPeers,
+          // Listed: the API is private anyway, and a listed room can be audited (and counted in tests).
+          is_private: false,
+          videocodec: "vp8",
+          audiocodec: "opus",
+          // Simulcast layers reach Janus whole; a subscriber picks one.
+          bitrate: 0,
+          notify_joining: false,
+          ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
+        }).catch((err) => {
+          if (!(err instanceof JanusError && err.code === ROOM_EXISTS)) throw err;
+        });
+      }));
   }
 
   /** A message from the browser of `seat` about its SFU connections. */
@@ -208,12 +279,12 @@ export class SfuService {
 
   /** The browser's view: whose video, which layer. */
   async view(seat: Seat, client: SfuClient, video: Record<string, "high" | "low">): Promise<void> {
+    // A client that only watches (it publishes nothing) takes its place with its first view;
+    // a view that trails a move to the mesh makes none.
+    const sfu = this.#registry.mediaMode(seat.room, seat.id) === "sfu";
+    if (!sfu && !this.#places.has(seat.id)) return;
     const place = this.#place(seat, client);
-    // A client that only watches (it publishes nothing) takes its place with its first view.
-    const participant = place.participant ??
-      (this.#registry.mediaMode(seat.room, seat.id) === "sfu"
-        ? await this.#participant(place)
-        : null);
+    const participant = place.participant ?? (sfu ? await this.#participant(place) : null);
     await participant?.view(video).catch((err) => {
       client.fail(`Cannot receive video: ${(err as Error).message}`);
     });
@@ -252,34 +323,42 @@ export class SfuService {
       else this.#closing.delete(key);
     }
     if (this.#closing.has(key)) return;
-    // Ours still there, or on the way in (a place without its participant yet: a browser
-    // publishing again): the room stays. Else destroy it if nobody else is in it (and, the last
-    // of the meeting's on the node, let the node go for it).
-    const here = (p: Place) => !p.participant || p.participant.node === participant.node;
-    const places = [...this.#places.values()];
-    if (places.some((p) => p.key === key && here(p))) return;
-    const last = !places.some((p) => p.seat.room === room && here(p));
-    await this.#destroyIfEmpty(participant.node, key, last ? room : null);
+    await this.#roomTurn(key, () => this.#destroyIfEmpty(participant.node, key, room));
   }
 
+  /**
+   * Destroys the Janus room `key` when none of ours is in it (or on the way in:
+   * they wait their turn and make it again) and Janus lists nobody else; the
+   * meeting's last on the node lets the node go for it.
+   */
   async #destroyIfEmpty(
     node: SfuParticipant["node"],
     key: string,
-    release: string | null,
+    room: string,
   ): Promise<void> {
-    if (!node.open) return;
+    const ours = (p: Place) => p.participant?.node === node;
+    const stays = () => [...this.#places.values()].some((p) => p.key === key && ours(p));
+    if (!node.open || stays()) return;
     const id = janusRoomId(this.#prefix, key);
     await this.#withHandle(node, async (ask) => {
       const listed = await ask({ request: "listparticipants", room: id }).catch(() => null);
       const participants = listed?.plugindata?.data?.participants;
       // Another instance's people may still be there (a cluster): then it is theirs to end.
-      if (!Array.isArray(participants) || participants.length > 0) return;
+      if (!Array.isArray(participants) || participants.length > 0 || stays()) {
+        this.#logger.debug("sfu room kept", {
+          key,
+          listed: Array.isArray(participants) ? participants.length : null,
+        });
+        return;
+      }
+      const last = ![...this.#places.values()].some((p) => p.seat.room === room && ours(p));
       await ask({
         request: "destroy",
         room: id,
         ...(this.#config.adminKey ? { admin_key: this.#config.adminKey } : {}),
       }).catch(() => {});
-      if (release) this.nodes.release(release);
+      this.#logger.debug("sfu room destroyed", { key });
+      if (last) this.nodes.release(room);
     }).catch(() => {}); // the node went away meanwhile: its rooms went with it
   }
 

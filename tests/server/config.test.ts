@@ -139,3 +139,40 @@ Deno.test("the SFU: JANUS_URLS widens MAX_PEERS; its settings need it; bad ones 
     );
   }
 });
+
+Deno.test("server recordings: RECORDINGS_DIR with the SFU; its limits need it; bad ones name themselves", () => {
+  assert.equal(loadConfig({}).recordings, null);
+  const janus = { JANUS_URLS: "ws://j:8188" };
+  assert.deepEqual(loadConfig({ ...janus, RECORDINGS_DIR: "/var/lib/video-room/" }).recordings, {
+    dir: "/var/lib/video-room",
+    maxBytes: 2 * 1024 ** 3,
+    retentionHours: 168,
+    linkHours: 24,
+  });
+  const set = loadConfig({
+    ...janus,
+    RECORDINGS_DIR: "/rec",
+    RECORDINGS_MAX_BYTES: "104857600",
+    RECORDINGS_RETENTION_HOURS: "48",
+    RECORDINGS_LINK_HOURS: "2",
+  }).recordings;
+  assert.deepEqual(set, { dir: "/rec", maxBytes: 104857600, retentionHours: 48, linkHours: 2 });
+  const bad: Array<[Record<string, string>, string]> = [
+    [{ RECORDINGS_DIR: "/rec" }, "RECORDINGS_DIR"], // the SFU records
+    [{ ...janus, RECORDINGS_DIR: "recordings" }, "RECORDINGS_DIR"],
+    [{ ...janus, RECORDINGS_MAX_BYTES: "1000000000" }, "RECORDINGS_MAX_BYTES"],
+    [{ ...janus, RECORDINGS_DIR: "/rec", RECORDINGS_MAX_BYTES: "10" }, "RECORDINGS_MAX_BYTES"],
+    [
+      { ...janus, RECORDINGS_DIR: "/rec", RECORDINGS_RETENTION_HOURS: "0" },
+      "RECORDINGS_RETENTION_HOURS",
+    ],
+    [{ ...janus, RECORDINGS_DIR: "/rec", RECORDINGS_LINK_HOURS: "soon" }, "RECORDINGS_LINK_HOURS"],
+  ];
+  for (const [env, variable] of bad) {
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof ConfigError && e.variable === variable,
+      JSON.stringify(env),
+    );
+  }
+});

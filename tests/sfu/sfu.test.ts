@@ -361,7 +361,11 @@ Deno.test("a room moves to the SFU past MESH_MAX and back to peer to peer at two
 
 Deno.test("a breakout group past MESH_MAX goes through the SFU in a Janus room of its own", async () => {
   const janus = await startJanus({ port: 8188 });
-  const server = await startServerProcess({ JANUS_URLS: janus.url, MESH_MAX: "2" });
+  const log: string[] = [];
+  const server = await startServerProcess(
+    { JANUS_URLS: janus.url, MESH_MAX: "2", LOG_LEVEL: "debug" },
+    (line) => /sfu/.test(line) && log.push(line),
+  );
   const crowd = await Crowd.open();
   const room = `sfu-groups-${crypto.randomUUID().slice(0, 8)}`;
   const arrive = (name: string) => crowd.arrive(invite(server.origin, room, name), name);
@@ -404,18 +408,120 @@ Deno.test("a breakout group past MESH_MAX goes through the SFU in a Janus room o
       assert.deepEqual(await churn(p.page), { joined: 0, left: 0 }, "moves, not comings");
     }
     for (const p of crowd.peers.splice(0)) await p.close();
+    let counts = {};
     await until(
       async () => {
-        const c = await janus.counts();
+        const c = counts = await janus.counts();
         return c.rooms === 0 && c.sessions === 0;
       },
       "Janus empty: the group's room went too",
       20000,
-    );
+    ).catch((err) => {
+      throw new Error(`${err.message}: ${JSON.stringify(counts)}\n${log.slice(-40).join("\n")}`);
+    });
   } finally {
     await crowd.close();
     await server.stop();
     await janus.stop();
+  }
+});
+
+Deno.test("server recording: three people recorded by Janus, one file each and one of the meeting", async () => {
+  const janus = await startJanus({ port: 8188 });
+  const recordings = await Deno.makeTempDir({ prefix: "vr-server-recordings-" });
+  const downloads = await Deno.makeTempDir({ prefix: "vr-downloads-" });
+  const log: string[] = [];
+  const server = await startServerProcess({
+    JANUS_URLS: janus.url,
+    MESH_MAX: "4",
+    RECORDINGS_DIR: recordings,
+    LOG_LEVEL: "debug",
+  }, (line) => /record/.test(line) && log.push(line));
+  const crowd = await Crowd.open();
+  const room = `recorded-${crypto.randomUUID().slice(0, 8)}`;
+  const arrive = (name: string) => crowd.arrive(invite(server.origin, room, name), name);
+  try {
+    const [ana, bo, cy] = [await arrive("Ana"), await arrive("Bo"), await arrive("Cy")];
+    for (const p of [ana, bo, cy]) {
+      await until(async () => (await playing(p.page)).length === 2, "three see each other", 30000);
+      assert.equal(await mediaMode(p.page), "mesh", "three are a mesh (MESH_MAX=4)");
+    }
+    await allowDownloads(ana.page, ana.context, downloads);
+    await choose(ana.page, "Host controls", "Record the meeting");
+    const asked = Date.now();
+    // Everyone is told at once, and the room moves to the SFU, which records it.
+    for (const p of [bo, cy]) {
+      await until(async () => (await shownText(p.page)).includes("Recording"), "told", 1000);
+    }
+    for (const p of [ana, bo, cy]) {
+      await until(async () => (await mediaMode(p.page)) === "sfu", "through the SFU", 15000);
+      await until(async () => (await playing(p.page)).length === 2, "all seen again", 30000);
+    }
+    // A late joiner sees the badge too.
+    const di = await arrive("Di");
+    await until(async () => (await shownText(di.page)).includes("Recording"), "Di told", 2000);
+    await new Promise((r) => setTimeout(r, 8000));
+    await choose(ana.page, "Host controls", "Stop recording");
+    const between = (Date.now() - asked) / 1000;
+    // Within a minute the host's page offers the meeting's file; its link is signed.
+    await until(
+      async () => (await shownText(ana.page)).includes("Download"),
+      "the file offered",
+      60000,
+    ).catch(async (err) => {
+      const files = [];
+      for await (const d of Deno.readDir(recordings)) {
+        for await (const f of Deno.readDir(`${recordings}/${d.name}`)) files.push(f.name);
+      }
+      throw new Error(`${err.message}\n${log.join("\n")}\nfiles: ${files.join(" ")}`);
+    });
+    const link = await ana.page.evaluate(() =>
+      document.querySelector("video-room")!.shadowRoot!.querySelector<HTMLAnchorElement>(
+        '[part="download"]',
+      )!.href
+    );
+    assert.match(
+      link,
+      /\/recordings\/\d{14}-[0-9a-f]{12}\/meeting\.webm\?expires=\d+&sig=[0-9a-f]{64}$/,
+    );
+    const file = await downloadRecording(ana.page, downloads);
+    const meeting = await probeRecording(file);
+    assert.deepEqual(meeting.streams, ["audio", "video"]);
+    assert.ok(
+      meeting.seconds > 6 && meeting.seconds < between + 2,
+      `${meeting.seconds} s of ${between} s`,
+    );
+    console.log(`meeting file: ${meeting.seconds.toFixed(1)} s at ${meeting.fps.toFixed(1)} fps`);
+    // A guest's page offers nothing; each person has a file of their own on the server's disk.
+    assert.ok(!(await shownText(bo.page)).includes("Download"));
+    const [id] = link.match(/\d{14}-[0-9a-f]{12}/)!;
+    const people = await Array.fromAsync(Deno.readDir(`${recordings}/${id}/people`));
+    const named = [...new Set(people.map((e) => e.name.split("-")[0]))].sort();
+    assert.deepEqual(named, ["Ana", "Bo", "Cy", "Di"]);
+    for (const person of people) {
+      const facts = await probeRecording(`${recordings}/${id}/people/${person.name}`);
+      assert.deepEqual(facts.streams, ["audio", "video"], person.name);
+      assert.ok(facts.seconds > 3, `${person.name}: ${facts.seconds} s`);
+    }
+    // The link without its signature, or altered, or expired, is refused.
+    const bare = link.replace(/\?.*/, "");
+    assert.equal(await fetch(bare).then((r) => r.body?.cancel().then(() => r.status)), 403);
+    const altered = link.replace(/sig=./, (m) => (m.endsWith("0") ? "sig=1" : "sig=0"));
+    assert.equal(await fetch(altered).then((r) => r.body?.cancel().then(() => r.status)), 403);
+    const stale = link.replace(/expires=\d+/, "expires=1000");
+    assert.equal(await fetch(stale).then((r) => r.body?.cancel().then(() => r.status)), 403);
+    // A player's byte range is served.
+    const part = await fetch(link, { headers: { range: "bytes=0-99" } });
+    assert.equal(part.status, 206);
+    assert.equal((await part.arrayBuffer()).byteLength, 100);
+    const metrics = await (await fetch(`${server.origin}/metrics`)).text();
+    assert.match(metrics, /video_room_recordings_total\{outcome="ready"\} 1/);
+  } finally {
+    await crowd.close();
+    await server.stop();
+    await janus.stop();
+    await Deno.remove(downloads, { recursive: true });
+    await Deno.remove(recordings, { recursive: true });
   }
 });
 

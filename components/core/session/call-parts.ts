@@ -6,6 +6,7 @@
  */
 import type { ServerMessage } from "../../../protocol/messages.ts";
 import type { LocalMedia } from "../media/local-media.ts";
+import type { OwnMedia } from "./own-media.ts";
 import type { RoomErrorDetail } from "../room-error.ts";
 import type { SpeakerTracking } from "../speakers/speaker-tracking.ts";
 import type { MediaTransport, TileSize } from "../transport/media-transport.ts";
@@ -24,16 +25,28 @@ import { UplinkWatch } from "./uplink-watch.ts";
 export interface CallSession extends
   Omit<
     NewsTarget,
-    "roster" | "host" | "recording" | "breakouts" | "hands" | "people" | "uplink" | "transport"
+    | "roster"
+    | "host"
+    | "recording"
+    | "breakouts"
+    | "hands"
+    | "people"
+    | "uplink"
+    | "transport"
+    | "selfId"
+    | "server"
+    | "sendState"
   > {
   readonly context: SessionContext;
   readonly media: LocalMedia;
   readonly speakers: SpeakerTracking;
+  /** The connection to the signaling server (its URL: where a server recording's links lead). */
+  readonly call: { readonly options: { readonly server: string } };
   transport(): MediaTransport | null;
   /** How large each peer shows here. */
   sizes(): ReadonlyMap<string, TileSize>;
-  /** Our state (audio, video, screen) changed. */
-  stateChanged(): void;
+  /** Our own media: its state changed (audio, video, screen), or is to be told after a join. */
+  readonly own: Pick<OwnMedia, "stateChanged" | "sendState">;
 }
 
 export class CallParts {
@@ -57,7 +70,7 @@ export class CallParts {
     this.screen = new ScreenShare(
       context,
       session.transport,
-      session.stateChanged,
+      () => session.own.stateChanged(),
       (e: RoomErrorDetail) => session.error(e),
     );
     this.#news = {
@@ -68,10 +81,11 @@ export class CallParts {
       hands: this.hands,
       people: this.people,
       uplink: this.uplink,
+      server: session.call.options.server,
       transport: session.transport,
-      selfId: session.selfId,
+      selfId: context.selfId,
       setMediaMode: session.setMediaMode,
-      sendState: session.sendState,
+      sendState: () => session.own.sendState(),
       connected: session.connected,
       chat: session.chat,
       error: session.error,

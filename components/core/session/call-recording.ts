@@ -4,7 +4,7 @@
  * late joiners too); when it is ours, the recorder (a chunk) runs until the
  * room says it stopped or we leave, and then the file is offered.
  */
-import type { RecordingInfo, Role } from "../../../protocol/messages.ts";
+import type { RecordingInfo, RecordingReadyMessage, Role } from "../../../protocol/messages.ts";
 import type { LocalMedia } from "../media/local-media.ts";
 import type { CallRecorder } from "../media/call-recorder.ts";
 import { ClientErrorCode } from "../room-error.ts";
@@ -54,7 +54,7 @@ export class CallRecording {
     const { context } = this;
     const who = by ? context.roster.get(rosterId(context, by)) ?? null : null;
     context.emit("recording", { recording: this.recording, by: who });
-    if (recording?.by === context.selfId()) this.#start();
+    if (recording?.by === context.selfId() && recording.mode === "browser") this.#start();
     else if (!recording) {
       if (this.asking) this.agree(); // nothing left to agree to: as they came in
       void this.finish();
@@ -88,6 +88,22 @@ export class CallRecording {
       durationMs: file.durationMs,
       mode: "browser",
       type: file.blob.type,
+    };
+    this.context.emit("recording-ready", { ...this.file });
+    this.context.changed();
+  }
+
+  /** A server recording's files are made (told to hosts): links resolved against the server. */
+  ready(msg: RecordingReadyMessage, server: string): void {
+    const base = server.replace(/^ws/, "http");
+    const link = (url: string) => new URL(url, base).href;
+    this.file = {
+      url: link(msg.url),
+      bytes: msg.bytes,
+      durationMs: msg.durationMs,
+      mode: "server",
+      type: "video/webm",
+      people: msg.people.map((p) => ({ name: p.name, url: link(p.url) })),
     };
     this.context.emit("recording-ready", { ...this.file });
     this.context.changed();

@@ -25,6 +25,8 @@ export interface NewsTarget {
   readonly hands: HandsAndReactions;
   readonly people: People;
   readonly uplink: UplinkWatch;
+  /** The signaling server's WebSocket URL (a server recording's links are relative to it). */
+  readonly server: string;
   transport(): MediaTransport | null;
   selfId(): string | null;
   setMediaMode(mode: MediaMode): void;
@@ -79,6 +81,8 @@ export function handleNews(msg: ServerMessage, to: NewsTarget): void {
         msg.type === "removed" ? "removed" : "ended",
         to.roster.get(msg.by) ?? null,
       );
+    case "recording-ready":
+      return to.recording.ready(msg, to.server);
     case "room-settings":
       to.host.handle(msg);
       to.breakouts.update(msg, msg.by);

@@ -86,7 +86,9 @@ export interface RecordingFile {
   url: string;
   bytes: number;
   durationMs: number;
-  mode: "browser";
+  mode: "browser" | "server";
+  /** A server recording's per-person files (signed links). */
+  people?: Array<{ name: string; url: string }>;
   /** Its media type (`video/webm`; `video/mp4` in Safari). */
   type: string;
 }

@@ -280,6 +280,56 @@ describe("RoomSession (on fakes)", () => {
     session.close();
   });
 
+  it("a server recording: no recorder here; its file comes to hosts at a link on the server", async () => {
+    const { session, signaling, joined } = fakeSession();
+    await session.join();
+    joined("me", [info("b", "Bo")]);
+    const ready: unknown[] = [];
+    session.on("recording-ready", (file) => ready.push(file));
+    const recording = {
+      by: "me",
+      mode: "server" as const,
+      id: "20261205040049-cee581918bf9",
+      since: 1,
+    };
+    signaling[0].deliver({
+      type: "room-settings",
+      locked: false,
+      lobby: false,
+      recording,
+      by: "me",
+    });
+    expect(session.settings.recording?.mode).to.equal("server");
+    signaling[0].deliver({ type: "room-settings", locked: false, lobby: false, by: "me" });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ready, "nothing recorded in this browser").to.deep.equal([]);
+    const link = `/recordings/${recording.id}/meeting.webm?expires=9&sig=ab`;
+    signaling[0].deliver({
+      type: "recording-ready",
+      url: link,
+      bytes: 1000,
+      durationMs: 9000,
+      mode: "server",
+      people: [{
+        name: "Bo",
+        url: `/recordings/${recording.id}/people/Bo-b-1.webm?expires=9&sig=cd`,
+      }],
+    });
+    expect(ready).to.deep.equal([{
+      url: `http://unused${link}`,
+      bytes: 1000,
+      durationMs: 9000,
+      mode: "server",
+      type: "video/webm",
+      people: [{
+        name: "Bo",
+        url: `http://unused/recordings/${recording.id}/people/Bo-b-1.webm?expires=9&sig=cd`,
+      }],
+    }]);
+    expect(session.recording?.file?.url).to.equal(`http://unused${link}`);
+    session.close();
+  });
+
   it("a page closed or put away mid-call leaves at once", async () => {
     const { session, signaling, links, joined } = fakeSession();
     await session.join();

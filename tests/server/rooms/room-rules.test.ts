@@ -438,3 +438,89 @@ Deno.test("recording: with RECORDING_CONSENT=required, the recording says guests
   const asked = after(r, "h", "record-start", { ...OPEN, recordingConsent: true });
   assert.equal(asked.settings.recording?.consent, true);
 });
+
+Deno.test("server recording: the SFU records; a mesh room moves there first and stays while it runs", () => {
+  const SERVER: rules.RoomPolicy = { ...OPEN, maxPeers: 8, meshMax: 4, recordOnServer: () => true };
+  const r = room([member("h", "host"), member("a"), member("b")]);
+  const start = rules.moderate(r, "h", "record-start", undefined, SERVER);
+  assert.ok(start.ok);
+  const on = rules.applyChanges(r, start.changes);
+  assert.equal(on.settings.recording?.mode, "server");
+  assert.match(on.settings.recording?.id ?? "", /^\d{14}-[0-9a-f]{12}$/);
+  assert.deepEqual(on.media, { mode: "sfu" });
+  // Everyone hears of the recording before their media moves (so it is recorded from the start).
+  assert.deepEqual(typesOf(start), ["room-settings", "media-mode"]);
+  assert.deepEqual(noticesOf(start)[1], {
+    to: { allBut: "" },
+    message: { type: "media-mode", mode: "sfu" },
+  });
+  // Down to two it stays in the SFU while recorded, even when its clock ran out…
+  const two = rules.applyChanges(on, rules.leave(on, "b", SERVER).changes);
+  const calm = { ...two, media: { mode: "sfu" as const, low: 0 } };
+  assert.deepEqual(rules.settleMedia(calm, 60_000, SERVER).changes, []);
+  // …and once stopped, its clock starts back to the mesh.
+  const stop = rules.moderate(two, "h", "record-stop", undefined, SERVER);
+  assert.ok(stop.ok);
+  const stopped = rules.applyChanges(two, stop.changes);
+  assert.equal(stopped.settings.recording, undefined);
+  assert.equal(stopped.media.mode, "sfu");
+  assert.ok(stopped.media.low !== undefined, "the clock back to the mesh runs");
+  // No node left: back to the mesh at once, and the recording ends (told to everyone).
+  const forced = rules.settleMedia(two, 0, SERVER, true);
+  const after = rules.applyChanges(two, forced.changes);
+  assert.deepEqual(after.media, rules.MESH);
+  assert.equal(after.settings.recording, undefined);
+  assert.deepEqual(typesOf(forced), ["room-settings", "media-mode"]);
+  // Without a node or room on the disk (recordOnServer false), the host's browser records.
+  const browser = rules.moderate(r, "h", "record-start", undefined, {
+    ...SERVER,
+    recordOnServer: () => false,
+  });
+  assert.ok(browser.ok);
+  assert.equal(rules.applyChanges(r, browser.changes).settings.recording?.mode, "browser");
+  assert.deepEqual(rules.applyChanges(r, browser.changes).media, rules.MESH);
+});
+
+Deno.test("server recording: it outlives its starter while a host is left; the last host ends it", () => {
+  const SERVER: rules.RoomPolicy = { ...OPEN, maxPeers: 8, meshMax: 4, recordOnServer: () => true };
+  const r = room([member("h", "host"), member("g", "host"), member("a")]);
+  const on = after(r, "h", "record-start", SERVER);
+  const starterLeft = rules.applyChanges(on, rules.leave(on, "h", SERVER).changes);
+  assert.equal(starterLeft.settings.recording?.mode, "server", "another host is still there");
+  const lastLeft = rules.applyChanges(
+    starterLeft,
+    rules.leave(starterLeft, "g", SERVER).changes,
+  );
+  assert.equal(lastLeft.settings.recording, undefined);
+});
+
+Deno.test("server recording news: its file goes to hosts only; a failure also ends it", () => {
+  const SERVER: rules.RoomPolicy = { ...OPEN, maxPeers: 8, meshMax: 4, recordOnServer: () => true };
+  const on = after(room([member("h", "host"), member("a")]), "h", "record-start", SERVER);
+  const id = on.settings.recording!.id!;
+  const ready = {
+    type: "recording-ready" as const,
+    url: `/recordings/${id}/meeting.webm?expires=1&sig=x`,
+    bytes: 10,
+    durationMs: 1000,
+    mode: "server" as const,
+    people: [],
+  };
+  const news = rules.recordingNews(on, id, { ready });
+  assert.deepEqual(news.changes, [], "a file made changes nothing of the room");
+  assert.deepEqual(noticesOf(news), [{ to: { hosts: true }, message: ready }]);
+  const failed = rules.recordingNews(on, id, { failed: "Cannot keep recording: the disk is full" });
+  const ended = rules.applyChanges(on, failed.changes);
+  assert.equal(ended.settings.recording, undefined);
+  assert.deepEqual(noticesOf(failed).at(-1), {
+    to: { hosts: true },
+    message: {
+      type: "error",
+      code: "recording-failed",
+      message: "Cannot keep recording: the disk is full",
+    },
+  });
+  // News of an older recording leaves a newer one running.
+  const other = rules.recordingNews(on, "20200101000000-000000000000", { failed: "x" });
+  assert.equal(rules.applyChanges(on, other.changes).settings.recording?.id, id);
+});

@@ -15,6 +15,7 @@ function sink(log: string[], name: string): SeatSink {
   return {
     send: (text) => log.push(`${name} <- ${text}`),
     mediaMoved: (mode) => log.push(`${name} media ${mode}`),
+    recordingChanged: (r) => log.push(`${name} recording ${r?.mode ?? "off"}`),
     close: (code, reason) => log.push(`${name} closed ${code} ${reason}`),
     admitted: (a: Admission) => log.push(`${name} admitted ${a.seat.id}`),
     denied: (message) => log.push(`${name} denied ${message}`),
