@@ -60,7 +60,7 @@ export { resolveServerUrl } from "./room-setup.ts";
  * @fires media-mode-changed - The call moved to the media server or back to peer to peer; `detail: {mode}`.
  * @fires recording-started - A host started recording the meeting (late joiners hear it too); `detail: {by, mode}`.
  * @fires recording-stopped - The recording ended (stopped by a host, its host left, or this page left); `detail: {by}`.
- * @fires recording-ready - On the recording host's page: the file; `detail: {url, bytes, durationMs, mode}` (`url` is a `blob:` URL).
+ * @fires recording-ready - The file: on the recording host's page at a `blob:` URL (`mode: "browser"`), or, of a server recording, on every host's page at a signed, expiring link with each person's file in `people`; `detail: {url, bytes, durationMs, mode, people?}`.
  * @fires breakouts-changed - Breakout groups opened, changed (who is where) or closed; `detail: {breakouts}` (`{groups, choose, endsAt}` or null).
  * @fires breakout-changed - This page went into a breakout group, or back to the main room; `detail: {breakout, by}` (`{id, name, people}` or null).
  *

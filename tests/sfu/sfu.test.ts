@@ -630,6 +630,22 @@ Deno.test("the only Janus node gone: a small room goes back to the mesh, a big o
   }
 });
 
+/** Waits until `name`'s tile is the large one; a timeout says what showed instead. */
+async function featured(page: Page, name: string): Promise<void> {
+  await until(async () => (await shownFeatured(page)) === name, `${name} featured`).catch(
+    async (err) => {
+      const tiles = (await shownTiles(page)).map((t) => t.label).join(", ");
+      const layout = await page.evaluate(() =>
+        document.querySelector("video-room")!.shadowRoot!.querySelector("[part~=stage]")
+          ?.getAttribute("class")
+      );
+      throw new Error(
+        `${err.message}: "${await shownFeatured(page)}" is, of ${tiles} (stage: ${layout})`,
+      );
+    },
+  );
+}
+
 /** Each remote camera tile's picture width (as decoded), by name. */
 function tileWidths(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() => {
@@ -656,7 +672,7 @@ Deno.test("simulcast: the featured tile gets the large layer, the filmstrip the 
     // Ana, by hand: the speaker view, Bo pinned to the stage.
     await choose(ana.page, "More options", "Speaker view");
     await choose(ana.page, "More actions for Bo", "Pin");
-    await until(async () => (await shownFeatured(ana.page)) === "Bo", "Bo featured");
+    await featured(ana.page, "Bo");
     const large = await until(
       async () => {
         const w = await tileWidths(ana.page);
@@ -711,7 +727,7 @@ Deno.test("Chromium and Firefox through Janus: everyone sees everyone; Firefox's
     const [ana, bo, cy] = people;
     await choose(ana.page, "More options", "Speaker view");
     await choose(ana.page, "More actions for Bo", "Pin");
-    await until(async () => (await shownFeatured(ana.page)) === "Bo", "Bo featured");
+    await featured(ana.page, "Bo");
     const widths = await until(
       async () => {
         const w = await tileWidths(ana.page);
