@@ -83,6 +83,8 @@ export async function startTestCluster(
       get roomCount() {
         return sum((s) => s.registry.roomCount);
       },
+      // News made on one instance (a recording's files): the other's people hear it too.
+      recordingNews: (...args) => instances[0].registry.recordingNews(...args),
     } as RoomRegistry,
     metrics: instances[0].metrics,
     get connections() {

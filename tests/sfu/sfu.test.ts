@@ -463,6 +463,7 @@ Deno.test("server recording: three people recorded by Janus, one file each and o
     await new Promise((r) => setTimeout(r, 8000));
     await choose(ana.page, "Host controls", "Stop recording");
     const between = (Date.now() - asked) / 1000;
+    const stopped = Date.now();
     // Within a minute the host's page offers the meeting's file; its link is signed.
     await until(
       async () => (await shownText(ana.page)).includes("Download"),
@@ -475,6 +476,7 @@ Deno.test("server recording: three people recorded by Janus, one file each and o
       }
       throw new Error(`${err.message}\n${log.join("\n")}\nfiles: ${files.join(" ")}`);
     });
+    console.log(`the file offered ${((Date.now() - stopped) / 1000).toFixed(1)} s after Stop`);
     const link = await ana.page.evaluate(() =>
       document.querySelector("video-room")!.shadowRoot!.querySelector<HTMLAnchorElement>(
         '[part="download"]',

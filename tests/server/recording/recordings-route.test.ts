@@ -78,3 +78,55 @@ Deno.test("without a good signature, or for anything but a recording's file: 403
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("fuzz: 3000 stranger paths, queries and ranges: always an answer, never a file unsigned", async () => {
+  const { dir, links, get } = await setUp();
+  try {
+    let seed = 20261205;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+    const pieces = [
+      "/recordings/",
+      ID,
+      "/",
+      "meeting.webm",
+      "people/",
+      "..",
+      "%2e%2e",
+      "%00",
+      "a.json",
+      "?expires=",
+      "&sig=",
+      "9999999999",
+      "0".repeat(64),
+      "\u00e9",
+      "//",
+      "%2F",
+      "bytes=",
+      "-",
+      "5",
+    ];
+    const signed = await links.sign(`/recordings/${ID}/meeting.webm`);
+    for (let i = 0; i < 3000; i++) {
+      let path = "/recordings/";
+      for (let n = Math.floor(random() * 8); n > 0; n--) path += pick(pieces);
+      if (random() < 0.2) path = signed + pick(pieces);
+      const range = random() < 0.3 ? `bytes=${pick(pieces)}${pick(pieces)}` : undefined;
+      let res: Response;
+      try {
+        res = await get(path, range ? { range } : {});
+      } catch (err) {
+        // Only a URL that cannot be a URL at all may fail, and before the route sees it.
+        assert.ok(err instanceof TypeError, `${path}: ${err}`);
+        continue;
+      }
+      assert.ok([200, 206, 403, 404, 416].includes(res.status), `${path} → ${res.status}`);
+      if (res.status === 200 || res.status === 206) {
+        assert.ok(path.startsWith(signed), `a file only through its signed link: ${path}`);
+      }
+      await res.body?.cancel();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -331,3 +331,26 @@ Deno.test("recording: a host starts it, everyone and a late joiner know; a guest
     assert.equal(ended.recording, undefined);
     assert.equal(ended.by, jh.id);
   }));
+
+Deno.test("server recording news: its file reaches the hosts only, on whatever instance they are", () =>
+  withServer(async (server, connect) => {
+    const { h, a, b } = await meeting(connect);
+    const ready = {
+      type: "recording-ready" as const,
+      url: "/recordings/20261205040049-cee581918bf9/meeting.webm?expires=9&sig=ab",
+      bytes: 10,
+      durationMs: 1000,
+      mode: "server" as const,
+      people: [{ name: "Ana", url: "/recordings/20261205040049-cee581918bf9/people/Ana-x-1.webm" }],
+    };
+    await server.registry.recordingNews("meet", "20261205040049-cee581918bf9", { ready });
+    assert.deepEqual(await h.next("recording-ready"), ready);
+    await server.registry.recordingNews("meet", "20261205040049-cee581918bf9", {
+      failed: "Cannot save the recording: the server's disk is full",
+    });
+    const failed = await h.next("error");
+    assert.equal(failed.code, "recording-failed");
+    // The guests heard neither: the next thing they hear is a chat line.
+    h.send({ type: "chat", text: "after" });
+    for (const c of [a, b]) assert.equal((await c.next()).type, "chat");
+  }));
