@@ -16,6 +16,9 @@ import type { RoomNodeStore } from "./sfu-room-nodes.ts";
 
 /** Janus's "room already exists": another of our instances (or an earlier join) made it. */
 const ROOM_EXISTS = 427;
+/** An emptied Janus room that still lists someone is looked at this many times, this far apart. */
+const LOOKS_BEFORE_KEEPING = 6;
+const LOOK_AGAIN_MS = 300;
 /** After a room goes back to the mesh, SFU media keeps flowing this long while browsers switch. */
 export const MESH_HANDOVER_MS = 15_000;
 
@@ -341,13 +344,21 @@ export class SfuService {
     if (!node.open || stays()) return;
     const id = janusRoomId(this.#prefix, key);
     await this.#withHandle(node, async (ask) => {
-      const listed = await ask({ request: "listparticipants", room: id }).catch(() => null);
-      const participants = listed?.plugindata?.data?.participants;
-      // Another instance's people may still be there (a cluster): then it is theirs to end.
-      if (!Array.isArray(participants) || participants.length > 0 || stays()) {
+      // Janus answers a session's destroy before it has let go of its publisher: our last one out
+      // may still be listed for a moment, so an occupied room is looked at again a few times.
+      // Someone still listed after that is another instance's (a cluster): theirs to end.
+      let listed: unknown = null;
+      for (let look = 0; look < LOOKS_BEFORE_KEEPING; look++) {
+        if (look > 0) await new Promise((r) => setTimeout(r, LOOK_AGAIN_MS));
+        if (stays()) return;
+        const answer = await ask({ request: "listparticipants", room: id }).catch(() => null);
+        listed = answer?.plugindata?.data?.participants;
+        if (!Array.isArray(listed) || listed.length === 0) break;
+      }
+      if (!Array.isArray(listed) || listed.length > 0 || stays()) {
         this.#logger.debug("sfu room kept", {
           key,
-          listed: Array.isArray(participants) ? participants.length : null,
+          listed: Array.isArray(listed) ? listed.length : null,
         });
         return;
       }

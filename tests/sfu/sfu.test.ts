@@ -766,8 +766,9 @@ Deno.test("Chromium and Firefox through Janus: everyone sees everyone; Firefox's
   }
 });
 
-Deno.test("cluster: one SFU room across two instances, with room tokens and an origin allowlist", async () => {
+Deno.test("cluster: one SFU room across two instances, with room tokens and an origin allowlist; a server recording of both", async () => {
   const redis = await startRedis();
+  const recordings = await Deno.makeTempDir({ prefix: "vr-cluster-recordings-" });
   const nodes = [
     await startJanus({ port: 8188, rtpPorts: "20000-29999" }),
     await startJanus({ port: 8288, rtpPorts: "30000-39999" }),
@@ -780,6 +781,8 @@ Deno.test("cluster: one SFU room across two instances, with room tokens and an o
     JANUS_URLS: nodes.map((n) => n.url).join(","),
     MESH_MAX: "2",
     ROOM_TOKEN_SECRET: secret,
+    // One folder for both (one disk): each instance records its own people there.
+    RECORDINGS_DIR: recordings,
   };
   // Each instance allows pages from both (the pages come from the instances themselves).
   const ports = [freePort(), freePort()];
@@ -803,7 +806,12 @@ Deno.test("cluster: one SFU room across two instances, with room tokens and an o
   try {
     // Ana and Cy on the first instance, Bo on the second: one room, one Janus node.
     for (const [name, server] of [["Ana", 0], ["Bo", 1], ["Cy", 0]] as const) {
-      const token = await mintRoomToken({ room, exp: Math.floor(Date.now() / 1000) + 600 }, key);
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      // Ana's token makes her a host.
+      const token = await mintRoomToken(
+        { room, exp, ...(name === "Ana" ? { role: "host" } : {}) },
+        key,
+      );
       await crowd.arrive(invite(servers[server].origin, room, name, token), name);
     }
     for (const p of peers) {
@@ -819,11 +827,46 @@ Deno.test("cluster: one SFU room across two instances, with room tokens and an o
       "a join without a token refused",
       20000,
     );
+    await stranger.close();
+    // Ana records: Bo, on the other instance, is told and recorded there; the files are made
+    // once, by whichever instance is the last out, and hosts get a link that either one serves.
+    const [ana, bo] = peers;
+    await choose(ana.page, "Host controls", "Record the meeting");
+    await until(async () => (await shownText(bo.page)).includes("Recording"), "Bo told", 2000);
+    await new Promise((r) => setTimeout(r, 5000));
+    await choose(ana.page, "Host controls", "Stop recording");
+    await until(
+      async () => (await shownText(ana.page)).includes("Download"),
+      "the file offered",
+      60000,
+    );
+    const link = await ana.page.evaluate(() =>
+      document.querySelector("video-room")!.shadowRoot!.querySelector<HTMLAnchorElement>(
+        '[part="download"]',
+      )!.href
+    );
+    const [id] = link.match(/\d{14}-[0-9a-f]{12}/)!;
+    const people = await Array.fromAsync(Deno.readDir(`${recordings}/${id}/people`));
+    assert.deepEqual([...new Set(people.map((e) => e.name.split("-")[0]))].sort(), [
+      "Ana",
+      "Bo",
+      "Cy",
+    ]);
+    for (const origin of servers.map((s) => s.origin)) {
+      const url = new URL(link);
+      const res = await fetch(`${origin}${url.pathname}${url.search}`, {
+        headers: { range: "bytes=0-3" },
+      });
+      assert.equal(res.status, 206, origin);
+      // A WebM (EBML) file.
+      assert.deepEqual([...new Uint8Array(await res.arrayBuffer())], [0x1a, 0x45, 0xdf, 0xa3]);
+    }
   } finally {
     await crowd.close();
     for (const s of servers) await s.stop();
     for (const n of nodes) await n.stop();
     await redis.stop();
+    await Deno.remove(recordings, { recursive: true });
   }
 });
 
