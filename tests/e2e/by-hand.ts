@@ -89,10 +89,19 @@ export async function buttonShown(page: Page, name: string, timeoutMs = 10000): 
   else await button(page, name).setTimeout(timeoutMs).wait();
 }
 
+/** How long a click may wait for its control to show, hold still and take the click. */
+const CLICK_MS = 20000;
+
 /** Clicks the button with this accessible name: a real mouse click on its rendered box. */
 export async function press(page: Page, name: string): Promise<void> {
-  if (await inFirefox(page)) return await (await byRole(page, "button", name)).click();
-  await button(page, name).setTimeout(10000).click();
+  try {
+    if (await inFirefox(page)) return await (await byRole(page, "button", name)).click();
+    // Long enough for a page busy decoding six videos on two cores (its clicks land late).
+    await button(page, name).setTimeout(CLICK_MS).click();
+  } catch (err) {
+    // Say which button: a locator's own timeout names none.
+    throw new Error(`Cannot press "${name}": ${(err as Error).message}`);
+  }
 }
 
 /** Opens the menu behind the button `menu` and clicks its item `item`, as a person does. */
@@ -103,11 +112,15 @@ export async function choose(page: Page, menu: string, item: string): Promise<vo
 
 /** Clicks the item `item` of the menu (or sheet) that is open. */
 export async function pick(page: Page, item: string): Promise<void> {
-  if (await inFirefox(page)) return await (await byRole(page, "menuitem", item)).click();
-  await Locator.race([
-    page.locator(`::-p-aria([name="${item}"][role="menuitem"])`),
-    page.locator(`::-p-aria([name="${item}"][role="menuitemradio"])`),
-  ]).setTimeout(10000).click();
+  try {
+    if (await inFirefox(page)) return await (await byRole(page, "menuitem", item)).click();
+    await Locator.race([
+      page.locator(`::-p-aria([name="${item}"][role="menuitem"])`),
+      page.locator(`::-p-aria([name="${item}"][role="menuitemradio"])`),
+    ]).setTimeout(CLICK_MS).click();
+  } catch (err) {
+    throw new Error(`Cannot pick "${item}": ${(err as Error).message}`);
+  }
 }
 
 /**
