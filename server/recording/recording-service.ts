@@ -35,6 +35,7 @@ const RECORDING_ID = /^\d{14}-[0-9a-f]{12}$/;
 const HOUR_MS = 3600_000;
 
 interface Live {
+  room: string;
   watch: ReturnType<typeof setInterval>;
 }
 
@@ -91,11 +92,11 @@ export class RecordingService implements SfuRecorder {
     return base;
   }
 
-  busy(id: string): void {
+  busy(id: string, room: string): void {
     clearTimeout(this.#settling.get(id));
     this.#settling.delete(id);
     if (this.#live.has(id)) return;
-    const live: Live = { watch: setInterval(() => void this.#check(id), this.#watchMs) };
+    const live: Live = { room, watch: setInterval(() => void this.#check(id), this.#watchMs) };
     this.#live.set(id, live);
     void this.#mark(id);
     this.#metrics.countRecording("started");
@@ -169,8 +170,7 @@ export class RecordingService implements SfuRecorder {
     clearInterval(live.watch); // once: the room's stop follows
     this.#logger.warn("recording stopped", { id, reason: why });
     this.#metrics.countRecording("stopped-limit");
-    const room = await this.#roomOf(id);
-    if (room) await this.#registry.recordingNews(room, id, { failed: why });
+    await this.#registry.recordingNews(live.room, id, { failed: why });
   }
 
   async #mark(id: string): Promise<void> {

@@ -44,8 +44,8 @@ export function janusRoomId(prefix: string, room: string): number {
 export interface SfuRecorder {
   /** The path (Janus adds its endings) for `seat`'s next stretch in recording `id`. */
   segment(id: string, seat: Seat): Promise<string>;
-  /** Some of ours record into `id` (again). */
-  busy(id: string): void;
+  /** Some of ours record into `id` (again), a recording of `room`. */
+  busy(id: string, room: string): void;
   /** None of ours records into `id` any more. */
   idle(id: string, room: string): void;
 }
@@ -179,7 +179,7 @@ export class SfuService {
     const was = this.#recordings.get(seat.id);
     if (was === id || !this.#recorder) return;
     if (id) {
-      if (![...this.#recordings.values()].includes(id)) this.#recorder.busy(id);
+      if (!this.#recordsInto(id)) this.#recorder.busy(id, seat.room);
       this.#recordings.set(seat.id, id);
     } else this.#recordings.delete(seat.id);
     const place = this.#places.get(seat.id);
@@ -198,7 +198,12 @@ export class SfuService {
 
   /** Tells the recorder when none of ours records into `id` any more. */
   #idleCheck(id: string, room: string): void {
-    if (![...this.#recordings.values()].includes(id)) this.#recorder?.idle(id, room);
+    if (!this.#recordsInto(id)) this.#recorder?.idle(id, room);
+  }
+
+  /** Whether any seat of ours records into `id`. */
+  #recordsInto(id: string): boolean {
+    return [...this.#recordings.values()].includes(id);
   }
 
   /**

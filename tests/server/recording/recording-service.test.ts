@@ -55,7 +55,7 @@ Deno.test("past RECORDINGS_MAX_BYTES the recording is stopped and the hosts told
   const { dir, news, metrics, service } = await setUp(1024 * 1024);
   try {
     const base = await service.segment(ID, seat);
-    service.busy(ID);
+    service.busy(ID, "team");
     await Deno.writeFile(`${base}-video-1.mjr`, new Uint8Array(1024 * 1024 + 1));
     await until(() => news.length > 0, "the hosts told", 2000);
     assert.deepEqual(news[0], {
@@ -74,7 +74,7 @@ Deno.test("nothing recorded: the hosts hear so once ours are done; a second try 
   const { dir, news, metrics, service } = await setUp();
   try {
     await service.segment(ID, seat);
-    service.busy(ID);
+    service.busy(ID, "team");
     service.idle(ID, "team");
     await until(() => news.length > 0, "the hosts told", 2000);
     assert.deepEqual(news[0].news, {
@@ -96,7 +96,7 @@ Deno.test("in a cluster, another instance still recording makes the files, not u
   try {
     await service.segment(ID, seat);
     await Deno.writeTextFile(`${dir}/${ID}/.live-otherone`, "");
-    service.busy(ID);
+    service.busy(ID, "team");
     service.idle(ID, "team");
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(news.length, 0);
