@@ -6,6 +6,9 @@ import puppeteer from "puppeteer-core";
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import chromiumArgs from "./tests/shared/chromium-args.json" with { type: "json" };
 import firefoxPrefs from "./tests/shared/firefox-prefs.json" with { type: "json" };
 
@@ -132,36 +135,145 @@ function reactAsEsmPlugin() {
   };
 }
 
+/**
+ * The environment of the Firefox that runs the effects' tests: PULSE_SERVER is added once the
+ * sound server below is up (before any browser starts).
+ */
+const soundEnv = { ...process.env };
+
+/**
+ * A sound server with a silent output (PulseAudio's null sink) for the effects' Firefox: it
+ * runs no AudioContext without an audio device (it stays "suspended"), and a test machine has
+ * none. Only that Firefox uses it: with a sound server, Firefox decoded no video for the first
+ * second or so of a call in the room-session tests, which count frames from the moment it
+ * connects. Debian's `pulseaudio` (.ci/run installs it).
+ */
+function audioSinkPlugin() {
+  let child;
+  let dir;
+  return {
+    name: "audio-sink",
+    async serverStart() {
+      dir = mkdtempSync(join(tmpdir(), "video-room-pulse-"));
+      const socket = join(dir, "native");
+      child = spawn("pulseaudio", [
+        "--daemonize=no",
+        "--exit-idle-time=-1",
+        "--disallow-exit",
+        "--system=false",
+        "-n",
+        "--load=module-null-sink sink_name=silent",
+        `--load=module-native-protocol-unix socket=${socket}`,
+      ], { stdio: "ignore", env: { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir } });
+      const failed = new Promise((_, reject) => {
+        child.once(
+          "error",
+          (e) =>
+            reject(new Error(`Cannot start pulseaudio (${e.message}): apt-get install pulseaudio`)),
+        );
+        child.once("exit", (code) => reject(new Error(`pulseaudio exited with ${code}`)));
+      });
+      failed.catch(() => {});
+      for (let i = 0; i < 100 && !existsSync(socket); i++) {
+        await Promise.race([new Promise((r) => setTimeout(r, 50)), failed]);
+      }
+      if (!existsSync(socket)) throw new Error("Cannot start pulseaudio: no socket in 5 s");
+      soundEnv.PULSE_SERVER = `unix:${socket}`;
+    },
+    serverStop() {
+      child?.kill("SIGTERM");
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * What the effects chunk loads by URL from its own folder, served where the sources are (as
+ * the build puts them beside the chunk): the audio worklet, bundled on request, and RNNoise's
+ * wasm. And the speech-plus-noise fixture (tests/shared/speech-noise-fixture.ts, made once).
+ */
+function effectAssetsPlugin() {
+  let fixture;
+  return {
+    name: "effect-assets",
+    async serve(context) {
+      const dir = "/components/core/effects/";
+      if (context.path === `${dir}noise-suppression-worklet.js`) {
+        const { build } = await import("esbuild");
+        const out = await build({
+          entryPoints: [`.${dir}noise-suppression-worklet.ts`],
+          bundle: true,
+          format: "esm",
+          write: false,
+        });
+        return { body: out.outputFiles[0].text, type: "js" };
+      }
+      if (context.path === `${dir}rnnoise.wasm`) {
+        const { readFile } = await import("node:fs/promises");
+        return {
+          body: await readFile("node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm"),
+          type: "application/wasm",
+        };
+      }
+      if (context.path === "/__fixtures/speech-noise.wav") {
+        fixture ??= execFileSync(denoExecutable(), [
+          "run",
+          "--allow-run",
+          "--allow-read",
+          "--allow-write",
+          "--allow-env",
+          "tests/shared/speech-noise-fixture.ts",
+        ]).toString().trim();
+        const { readFile } = await import("node:fs/promises");
+        return { body: await readFile(fixture), type: "audio/wav" };
+      }
+    },
+  };
+}
+
+const chromium = () =>
+  chromeLauncher({
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      // The same flags as the e2e browsers: fake media, loopback ICE, no throttling
+      // (two test files may run at once; a background page must not stall).
+      args: [...chromiumArgs],
+    },
+  });
+
+// Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi: fake camera and
+// microphone, no prompts, loopback ICE (tests/shared/firefox-prefs.json).
+const firefox = (env = process.env) =>
+  chromeLauncher({
+    puppeteer,
+    launchOptions: {
+      browser: "firefox",
+      executablePath: "/usr/bin/firefox-esr",
+      headless: true,
+      extraPrefsFirefox: firefoxPrefs,
+      env,
+    },
+  });
+
+/** The effects' tests, which need audio running in Firefox (a sound server). */
+const EFFECTS = [
+  "tests/components/core/effects/*.test.ts",
+  "tests/components/video-room/video-room-effects.test.ts",
+];
+
 export default {
-  files: ["tests/components/**/*.test.ts"],
+  files: ["tests/components/**/*.test.ts", ...EFFECTS.map((f) => `!${f}`)],
+  groups: [{ name: "effects", files: EFFECTS, browsers: [chromium(), firefox(soundEnv)] }],
   nodeResolve: { exportConditions: ["production"] },
   plugins: [
     esbuildPlugin({ ts: true, target: "es2022" }),
     signalingServerPlugin(),
     reactAsEsmPlugin(),
+    effectAssetsPlugin(),
+    audioSinkPlugin(),
   ],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: "/usr/bin/chromium",
-        headless: true,
-        // The same flags as the e2e browsers: fake media, loopback ICE, no throttling
-        // (two test files may run at once; a background page must not stall).
-        args: [...chromiumArgs],
-      },
-    }),
-    // Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi: fake camera and
-    // microphone, no prompts, loopback ICE (tests/shared/firefox-prefs.json).
-    chromeLauncher({
-      puppeteer,
-      launchOptions: {
-        browser: "firefox",
-        executablePath: "/usr/bin/firefox-esr",
-        headless: true,
-        extraPrefsFirefox: firefoxPrefs,
-      },
-    }),
-  ],
+  browsers: [chromium(), firefox()],
   // One browser at a time: two browsers, a server and their calls would share two cores.
   concurrentBrowsers: 1,
   // One file at a time: a background page in headless Chromium gets its media

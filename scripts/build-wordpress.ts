@@ -36,7 +36,9 @@ for (const path of await files(source)) copies.push([`${source}${path}`, path]);
 copies.push([`${root}dist/video-room.js`, "build/video-room.js"]);
 for (const path of await files(`${root}dist/chunks/`)) {
   // Source maps stay out: a plugin zip is for running, and they would triple its size.
-  if (path.endsWith(".js")) copies.push([`${root}dist/chunks/${path}`, `build/chunks/${path}`]);
+  if (/\.(js|wasm)$/.test(path)) {
+    copies.push([`${root}dist/chunks/${path}`, `build/chunks/${path}`]);
+  }
 }
 copies.push([`${root}LICENSE`, "build/LICENSE.txt"]);
 

@@ -53,6 +53,28 @@ const common: esbuild.BuildOptions = {
   conditions: ["production"],
 };
 
+/**
+ * What the effects chunk loads by URL from its own folder rather than imports: the audio
+ * worklet (a module of its own, built alone) and RNNoise's wasm, beside the bundle's chunks
+ * and the modules' chunks alike, so the effects never come from another host.
+ */
+function effectAssets(): Promise<unknown>[] {
+  return ["dist/chunks", "dist/modules/chunks"].flatMap((dir) => [
+    esbuild.build({
+      ...common,
+      plugins: [],
+      entryPoints: ["components/core/effects/noise-suppression-worklet.ts"],
+      outfile: `${dir}/noise-suppression-worklet.js`,
+    }),
+    Deno.mkdir(`${root}${dir}`, { recursive: true }).then(() =>
+      Deno.copyFile(
+        `${root}node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm`,
+        `${root}${dir}/rnnoise.wasm`,
+      )
+    ),
+  ]);
+}
+
 await Deno.remove(`${root}dist`, { recursive: true }).catch(() => {});
 try {
   await Promise.all([
@@ -81,6 +103,7 @@ try {
       external: ["lit", "lit/*", "@lit/react", "react"],
       chunkNames: "chunks/[name]-[hash]",
     }),
+    ...effectAssets(),
     // The server for `npx video-room-server` and `deno run npm:video-room/server`: Deno will
     // not strip types under node_modules, so the package carries it as one JS file. It sits one
     // folder below the package root, as server/ does, so its static mounts resolve alike.

@@ -12,6 +12,8 @@ export const ClientErrorCode = {
   /** This browser could not record the meeting (the room was told it stopped). */
   RecordingFailed: "recording-failed",
   Unsupported: "unsupported",
+  /** A background or noise suppression could not be loaded or had to stop; the media goes on as captured. */
+  EffectFailed: "effect-failed",
   /** The bundle came from another origin (a CDN) and no `server` attribute says where to go. */
   NoServer: "no-server",
 } as const;

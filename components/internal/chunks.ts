@@ -6,8 +6,6 @@
  */
 let chatPanel: Promise<unknown> | undefined;
 let screenShareButton: Promise<unknown> | undefined;
-let hostTools: Promise<typeof import("../video-room/call/host-tools.ts")> | undefined;
-let pip: Promise<typeof import("../video-room/call/picture-in-picture.ts")> | undefined;
 let callScreen: Promise<typeof import("../video-room/call/call-screen.ts")> | undefined;
 
 /** The chat panel: defines `<chat-panel>` when it resolves. */
@@ -20,24 +18,12 @@ export function loadScreenShareButton(): Promise<unknown> {
   return screenShareButton ??= import("../screen-share-button/screen-share-button.ts");
 }
 
-/** The host tools (menus, the lobby's knocks, confirmations): loaded once someone hosts. */
-export function loadHostTools(): Promise<typeof import("../video-room/call/host-tools.ts")> {
-  return hostTools ??= import("../video-room/call/host-tools.ts");
-}
-
 /**
  * The call screen (stage, control bar, meeting tools): fetched while the
  * pre-join screen idles, or on join.
  */
 export function loadCallScreen(): Promise<typeof import("../video-room/call/call-screen.ts")> {
   return callScreen ??= import("../video-room/call/call-screen.ts");
-}
-
-/** Picture-in-picture: loaded when someone asks for it. */
-export function loadPictureInPicture(): Promise<
-  typeof import("../video-room/call/picture-in-picture.ts")
-> {
-  return pip ??= import("../video-room/call/picture-in-picture.ts");
 }
 
 /** Runs `load` once the page is idle, so chunks never compete with the join itself. */

@@ -26,6 +26,8 @@ export const ERROR_STRINGS = {
   "error-denied": "The host did not let you in.",
   "error-unauthorized": "Cannot join: this room needs an invitation link.",
   "error-rate-limited": "Too much at once. Wait a moment, then try again.",
+  "error-effect-failed":
+    "Cannot turn the effect on in this browser. Your camera and microphone go on without it.",
 } as const satisfies { [K in `error-${RoomErrorCode}`]?: string };
 
 export type ErrorStringKey = keyof typeof ERROR_STRINGS;

@@ -1,5 +1,6 @@
 import type { BreakoutStringKey } from "./breakout-strings.ts";
 import type { ChatStringKey } from "./chat-strings.ts";
+import type { EffectStringKey } from "./effect-strings.ts";
 import type { ErrorStringKey } from "./error-strings.ts";
 import type { HostStringKey } from "./host-strings.ts";
 import type { MeetingStringKey } from "./meeting-strings.ts";
@@ -62,7 +63,7 @@ export type StringKey = keyof typeof DEFAULT_STRINGS;
  * Every replaceable text: these (what the pre-join screen and the tiles
  * need), the call's (meeting-strings.ts), the host tools' (host-strings.ts),
  * the chat panel's (chat-strings.ts) and the screen share button's
- * (screen-share-strings.ts), each loaded with its chunk, and the errors' as
+ * (screen-share-strings.ts), the media settings' (effect-strings.ts), each loaded with its chunk, and the errors' as
  * other languages say them (error-strings.ts).
  */
 export type RoomStrings = {
@@ -75,6 +76,7 @@ export type RoomStrings = {
       | ScreenShareStringKey
       | ErrorStringKey
       | BreakoutStringKey
+      | EffectStringKey
   ]: Text;
 };
 

@@ -18,6 +18,7 @@ import type { RoomStrings, Texts } from "../internal/strings.ts";
 import type { CallScreen } from "./call/call-screen.ts";
 
 type CallScreenModule = typeof import("./call/call-screen.ts");
+type MediaSettingsModule = typeof import("./media-settings-view.ts");
 import type { LayoutMode } from "./call/tile-layout.ts";
 import { prejoinView } from "./prejoin/prejoin-view.ts";
 import { bannerView } from "./room-banner-view.ts";
@@ -36,6 +37,10 @@ export { resolveServerUrl } from "./room-setup.ts";
  * @attr lang - The language to speak (`de`, `pt-BR`, `ar`, …); without it the
  * nearest ancestor's `lang`, then the browser's languages, then English.
  * Changes live. Arabic and Hebrew are laid out right to left.
+ * @attr noise-suppression - Removes background noise from the microphone
+ * (RNNoise, in this browser) before it is sent.
+ * @attr background - `none`, `blur`, or an image's URL to show behind the
+ * person instead of their room.
  *
  * @fires room-joined - Joined the room; `detail: {id, room}`.
  * @fires room-left - Left the room; `detail: {room}`.
@@ -119,11 +124,14 @@ export class VideoRoom extends LitElement {
     iceTransportPolicy: { type: String, attribute: "ice-transport-policy" },
     layout: { type: String },
     keepHandRaised: { type: Boolean, attribute: "keep-hand-raised" },
+    noiseSuppression: { type: Boolean, attribute: "noise-suppression" },
+    background: { type: String },
     strings: { attribute: false },
     _draftName: { state: true },
     _dismissed: { state: true },
     _setupError: { state: true },
     _settingsOpen: { state: true },
+    _settings: { state: true },
     _notice: { state: true },
     _call: { state: true },
     _callModule: { state: true },
@@ -157,6 +165,18 @@ export class VideoRoom extends LitElement {
   /** Keep a raised hand up while speaking (by default it goes down once you hold the stage). */
   declare keepHandRaised: boolean;
   /**
+   * Removes background noise from the microphone before it is sent (RNNoise,
+   * run in this browser; the browser's own suppression when off). A
+   * visitor's own choice in Settings is remembered for the site and wins.
+   */
+  declare noiseSuppression: boolean;
+  /**
+   * What others see behind the person: `none`, `blur`, or an image's URL
+   * (replacement). Processed in this browser; remembered like
+   * `noiseSuppression`.
+   */
+  declare background: string;
+  /**
    * Replacement texts, on top of the language in use: `{ join: "Enter" }`.
    * The language itself follows `lang` (see `language`).
    */
@@ -169,6 +189,8 @@ export class VideoRoom extends LitElement {
   declare _setupError: RoomErrorDetail | null;
   /** @internal */
   declare _settingsOpen: boolean;
+  /** @internal The media settings' module (a chunk), once Settings was opened. */
+  declare _settings: MediaSettingsModule | null;
   /** @internal A notice in the banner (a host muted us), until dismissed. */
   declare _notice: string | null;
   /** @internal The call screen (a chunk), once loaded for this session. */
@@ -199,6 +221,9 @@ export class VideoRoom extends LitElement {
     this._notice = null;
     this.layout = "auto";
     this.keepHandRaised = false;
+    this.noiseSuppression = false;
+    this.background = "none";
+    this._settings = null;
     this._call = null;
     this._callModule = null;
   }
@@ -462,6 +487,12 @@ export class VideoRoom extends LitElement {
     // Defer so attributes set right after creation are seen.
     queueMicrotask(() => {
       if (!this.isConnected || this.#room.session) return;
+      // The visitor's own effects, chosen on an earlier visit to this site.
+      try {
+        // Written by the media settings (media-settings-view.ts): `1blur` is suppression and blur.
+        const saved = localStorage.getItem("video-room-effects");
+        if (saved) [this.noiseSuppression, this.background] = [saved[0] === "1", saved.slice(1)];
+      } catch { /* no storage here (a sandboxed frame): the page's choice stands */ }
       if (this.autojoin) void this.join();
       else {
         const session = this.#session();
@@ -488,7 +519,16 @@ export class VideoRoom extends LitElement {
 
   protected override updated(): void {
     const session = this.#room.session;
-    if (session) session.lowerHandWhenSpeaking = !this.keepHandRaised;
+    if (session) {
+      session.lowerHandWhenSpeaking = !this.keepHandRaised;
+      // Effects follow the properties; their chunk loads once one is on.
+      const media = session.media;
+      const effects = (this.noiseSuppression ? "1" : "0") + this.background;
+      if (media.effects !== effects) {
+        media.effects = effects;
+        void import("../core/effects/media-effects.ts").then((m) => m.applyEffects(media));
+      }
+    }
     // One call screen per session, from when the call starts.
     if (this._call && this._call.session !== session) {
       this._call.dispose();
@@ -550,7 +590,11 @@ export class VideoRoom extends LitElement {
         settingsOpen: this._settingsOpen,
         onName: (name) => (this._draftName = name),
         onJoin: () => void this.join(),
-        onSettings: () => (this._settingsOpen = !this._settingsOpen),
+        settings: this._settings?.mediaSettingsView(this, session) ?? nothing,
+        onSettings: () => {
+          this._settingsOpen = !this._settingsOpen;
+          void import("./media-settings-view.ts").then((m) => (this._settings = m));
+        },
         onAudio: this.#toggleAudio,
         onVideo: this.#toggleVideo,
       });

@@ -11,12 +11,14 @@ import { serveStatic, type StaticMount } from "./static-files.ts";
 /**
  * Sent with every served file. The CSP is strict: scripts and styles only
  * from this origin (Lit's constructed stylesheets need no 'unsafe-inline'),
- * media from local streams, WebSockets to this origin.
+ * media from local streams, WebSockets to this origin. 'wasm-unsafe-eval'
+ * lets the page compile WebAssembly (noise suppression's RNNoise, from this
+ * origin like everything else); it allows no JavaScript eval.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy": [
     "default-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data:",
     "media-src 'self' blob: mediastream:",

@@ -12,6 +12,10 @@ export const CONTENT_TYPES = {
   ".ico": "image/x-icon",
   ".txt": "text/plain; charset=utf-8",
   ".webmanifest": "application/manifest+json",
+  // RNNoise for noise suppression: compiled by the browser, which wants this type.
+  ".wasm": "application/wasm",
+  ".jpg": "image/jpeg",
+  ".webp": "image/webp",
 } as const;
 
 export interface StaticMount {

@@ -24,6 +24,20 @@ export interface LocalMediaEvents extends Record<string, unknown> {
   error: RoomErrorDetail;
 }
 
+/** The effects on one's own media; `background` is `none`, `blur` or an image's URL. */
+export interface EffectChoice {
+  noise: boolean;
+  background: string;
+}
+
+/** Makes the track shown and sent from a device's track (the effects chunk's). */
+export interface TrackFilter {
+  /** The track for a device's (the same one when no effect applies to it). */
+  apply(track: MediaStreamTrack): MediaStreamTrack;
+  /** Done with a track apply() made. */
+  release(track: MediaStreamTrack): void;
+}
+
 export interface DeviceChoice {
   audioInputs: MediaDeviceInfo[];
   videoInputs: MediaDeviceInfo[];
@@ -51,6 +65,10 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   devices: DeviceChoice | null = null;
   readonly #devices: MediaDevices | undefined;
   readonly #onDeviceChange = () => void this.#refreshDevices();
+  /** Each device's own track, under what is shown and sent when an effect is on. */
+  readonly #raw = new Map<"audio" | "video", MediaStreamTrack>();
+  #filter: TrackFilter | null = null;
+  #effectsTurn = 0;
   /** Bumped by stop(): a capture that resolves afterwards is released, not used. */
   #generation = 0;
   /**
@@ -82,7 +100,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return errors;
     }
     try {
-      const s = await this.#capture({
+      const s = await this.capture({
         audio: want.audio && this.#audioConstraints(),
         video: want.video && this.#videoConstraints(),
       });
@@ -95,7 +113,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       for (const kind of ["audio", "video"] as const) {
         if (!want[kind]) continue;
         try {
-          const s = await this.#capture({
+          const s = await this.capture({
             [kind]: kind === "audio" ? this.#audioConstraints() : this.#videoConstraints(),
           });
           for (const t of s.getTracks()) this.#setTrack(t);
@@ -126,10 +144,46 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /** The device id of the camera or microphone in use, if any. */
   deviceInUse(kind: "audio" | "video"): string | undefined {
-    const track = kind === "audio"
-      ? this.stream.getAudioTracks()[0]
-      : this.stream.getVideoTracks()[0];
-    return track?.getSettings().deviceId;
+    return this.track(kind)?.getSettings().deviceId;
+  }
+
+  /** @internal Tells of a failure (for the chunks that work on this media). */
+  report(error: RoomErrorDetail): void {
+    this.emit("error", error);
+  }
+
+  /** @internal The device's own track of a kind (under any effect). */
+  track(kind: "audio" | "video"): MediaStreamTrack | undefined {
+    return this.#raw.get(kind);
+  }
+
+  /**
+   * The effects asked for: `0none` (none), `1blur` (noise suppression and a
+   * blurred background)…; set by whoever turns them on (the element),
+   * applied by the effects chunk (media-effects.ts).
+   */
+  effects = "0none";
+
+  /**
+   * Puts a filter (an effect) between the devices and what is shown and
+   * sent, or none: the tracks are replaced live (no renegotiation) and the
+   * devices keep running.
+   */
+  refilter(filter: TrackFilter | null): void {
+    const old = this.#filter;
+    this.#filter = filter;
+    for (const [kind, raw] of this.#raw) {
+      const was = this.#sent(kind);
+      const track = filter?.apply(raw) ?? raw;
+      if (track === was) continue;
+      // Muting works on the track sent; the device's own runs on under an effect.
+      track.enabled = was?.enabled ?? true;
+      if (track !== raw) raw.enabled = true;
+      if (was) this.stream.removeTrack(was);
+      if (was && was !== raw) old?.release(was);
+      this.stream.addTrack(track);
+      this.emit("track", { kind, track });
+    }
   }
 
   /** Whether the person wants the mic and camera on: their choice, even before the devices are up. */
@@ -172,7 +226,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       return;
     }
     try {
-      const s = await this.#capture({ video: this.#videoConstraints() });
+      const s = await this.capture({ video: this.#videoConstraints() });
       this.#setTrack(s.getVideoTracks()[0]);
       this.hasVideo = true;
       this.videoEnabled = true;
@@ -195,48 +249,22 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /**
    * Switches camera or microphone live: peers get the new track without
-   * renegotiation. The old device is let go first, because iOS allows one
-   * capture at a time (asking for the second camera while the first runs
-   * fails or silences the first); if the new one cannot be had, the old one
-   * is taken back.
+   * renegotiation (device-changes.ts, a chunk: only the settings use it).
    */
   async useDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
-    const previous = kind === "audio" ? this.audioDeviceId : this.videoDeviceId;
-    if (kind === "audio") this.audioDeviceId = deviceId;
-    else this.videoDeviceId = deviceId;
-    if (kind === "video" && !this.videoEnabled) return; // used when the camera turns on
-    const old = kind === "audio"
-      ? this.stream.getAudioTracks()[0]
-      : this.stream.getVideoTracks()[0];
-    const was = old?.getSettings().deviceId ?? previous;
-    // Stopped, not removed: peers keep the sender until the new track replaces it.
-    old?.stop();
-    try {
-      this.#adopt(kind, await this.#capture({ [kind]: this.#constraints(kind) }));
-    } catch (err) {
-      this.emit("error", mediaError(err, kind === "audio" ? "the microphone" : "the camera"));
-      if (kind === "audio") this.audioDeviceId = previous;
-      else this.videoDeviceId = previous;
-      try {
-        const any = this.#constraints(kind, false);
-        const back = was ? { ...any, deviceId: { exact: was } } : any;
-        this.#adopt(kind, await this.#capture({ [kind]: back }));
-      } catch {
-        this.#lose(kind); // neither: honest "off" rather than a dead track
-      }
-    }
+    await (await import("./device-changes.ts")).switchDevice(this, kind, deviceId);
   }
 
-  /** Takes the track of a kind from a fresh capture, keeping the mute state. */
-  #adopt(kind: "audio" | "video", s: MediaStream): void {
+  /** @internal Takes the track of a kind from a fresh capture, keeping the mute state. */
+  adopt(kind: "audio" | "video", s: MediaStream): void {
     const track = s.getTracks()[0];
     if (kind === "audio") track.enabled = this.audioEnabled;
     this.#setTrack(track);
     this.emit("change", undefined);
   }
 
-  /** A device of a kind is gone: off, and peers are sent nothing. */
-  #lose(kind: "audio" | "video"): void {
+  /** @internal A device of a kind is gone: off, and peers are sent nothing. */
+  lose(kind: "audio" | "video"): void {
     this.#removeTrack(kind);
     if (kind === "video") this.videoEnabled = false;
     else this.audioEnabled = false;
@@ -252,17 +280,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   async recover(): Promise<void> {
     const lost = [...this.#lostWhileHidden];
     this.#lostWhileHidden.clear();
-    for (const [kind, on] of lost) {
-      if (this.stream.getTracks().some((t) => t.kind === kind)) continue; // already back
-      try {
-        const s = await this.#capture({ [kind]: this.#constraints(kind) });
-        if (kind === "video") this.videoEnabled = true;
-        else this.audioEnabled = on;
-        this.#adopt(kind, s);
-      } catch (err) {
-        this.emit("error", mediaError(err, kind === "audio" ? "the microphone" : "the camera"));
-      }
-    }
+    if (lost.length) await (await import("./device-changes.ts")).recoverDevices(this, lost);
   }
 
   /** Stops every track: camera light off, microphone released. */
@@ -276,8 +294,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     this.audioEnabled = this.videoEnabled = false;
   }
 
-  /** getUserMedia, but tracks that arrive after stop() are stopped at once (camera light off). */
-  async #capture(constraints: MediaStreamConstraints): Promise<MediaStream> {
+  /** @internal getUserMedia, but tracks that arrive after stop() are stopped at once (camera light off). */
+  async capture(constraints: MediaStreamConstraints): Promise<MediaStream> {
     const generation = this.#generation;
     const stream = await this.#devices!.getUserMedia(constraints);
     if (generation !== this.#generation) {
@@ -287,32 +305,46 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     return stream;
   }
 
-  #setTrack(track: MediaStreamTrack): void {
-    const kind = track.kind as "audio" | "video";
+  #sent(kind: "audio" | "video"): MediaStreamTrack | undefined {
+    return this.stream.getTracks().find((t) => t.kind === kind);
+  }
+
+  #setTrack(raw: MediaStreamTrack): void {
+    const kind = raw.kind as "audio" | "video";
     this.#removeTrack(kind);
+    this.#raw.set(kind, raw);
+    const track = this.#filter?.apply(raw) ?? raw;
+    if (track !== raw) {
+      track.enabled = raw.enabled;
+      raw.enabled = true;
+    }
     this.stream.addTrack(track);
     // Unplugged or revoked: reflect it instead of sending a dead track.
-    track.addEventListener("ended", () => {
-      if (!this.stream.getTracks().includes(track)) return;
+    raw.addEventListener("ended", () => {
+      if (this.#raw.get(kind) !== raw) return;
       // A phone that locks its screen may end the capture: taken back by recover().
       if (globalThis.document?.visibilityState === "hidden") {
         this.#lostWhileHidden.set(kind, kind === "audio" ? this.audioEnabled : true);
       }
-      this.#lose(kind);
+      this.lose(kind);
     });
     this.emit("track", { kind, track });
   }
 
   #removeTrack(kind: "audio" | "video"): void {
-    for (
-      const t of kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks()
-    ) {
-      t.stop();
-      this.stream.removeTrack(t);
-    }
+    const raw = this.#raw.get(kind);
+    this.#raw.delete(kind);
+    raw?.stop();
+    const sent = this.#sent(kind);
+    if (!sent) return;
+    this.stream.removeTrack(sent);
+    if (sent === raw) return;
+    sent.stop();
+    this.#filter?.release(sent);
   }
 
-  #constraints(kind: "audio" | "video", chosen = true): MediaTrackConstraints {
+  /** @internal What to ask a device of a kind for (the one chosen, or any). */
+  constraints(kind: "audio" | "video", chosen = true): MediaTrackConstraints {
     return kind === "audio" ? this.#audioConstraints(chosen) : this.#videoConstraints(chosen);
   }
 

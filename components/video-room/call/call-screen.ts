@@ -7,10 +7,11 @@
  * from then on. One per session; it keeps the call's view state (page,
  * panel, menus, picture-in-picture) and tells the session what shows.
  */
-import { type CSSResult, html, nothing, type ReactiveController } from "lit";
+import { html, nothing, type ReactiveController } from "lit";
 import type { ReactiveControllerHost } from "lit";
 import type { ChatEntry, Participant, RoomSession, TileSize } from "../../core/room-session.ts";
-import { loadChatPanel, loadHostTools, loadPictureInPicture } from "../../internal/chunks.ts";
+import { adoptStyles } from "../../internal/adopt-styles.ts";
+import { loadChatPanel } from "../../internal/chunks.ts";
 import { fire } from "../../internal/events.ts";
 import { LANG, t, type Texts } from "../../internal/strings.ts";
 import { callScreenStyles } from "./call-screen.styles.ts";
@@ -65,6 +66,9 @@ export interface CallHost extends ReactiveControllerHost, HTMLElement {
   /** The texts in use (the language's, with the page's `strings` on top). */
   readonly texts: Texts;
   layout: LayoutMode;
+  /** The effects, which the settings panel sets. */
+  noiseSuppression: boolean;
+  background: string;
   /** Shows a notice in the element's banner. */
   notify(text: string): void;
   leave(): void;
@@ -80,13 +84,19 @@ function canPictureInPicture(): boolean {
   return "documentPictureInPicture" in globalThis || document.pictureInPictureEnabled === true;
 }
 
-/** Adds a chunk's styles to the element's (adopted: a strict CSP allows them). */
-function adopt(host: CallHost, ...styles: CSSResult[]): void {
-  const root = host.renderRoot as ShadowRoot;
-  const sheets = styles.map((s) => s.styleSheet!).filter((s) =>
-    s && !root.adoptedStyleSheets.includes(s)
-  );
-  if (sheets.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
+// The call screen's own chunks, loaded once: here rather than in internal/chunks.ts, which is
+// in the entry (and only the call screen needs these).
+let hostTools: Promise<typeof import("./host-tools.ts")> | undefined;
+let pip: Promise<typeof import("./picture-in-picture.ts")> | undefined;
+
+/** The host tools (menus, the lobby's knocks, confirmations): loaded once someone hosts. */
+function loadHostTools(): Promise<typeof import("./host-tools.ts")> {
+  return hostTools ??= import("./host-tools.ts");
+}
+
+/** Picture-in-picture: loaded when someone asks for it. */
+function loadPictureInPicture(): Promise<typeof import("./picture-in-picture.ts")> {
+  return pip ??= import("./picture-in-picture.ts");
 }
 
 export class CallScreen implements ReactiveController {
@@ -97,6 +107,9 @@ export class CallScreen implements ReactiveController {
   #unread: number;
   #page = 0;
   #peopleOpen = false;
+  /** The settings panel (cameras, microphones, effects): open, and its chunk once loaded. */
+  #settingsOpen = false;
+  #settings: typeof import("../media-settings-view.ts") | null = null;
   #menu: string | null = null;
   #confirm: Confirming | null = null;
   #chatNotice: ChatEntry | null = null;
@@ -128,7 +141,7 @@ export class CallScreen implements ReactiveController {
     pinned: string | null = null,
   ) {
     host.addController(this);
-    adopt(host, callScreenStyles, meetingControlsStyles, phoneLayoutStyles);
+    adoptStyles(host, callScreenStyles, meetingControlsStyles, phoneLayoutStyles);
     this.#pinned = pinned;
     this.#unread = session.chat.filter((m) => !m.local).length;
     this.#box = host.getBoundingClientRect();
@@ -238,7 +251,7 @@ export class CallScreen implements ReactiveController {
     // Whoever hosts (from the start, or once made host) gets the tools.
     if (session.role === "host" && !this.#hostTools) {
       void loadHostTools().then((tools) => {
-        adopt(host, tools.hostToolsStyles);
+        adoptStyles(host, tools.hostToolsStyles);
         this.#set(() => (this.#hostTools = tools));
       });
     }
@@ -306,10 +319,11 @@ export class CallScreen implements ReactiveController {
       onPeople: () => {
         this.#set(() => {
           this.#peopleOpen = !this.#peopleOpen;
-          if (this.#peopleOpen) this.#chatOpen = this.#groupsOpen = false;
+          if (this.#peopleOpen) this.#chatOpen = this.#groupsOpen = this.#settingsOpen = false;
         });
         if (!this.#peopleOpen) this.#refocus('button[part~="participants"]');
       },
+      onSettings: this.#toggleSettings,
       onPip: canPictureInPicture() ? () => void this.#togglePip() : null,
       chatNotice: this.#chatOpen ? null : this.#chatNotice,
       onChatNotice: (open) => {
@@ -346,7 +360,7 @@ export class CallScreen implements ReactiveController {
       if (!this.#chatOpen) return;
       this.#unread = 0;
       this.#chatNotice = null; // read: its preview does not come back when the chat closes
-      this.#peopleOpen = this.#groupsOpen = false;
+      this.#peopleOpen = this.#groupsOpen = this.#settingsOpen = false;
     });
     if (this.#chatOpen) {
       await loadChatPanel(); // usually loaded already, at idle time
@@ -359,12 +373,28 @@ export class CallScreen implements ReactiveController {
   #toggleGroups = async () => {
     this.#set(() => {
       this.#groupsOpen = !this.#groupsOpen;
-      if (this.#groupsOpen) this.#peopleOpen = this.#chatOpen = false;
+      if (this.#groupsOpen) this.#peopleOpen = this.#chatOpen = this.#settingsOpen = false;
     });
     if (!this.#groupsOpen) return this.#refocus('[part="breakout-bar"] button');
     await this.#loadGroups();
     await this.host.updateComplete;
     this.host.renderRoot.querySelector<HTMLElement>('[part="breakouts"] h2 + button')?.focus();
+  };
+
+  /** The settings panel opens (closing the other panels; its chunk loads once) or closes. */
+  #toggleSettings = async () => {
+    this.#set(() => {
+      this.#settingsOpen = !this.#settingsOpen;
+      if (this.#settingsOpen) this.#peopleOpen = this.#chatOpen = this.#groupsOpen = false;
+    });
+    if (!this.#settingsOpen) return this.#refocus('[data-menu="more"]');
+    this.#settings ??= await import("../media-settings-view.ts");
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    this.host.renderRoot.querySelector<HTMLElement>(
+      '[part="settings"] select, [part="settings"] button.switch',
+    )
+      ?.focus();
   };
 
   /** The breakout chunk: its styles adopted, its panel and its watch made (once). */
@@ -374,7 +404,7 @@ export class CallScreen implements ReactiveController {
     return this.#groupsLoading ??= import("./breakout-panel.ts").then((m) => {
       const { host, session } = this;
       if (this.#disposed) return;
-      adopt(host, m.breakoutPanelStyles);
+      adoptStyles(host, m.breakoutPanelStyles);
       const redraw = () => host.requestUpdate();
       this.#groups = {
         panel: new m.BreakoutPanel(redraw),
@@ -490,6 +520,8 @@ export class CallScreen implements ReactiveController {
           tileActions: (p) => tileMenu(mv, p, hv && tools ? tools.hostTileItems(hv, p) : []),
           side: this.#peopleOpen
             ? participantsPanel(mv)
+            : this.#settingsOpen && this.#settings
+            ? this.#settings.settingsPanel(host, session, this.#toggleSettings)
             // A guest's panel goes with the groups; a host's stays, to plan the next ones.
             : this.#groupsOpen && this.#groups &&
                 (session.breakouts?.state || session.role === "host")

@@ -36,6 +36,8 @@ export interface MeetingToolsView extends MenuView {
   onLayout(mode: LayoutMode): void;
   peopleOpen: boolean;
   onPeople(): void;
+  /** Opens or closes the settings panel (cameras, microphones, effects). */
+  onSettings(): void;
   /** Offered where the browser can (`null`: it cannot). */
   onPip: (() => void) | null;
   chatNotice: ChatEntry | null;
@@ -57,7 +59,7 @@ export function tileMenu(v: MeetingToolsView, p: Participant, hostItems: readonl
   `;
 }
 
-/** The layout choices and picture-in-picture: the More menu's items. */
+/** The layout choices, picture-in-picture and the settings: the More menu's items. */
 function moreItems(v: MeetingToolsView): MenuItem[] {
   const s = v.strings;
   return [
@@ -67,6 +69,7 @@ function moreItems(v: MeetingToolsView): MenuItem[] {
       run: () => v.onLayout(mode),
     })),
     ...(v.onPip ? [{ text: tm(s, "pictureInPicture"), run: v.onPip }] : []),
+    { text: t(s, "settings"), run: v.onSettings },
   ];
 }
 

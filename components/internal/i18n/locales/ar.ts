@@ -184,4 +184,13 @@ export default {
   movedInto: "أنت الآن في {name}",
   backInMain: "عدت إلى الغرفة الرئيسية",
   breakoutMenu: "الغرف الفرعية",
+
+  noiseSuppression: "تقليل الضوضاء",
+  background: "الخلفية",
+  backgroundNone: "بلا",
+  backgroundBlur: "تمويه",
+  backgroundPicture: "صورة {n}",
+  effectStopped: "أُوقف تأثير الخلفية: لم يتمكن هذا الجهاز من مواكبته.",
+  "error-effect-failed":
+    "لا يمكن تشغيل التأثير في هذا المتصفح. تستمر الكاميرا والميكروفون في العمل بدونه.",
 } satisfies Translation;

@@ -161,4 +161,13 @@ export default {
   movedInto: "Sie sind jetzt in {name}",
   backInMain: "Sie sind wieder im Hauptraum",
   breakoutMenu: "Breakout-Räume",
+
+  noiseSuppression: "Rauschunterdrückung",
+  background: "Hintergrund",
+  backgroundNone: "Keiner",
+  backgroundBlur: "Unscharf",
+  backgroundPicture: "Bild {n}",
+  effectStopped: "Ihr Hintergrundeffekt wurde ausgeschaltet: Dieses Gerät kam nicht hinterher.",
+  "error-effect-failed":
+    "Der Effekt lässt sich in diesem Browser nicht einschalten. Kamera und Mikrofon laufen ohne ihn weiter.",
 } satisfies Translation;

@@ -160,4 +160,13 @@ export default {
   movedInto: "Ahora estás en {name}",
   backInMain: "Has vuelto a la sala principal",
   breakoutMenu: "Salas de grupos",
+
+  noiseSuppression: "Supresión de ruido",
+  background: "Fondo",
+  backgroundNone: "Ninguno",
+  backgroundBlur: "Desenfocar",
+  backgroundPicture: "Imagen {n}",
+  effectStopped: "Se desactivó tu efecto de fondo: este dispositivo no daba abasto.",
+  "error-effect-failed":
+    "No se puede activar el efecto en este navegador. Tu cámara y tu micrófono siguen funcionando sin él.",
 } satisfies Translation;

@@ -171,4 +171,14 @@ export default {
   movedInto: "Vous êtes maintenant dans {name}",
   backInMain: "Vous êtes de retour dans la salle principale",
   breakoutMenu: "Sous-groupes",
+
+  noiseSuppression: "Suppression du bruit",
+  background: "Arrière-plan",
+  backgroundNone: "Aucun",
+  backgroundBlur: "Flou",
+  backgroundPicture: "Image {n}",
+  effectStopped:
+    "Votre effet d'arrière-plan a été désactivé : cet appareil n'arrivait pas à suivre.",
+  "error-effect-failed":
+    "Impossible d'activer l'effet dans ce navigateur. Votre caméra et votre micro continuent sans lui.",
 } satisfies Translation;

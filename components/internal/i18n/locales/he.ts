@@ -165,4 +165,13 @@ export default {
   movedInto: "עכשיו אתם ב{name}",
   backInMain: "חזרתם לחדר הראשי",
   breakoutMenu: "חדרי קבוצות",
+
+  noiseSuppression: "הפחתת רעשים",
+  background: "רקע",
+  backgroundNone: "ללא",
+  backgroundBlur: "טשטוש",
+  backgroundPicture: "תמונה {n}",
+  effectStopped: "אפקט הרקע כובה: המכשיר הזה לא עמד בעומס.",
+  "error-effect-failed":
+    "לא ניתן להפעיל את האפקט בדפדפן הזה. המצלמה והמיקרופון ממשיכים לעבוד בלעדיו.",
 } satisfies Translation;

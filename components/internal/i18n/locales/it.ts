@@ -160,4 +160,14 @@ export default {
   movedInto: "Ora sei in {name}",
   backInMain: "Di nuovo nella stanza principale",
   breakoutMenu: "Stanze per gruppi",
+
+  noiseSuppression: "Riduzione del rumore",
+  background: "Sfondo",
+  backgroundNone: "Nessuno",
+  backgroundBlur: "Sfocato",
+  backgroundPicture: "Immagine {n}",
+  effectStopped:
+    "Il tuo effetto sfondo è stato disattivato: questo dispositivo non riusciva a stare al passo.",
+  "error-effect-failed":
+    "Impossibile attivare l'effetto in questo browser. Fotocamera e microfono continuano a funzionare senza.",
 } satisfies Translation;

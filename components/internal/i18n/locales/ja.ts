@@ -160,4 +160,13 @@ export default {
   movedInto: "{name}に移動しました",
   backInMain: "メインルームに戻りました",
   breakoutMenu: "ブレイクアウトルーム",
+
+  noiseSuppression: "ノイズ抑制",
+  background: "背景",
+  backgroundNone: "なし",
+  backgroundBlur: "ぼかし",
+  backgroundPicture: "画像 {n}",
+  effectStopped: "このデバイスでは処理が追いつかないため、背景効果をオフにしました。",
+  "error-effect-failed":
+    "このブラウザーではエフェクトをオンにできません。カメラとマイクはエフェクトなしでそのまま使えます。",
 } satisfies Translation;

@@ -158,4 +158,13 @@ export default {
   movedInto: "Je bent nu in {name}",
   backInMain: "Je bent terug in de hoofdruimte",
   breakoutMenu: "Groepsruimtes",
+
+  noiseSuppression: "Ruisonderdrukking",
+  background: "Achtergrond",
+  backgroundNone: "Geen",
+  backgroundBlur: "Vervagen",
+  backgroundPicture: "Afbeelding {n}",
+  effectStopped: "Je achtergrondeffect is uitgezet: dit apparaat kon het niet bijhouden.",
+  "error-effect-failed":
+    "Het effect kan in deze browser niet aan. Je camera en microfoon werken gewoon door zonder.",
 } satisfies Translation;

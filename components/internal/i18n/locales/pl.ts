@@ -168,4 +168,13 @@ export default {
   movedInto: "Jesteś teraz w: {name}",
   backInMain: "Jesteś z powrotem w pokoju głównym",
   breakoutMenu: "Pokoje grupowe",
+
+  noiseSuppression: "Redukcja szumów",
+  background: "Tło",
+  backgroundNone: "Brak",
+  backgroundBlur: "Rozmycie",
+  backgroundPicture: "Obraz {n}",
+  effectStopped: "Twój efekt tła został wyłączony: to urządzenie nie nadążało.",
+  "error-effect-failed":
+    "Nie można włączyć efektu w tej przeglądarce. Kamera i mikrofon działają dalej bez niego.",
 } satisfies Translation;

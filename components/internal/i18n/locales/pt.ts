@@ -160,4 +160,14 @@ export default {
   movedInto: "Agora você está em {name}",
   backInMain: "Você voltou para a sala principal",
   breakoutMenu: "Salas simultâneas",
+
+  noiseSuppression: "Supressão de ruído",
+  background: "Plano de fundo",
+  backgroundNone: "Nenhum",
+  backgroundBlur: "Desfocar",
+  backgroundPicture: "Imagem {n}",
+  effectStopped:
+    "Seu efeito de plano de fundo foi desativado: este dispositivo não conseguiu acompanhar.",
+  "error-effect-failed":
+    "Não é possível ativar o efeito neste navegador. Sua câmera e seu microfone continuam funcionando sem ele.",
 } satisfies Translation;

@@ -168,4 +168,13 @@ export default {
   movedInto: "Теперь вы в группе {name}",
   backInMain: "Вы вернулись в основной зал",
   breakoutMenu: "Сессионные залы",
+
+  noiseSuppression: "Шумоподавление",
+  background: "Фон",
+  backgroundNone: "Нет",
+  backgroundBlur: "Размытие",
+  backgroundPicture: "Изображение {n}",
+  effectStopped: "Эффект фона отключён: устройство не справлялось.",
+  "error-effect-failed":
+    "Не удаётся включить эффект в этом браузере. Камера и микрофон продолжают работать без него.",
 } satisfies Translation;

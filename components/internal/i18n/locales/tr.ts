@@ -157,4 +157,13 @@ export default {
   movedInto: "Artık {name} grubundasınız",
   backInMain: "Ana odaya döndünüz",
   breakoutMenu: "Grup odaları",
+
+  noiseSuppression: "Gürültü engelleme",
+  background: "Arka plan",
+  backgroundNone: "Yok",
+  backgroundBlur: "Bulanıklaştır",
+  backgroundPicture: "Resim {n}",
+  effectStopped: "Arka plan efektiniz kapatıldı: bu cihaz yetişemedi.",
+  "error-effect-failed":
+    "Efekt bu tarayıcıda açılamıyor. Kameranız ve mikrofonunuz efekt olmadan çalışmaya devam ediyor.",
 } satisfies Translation;

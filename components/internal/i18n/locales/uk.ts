@@ -167,4 +167,13 @@ export default {
   movedInto: "Тепер ви в групі {name}",
   backInMain: "Ви повернулися до головної кімнати",
   breakoutMenu: "Кімнати для груп",
+
+  noiseSuppression: "Шумозаглушення",
+  background: "Тло",
+  backgroundNone: "Немає",
+  backgroundBlur: "Розмиття",
+  backgroundPicture: "Зображення {n}",
+  effectStopped: "Ефект тла вимкнено: пристрій не встигав.",
+  "error-effect-failed":
+    "Не вдається увімкнути ефект у цьому браузері. Камера й мікрофон працюють далі без нього.",
 } satisfies Translation;

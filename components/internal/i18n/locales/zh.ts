@@ -157,4 +157,12 @@ export default {
   movedInto: "你现在在{name}",
   backInMain: "你已回到主会议室",
   breakoutMenu: "分组讨论室",
+
+  noiseSuppression: "噪声抑制",
+  background: "背景",
+  backgroundNone: "无",
+  backgroundBlur: "模糊",
+  backgroundPicture: "图片 {n}",
+  effectStopped: "此设备处理不过来，已关闭背景效果。",
+  "error-effect-failed": "无法在此浏览器中开启该效果。摄像头和麦克风会在没有效果的情况下继续工作。",
 } satisfies Translation;

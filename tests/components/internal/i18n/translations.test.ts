@@ -9,6 +9,7 @@ import { CHAT_STRINGS } from "../../../../components/internal/chat-strings.ts";
 import { SCREEN_SHARE_STRINGS } from "../../../../components/internal/screen-share-strings.ts";
 import { ERROR_STRINGS } from "../../../../components/internal/error-strings.ts";
 import { BREAKOUT_STRINGS } from "../../../../components/internal/breakout-strings.ts";
+import { EFFECT_STRINGS } from "../../../../components/internal/effect-strings.ts";
 import { LANGUAGES } from "../../../../components/internal/i18n/languages.ts";
 import { loadTranslation } from "../../../../components/internal/i18n/translations.ts";
 
@@ -20,6 +21,7 @@ const ENGLISH: Record<string, Text> = {
   ...SCREEN_SHARE_STRINGS,
   ...ERROR_STRINGS,
   ...BREAKOUT_STRINGS,
+  ...EFFECT_STRINGS,
 };
 const forms = (t: Text) => (typeof t === "string" ? { other: t } : t);
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
