@@ -189,8 +189,8 @@ function audioSinkPlugin() {
 
 /**
  * What the effects chunk loads by URL from its own folder, served where the sources are (as
- * the build puts them beside the chunk): the audio worklet, bundled on request, and RNNoise's
- * wasm. And the speech-plus-noise fixture (tests/shared/speech-noise-fixture.ts, made once).
+ * the build puts them beside the chunk): the audio worklet and the background's worker,
+ * bundled on request, the wasm files and the model. And the speech-plus-noise fixture (tests/shared/speech-noise-fixture.ts, made once).
  */
 function effectAssetsPlugin() {
   let fixture;
@@ -198,21 +198,29 @@ function effectAssetsPlugin() {
     name: "effect-assets",
     async serve(context) {
       const dir = "/components/core/effects/";
-      if (context.path === `${dir}noise-suppression-worklet.js`) {
+      const name = context.path.startsWith(dir) ? context.path.slice(dir.length) : "";
+      if (/^[a-z-]+-(worklet|worker)\.js$/.test(name)) {
         const { build } = await import("esbuild");
         const out = await build({
-          entryPoints: [`.${dir}noise-suppression-worklet.ts`],
+          entryPoints: [`.${dir}${name.replace(/\.js$/, ".ts")}`],
           bundle: true,
           format: "esm",
           write: false,
         });
         return { body: out.outputFiles[0].text, type: "js" };
       }
-      if (context.path === `${dir}rnnoise.wasm`) {
+      // As scripts/build.ts copies them beside the chunks.
+      const files = {
+        "rnnoise.wasm": "node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm",
+        "tflite-simd.wasm": "vendor/selfie-segmentation/tflite-simd.wasm",
+        "selfie_segmentation_landscape.tflite":
+          "vendor/selfie-segmentation/selfie_segmentation_landscape.tflite",
+      };
+      if (files[name]) {
         const { readFile } = await import("node:fs/promises");
         return {
-          body: await readFile("node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm"),
-          type: "application/wasm",
+          body: await readFile(files[name]),
+          type: name.endsWith(".wasm") ? "application/wasm" : "application/octet-stream",
         };
       }
       if (context.path === "/__fixtures/speech-noise.wav") {

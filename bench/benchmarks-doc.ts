@@ -6,7 +6,7 @@
  */
 const here = new URL("./", import.meta.url);
 /** The order of the sections on the page. */
-const SECTIONS = ["relay", "relay-cpu", "join", "soak", "sfu", "receivers"] as const;
+const SECTIONS = ["relay", "relay-cpu", "join", "soak", "sfu", "receivers", "effects"] as const;
 export type BenchmarkSection = (typeof SECTIONS)[number];
 
 export async function writeBenchmarkSection(name: BenchmarkSection, markdown: string) {

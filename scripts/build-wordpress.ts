@@ -36,7 +36,7 @@ for (const path of await files(source)) copies.push([`${source}${path}`, path]);
 copies.push([`${root}dist/video-room.js`, "build/video-room.js"]);
 for (const path of await files(`${root}dist/chunks/`)) {
   // Source maps stay out: a plugin zip is for running, and they would triple its size.
-  if (/\.(js|wasm)$/.test(path)) {
+  if (/\.(js|wasm|tflite|jpg)$/.test(path)) {
     copies.push([`${root}dist/chunks/${path}`, `build/chunks/${path}`]);
   }
 }

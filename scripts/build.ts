@@ -55,21 +55,35 @@ const common: esbuild.BuildOptions = {
 
 /**
  * What the effects chunk loads by URL from its own folder rather than imports: the audio
- * worklet (a module of its own, built alone) and RNNoise's wasm, beside the bundle's chunks
- * and the modules' chunks alike, so the effects never come from another host.
+ * worklet and the background's worker (modules of their own, built alone), RNNoise's wasm, the
+ * segmentation's wasm and model, beside the bundle's chunks and the modules' chunks alike, so
+ * the effects never come from another host.
  */
+const EFFECT_FILES = {
+  "rnnoise.wasm": "node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm",
+  "tflite-simd.wasm": "vendor/selfie-segmentation/tflite-simd.wasm",
+  "selfie_segmentation_landscape.tflite":
+    "vendor/selfie-segmentation/selfie_segmentation_landscape.tflite",
+  // The background pictures offered in the settings (components/core/effects/pictures.ts).
+  "background-1.jpg": "components/core/effects/background-1.jpg",
+  "background-2.jpg": "components/core/effects/background-2.jpg",
+} as const;
+
 function effectAssets(): Promise<unknown>[] {
   return ["dist/chunks", "dist/modules/chunks"].flatMap((dir) => [
-    esbuild.build({
-      ...common,
-      plugins: [],
-      entryPoints: ["components/core/effects/noise-suppression-worklet.ts"],
-      outfile: `${dir}/noise-suppression-worklet.js`,
-    }),
+    ...["noise-suppression-worklet", "background-worker"].map((name) =>
+      esbuild.build({
+        ...common,
+        plugins: [],
+        entryPoints: [`components/core/effects/${name}.ts`],
+        outfile: `${dir}/${name}.js`,
+      })
+    ),
     Deno.mkdir(`${root}${dir}`, { recursive: true }).then(() =>
-      Deno.copyFile(
-        `${root}node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm`,
-        `${root}${dir}/rnnoise.wasm`,
+      Promise.all(
+        Object.entries(EFFECT_FILES).map(([name, from]) =>
+          Deno.copyFile(`${root}${from}`, `${root}${dir}/${name}`)
+        ),
       )
     ),
   ]);

@@ -16,9 +16,13 @@ export const ENTRY_BUDGET_BYTES = 20 * 1024;
  * layout and the screen-reader announcements came; 52 KB until tokens from
  * the site and recording (a chunk only a recording host loads); 56 KB until
  * breakout groups (3.5 KB, a chunk loaded only once groups open or a host
- * plans them). The entry's 20 KB held throughout.
+ * plans them); 60 KB until the effects (the media settings and the effects' chunks, 5.9 KB,
+ * loaded when someone opens Settings or turns an effect on, 2.3 KB of it the background's
+ * drawing for pages that cannot start a worker from the bundle's origin; their worker,
+ * worklet, wasm and model are listed apart, as `effectFiles`). The entry's 20 KB held
+ * throughout.
  */
-export const TOTAL_BUDGET_BYTES = 60 * 1024;
+export const TOTAL_BUDGET_BYTES = 68 * 1024;
 
 /** A language's texts (chunks/de.js …): a page loads one of them, or none for English. */
 const isLanguage = (file: string) =>
@@ -45,6 +49,11 @@ export interface BundleSizes {
   languageGzip: number;
   litMin: number;
   litGzip: number;
+  /**
+   * What the effects load by URL once someone turns one on (the audio worklet, the
+   * background's worker, the wasm files, the model, the pictures): not in the budgets.
+   */
+  effectFiles: FileSize[];
 }
 
 /** `import … from "./x.js"` / `import "./x.js"` (static) and `import("./x.js")` (on demand). */
@@ -93,7 +102,20 @@ export async function measureBundle(): Promise<BundleSizes> {
       logLevel: "silent",
     });
     const litBytes = lit.outputFiles[0].contents;
+    const effectFiles: FileSize[] = [];
+    for await (const entry of Deno.readDir(new URL("chunks/", dist))) {
+      if (!/\.(wasm|tflite|jpg)$|-(worker|worklet)\.js$/.test(entry.name)) continue;
+      const bytes = await Deno.readFile(new URL(`chunks/${entry.name}`, dist));
+      effectFiles.push({
+        file: `chunks/${entry.name}`,
+        min: bytes.length,
+        gzip: gz(bytes),
+        initial: false,
+      });
+    }
+    effectFiles.sort((a, b) => a.file.localeCompare(b.file));
     return {
+      effectFiles,
       files: list,
       entryGzip: sum(list.filter((f) => f.initial)),
       totalGzip: sum(list.filter((f) => !isLanguage(f.file))) + languageGzip,
@@ -121,5 +143,8 @@ export function sizeTable(s: BundleSizes): string {
       kb(s.totalGzip)
     }** |`,
     `| Lit alone (part of the above) | | ${kb(s.litMin)} | ${kb(s.litGzip)} |`,
+    ...s.effectFiles.map((f) =>
+      `| dist/${f.file} | once an effect is on | ${kb(f.min)} | ${kb(f.gzip)} |`
+    ),
   ].join("\n");
 }

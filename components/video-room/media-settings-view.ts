@@ -6,6 +6,7 @@
  */
 import { html, nothing } from "lit";
 import type { RoomSession } from "../core/room-session.ts";
+import { PICTURES } from "../core/effects/pictures.ts";
 import { adoptStyles } from "../internal/adopt-styles.ts";
 import { te } from "../internal/effect-strings.ts";
 import { tm } from "../internal/meeting-strings.ts";
@@ -61,6 +62,37 @@ function deviceSelect(
   `;
 }
 
+/**
+ * None, blur, or a picture (ours, and the page's own when its `background`
+ * is another): buttons of which one is pressed, the pictures as thumbnails.
+ */
+function backgroundChoices(host: MediaSettingsHost) {
+  const s = host.texts;
+  const { noiseSuppression, background } = host;
+  const pictures = [...PICTURES];
+  if (!["none", "blur", ...pictures].includes(background)) pictures.push(background);
+  const choice = (value: string, label: string, content: unknown = label) =>
+    html`
+      <button
+        type="button"
+        part="control"
+        class="choice"
+        aria-pressed=${background === value ? "true" : "false"}
+        aria-label=${label}
+        @click=${() => choose(host, noiseSuppression, value)}
+      >${content}</button>
+    `;
+  return html`
+    <div class="backgrounds" role="group" aria-labelledby="background-label">
+      <span id="background-label">${te(s, "background")}</span>
+      ${choice("none", te(s, "backgroundNone"))} ${choice("blur", te(s, "backgroundBlur"))}
+      ${pictures.map((url, i) =>
+        choice(url, te(s, "backgroundPicture", { n: i + 1 }), html`<img src=${url} alt="" />`)
+      )}
+    </div>
+  `;
+}
+
 export function mediaSettingsView(host: MediaSettingsHost, session: RoomSession | null) {
   adoptStyles(host, mediaSettingsStyles);
   const s = host.texts;
@@ -76,6 +108,7 @@ export function mediaSettingsView(host: MediaSettingsHost, session: RoomSession 
       aria-pressed=${noiseSuppression ? "true" : "false"}
       @click=${() => choose(host, !noiseSuppression, background)}
     >${te(s, "noiseSuppression")}</button>
+    ${backgroundChoices(host)}
   `;
 }
 

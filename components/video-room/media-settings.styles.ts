@@ -25,6 +25,31 @@ export const mediaSettingsStyles = css`
   :dir(rtl) .switch::after {
     transform: scaleX(-1);
   }
+  .backgrounds {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    align-items: center;
+  }
+  .backgrounds span {
+    inline-size: 100%;
+    text-align: start;
+    font-size: 0.9em;
+  }
+  .choice[aria-pressed="true"] {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
+  }
+  .choice img {
+    inline-size: 48px;
+    block-size: 27px;
+    object-fit: cover;
+    border-radius: 4px;
+    display: block;
+  }
+  .choice:has(img) {
+    padding: 4px;
+  }
   [part="settings"] .devices {
     padding: 12px;
     overflow-y: auto;

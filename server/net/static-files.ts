@@ -12,8 +12,9 @@ export const CONTENT_TYPES = {
   ".ico": "image/x-icon",
   ".txt": "text/plain; charset=utf-8",
   ".webmanifest": "application/manifest+json",
-  // RNNoise for noise suppression: compiled by the browser, which wants this type.
+  // The effects' wasm (noise suppression, segmentation) and model.
   ".wasm": "application/wasm",
+  ".tflite": "application/octet-stream",
   ".jpg": "image/jpeg",
   ".webp": "image/webp",
 } as const;

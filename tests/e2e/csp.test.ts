@@ -8,10 +8,17 @@ import { press, typeInto } from "./by-hand.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
-Deno.test("a page with a strict CSP: a call works and nothing is blocked", async () => {
+/**
+ * Two people join a page served under `policy` (given the signaling URL); `before` runs on
+ * each page before Join (by hand, like the visitor).
+ */
+async function callUnder(
+  policy: (signal: string) => string,
+  before: (page: import("puppeteer-core").Page) => Promise<void> = async () => {},
+) {
   const server = await startServerProcess();
   const signal = `ws://127.0.0.1:${server.port}`;
-  const csp = `default-src 'none'; script-src 'self'; connect-src 'self' ${signal}`;
+  const csp = policy(signal);
   const http = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, async (req) => {
     const { pathname, searchParams } = new URL(req.url);
     if (pathname.startsWith("/dist/") && !pathname.includes("..")) {
@@ -47,6 +54,7 @@ Deno.test("a page with a strict CSP: a call works and nothing is blocked", async
       });
       await page.goto(`${origin}/?room=${room}`);
       await typeInto(page, "Your name", name);
+      await before(page);
       await press(page, "Join");
       pages.push(page);
     }
@@ -66,4 +74,38 @@ Deno.test("a page with a strict CSP: a call works and nothing is blocked", async
     await http.shutdown();
     await server.stop();
   }
-});
+}
+
+Deno.test("a page with a strict CSP: a call works and nothing is blocked", () =>
+  callUnder((signal) => `default-src 'none'; script-src 'self'; connect-src 'self' ${signal}`));
+
+Deno.test(
+  "a strict CSP with the effects' lines: noise suppression and blur on, nothing blocked",
+  () =>
+    callUnder(
+      (signal) =>
+        `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self'; connect-src 'self' ${signal}`,
+      async (page) => {
+        await press(page, "Settings");
+        await press(page, "Noise suppression");
+        await press(page, "Blur");
+        // Both applied before joining: the preview's tracks are the effects' own, no device's.
+        await until(
+          () =>
+            page.evaluate(async () => {
+              const el = document.querySelector("video-room") as unknown as {
+                localStream: MediaStream | null;
+              };
+              const devices = (await navigator.mediaDevices.enumerateDevices()).map((d) =>
+                d.deviceId
+              );
+              const tracks = el.localStream?.getTracks() ?? [];
+              return tracks.length === 2 &&
+                tracks.every((t) => !devices.includes(t.getSettings().deviceId ?? ""));
+            }),
+          "the effects in the preview",
+          20000,
+        );
+      },
+    ),
+);

@@ -26,6 +26,8 @@ const ALLOWED = [
   /^dist\/video-room\.js$/,
   /^dist\/chunks\/[a-z-]+\.js$/,
   /^dist\/modules\/(chunks\/)?[A-Za-z0-9-]+\.js$/,
+  // What the effects load beside the chunks: wasm, the segmentation model, the pictures.
+  /^dist\/(modules\/)?chunks\/(rnnoise\.wasm|tflite-simd\.wasm|[a-z_]+\.tflite|background-\d\.jpg)$/,
   /^dist\/types\/.+\.d\.ts$/,
 ];
 
@@ -48,6 +50,9 @@ Deno.test("package: packs, installs, type-checks for its users and runs its serv
         const needed of [
           "dist/video-room.js",
           "dist/modules/react.js",
+          "dist/chunks/rnnoise.wasm",
+          "dist/chunks/background-worker.js",
+          "dist/modules/chunks/tflite-simd.wasm",
           "dist/types/components/index.d.ts",
           "dist/types/components/internal/events.d.ts",
           "bin/server.js",

@@ -1,12 +1,18 @@
 /**
  * The effects on one's own media, as a chunk loaded when someone first turns
- * one on: noise suppression on the microphone. LocalMedia hands each
- * device's track through the filter made here and sends what comes out.
+ * one on: noise suppression on the microphone, a blurred or replaced
+ * background on the camera. LocalMedia hands each device's track through the
+ * filter made here and sends what comes out.
  */
 import type { EffectChoice, LocalMedia, TrackFilter } from "../media/local-media.ts";
+import { BackgroundEffect, undoPlatformBlur } from "./background-effect.ts";
 import { NoiseSuppression } from "./noise-suppression.ts";
 
 let noise: Promise<NoiseSuppression> | undefined;
+/** The background last asked for, and its effect (a picture is decoded once). */
+let background: { value: string; effect: Promise<BackgroundEffect> } | undefined;
+/** Per media: the choice whose background this device could not keep up (off until chosen anew). */
+const tooSlow = new WeakMap<LocalMedia, string>();
 
 /** Loaded once per page; a failed load is tried again next time. */
 function loadNoiseSuppression(): Promise<NoiseSuppression> {
@@ -16,37 +22,86 @@ function loadNoiseSuppression(): Promise<NoiseSuppression> {
   });
 }
 
+function loadBackground(value: string): Promise<BackgroundEffect> {
+  if (background?.value !== value) {
+    const old = background?.effect;
+    const effect = BackgroundEffect.load(value);
+    background = { value, effect };
+    // The old one's tracks are released by LocalMedia first (refilter), then its picture goes.
+    void old?.then((b) => setTimeout(() => b.dispose(), 1000), () => {});
+    effect.catch(() => {
+      if (background?.effect === effect) background = undefined;
+    });
+  }
+  return background.effect;
+}
+
 /** `media.effects` read: `1blur` is noise suppression on and a blurred background. */
 export function parseEffects(key: string): EffectChoice {
   return { noise: key[0] === "1", background: key.slice(1) || "none" };
 }
 
 /** The filter for a choice, once what it needs is loaded (rejects when it cannot be). */
-export async function effectsFilter(choice: EffectChoice): Promise<TrackFilter | null> {
-  if (!choice.noise) return null;
-  const ns = await loadNoiseSuppression();
+export async function effectsFilter(
+  choice: EffectChoice,
+  onTooSlow: () => void = () => {},
+  onFailed: (message: string) => void = () => {},
+): Promise<TrackFilter | null> {
+  const wantsBackground = choice.background !== "none";
+  if (!choice.noise && !wantsBackground) return null;
+  const [ns, bg] = await Promise.all([
+    choice.noise ? loadNoiseSuppression() : null,
+    wantsBackground ? loadBackground(choice.background) : null,
+  ]);
+  if (bg) {
+    bg.onTooSlow = onTooSlow;
+    bg.onFailed = onFailed;
+  }
   return {
-    apply: (track) => (track.kind === "audio" ? ns.apply(track) : track),
-    release: (track) => ns.release(track),
+    apply(track) {
+      if (track.kind === "audio") return ns ? ns.apply(track) : track;
+      if (bg) return bg.apply(track);
+      undoPlatformBlur(track);
+      return track;
+    },
+    release(track) {
+      if (track.kind === "audio") ns?.release(track);
+      else bg?.release(track);
+    },
   };
 }
 
 /**
  * Applies `media.effects` to the media, live. If what it needs cannot be
  * loaded, the media goes on as captured and an `effect-failed` error says
- * why; a newer choice made meanwhile wins.
+ * why; a newer choice made meanwhile wins. A background this device cannot
+ * keep up is turned off, with a note, until someone chooses one anew.
  */
 export async function applyEffects(media: LocalMedia): Promise<void> {
   const key = media.effects;
+  if (tooSlow.get(media) !== key) tooSlow.delete(media);
+  const choice = parseEffects(key);
+  if (tooSlow.has(media)) choice.background = "none";
+  const stop = (message: string) => {
+    if (media.effects !== key || tooSlow.has(media)) return;
+    tooSlow.set(media, key);
+    media.report({ code: "effect-failed", message });
+    void applyEffects(media);
+  };
   try {
-    const filter = await effectsFilter(parseEffects(key));
+    const filter = await effectsFilter(
+      choice,
+      () =>
+        stop("Cannot keep the background effect up: this device is too slow, so it was turned off"),
+      (why) => stop(`Cannot apply the background effect: ${why}`),
+    );
     if (media.effects === key) media.refilter(filter);
   } catch (err) {
+    const why = (err as Error)?.message ?? String(err);
+    // A background that cannot be had goes; noise suppression, if asked for, still comes.
+    if (choice.background !== "none") return stop(`Cannot apply the background effect: ${why}`);
     if (media.effects !== key) return;
     media.refilter(null);
-    media.report({
-      code: "effect-failed",
-      message: `Cannot apply the effect: ${(err as Error)?.message ?? err}`,
-    });
+    media.report({ code: "effect-failed", message: `Cannot apply the effect: ${why}` });
   }
 }

@@ -3,7 +3,8 @@
  * quanta in, gathered into RNNoise's 480-sample frames, denoised, and played
  * out one frame later (10 ms plus at most one quantum of delay). Built on its
  * own into `noise-suppression-worklet.js` beside the effects chunk; it gets
- * the wasm's bytes from the page (a worklet cannot fetch).
+ * the wasm's bytes from the page (a worklet cannot fetch). RNNoise itself
+ * answers a frame late (its windows overlap by one): 20 ms in all.
  */
 import { Rnnoise, RNNOISE_FRAME } from "./rnnoise.ts";
 

@@ -84,8 +84,11 @@ export class NoiseSuppression {
     return this.#context.state === "running";
   }
 
-  /** The delay the graph adds, in seconds: RNNoise's frame plus the context's own buffering. */
+  /**
+   * The delay the graph adds, in seconds: 10 ms gathering RNNoise's frames,
+   * 10 ms of RNNoise's own overlap, and the context's buffering.
+   */
   get latency(): number {
-    return 480 / 48000 + (this.#context.baseLatency ?? 0);
+    return 960 / 48000 + (this.#context.baseLatency ?? 0);
   }
 }

@@ -4,7 +4,9 @@
  * microphone picks up speech in a noisy room (the speech-plus-noise fixture);
  * she turns noise suppression on in the pre-join settings, joins, and Bo
  * hears the noise between her words far lower; she turns it off in the call's
- * settings, live, and Bo hears the noise again.
+ * settings, live, and Bo hears the noise again. Her camera films a
+ * whiteboard (no person: all of it is background): she blurs it before
+ * joining and Bo sees it blurred, then a picture, then her room again.
  */
 import { expect, fixture, html } from "@open-wc/testing";
 import "../../../components/video-room/video-room.ts";
@@ -16,6 +18,7 @@ import {
   levels,
   useFixtureMicrophone,
 } from "../core/effects/audio-levels.ts";
+import { look, stopCameras, usePatternCamera } from "../core/effects/video-frames.ts";
 import { button, choose, press, root, tileOf } from "./room-by-hand.ts";
 
 const SAVED = "video-room-effects";
@@ -79,6 +82,67 @@ describe("<video-room> effects", () => {
     );
     expect(on.floor, "the noise between words, at least 10 dB lower").to.be.below(off.floor - 10);
     expect(on.speech, "the speech still there").to.be.above(off.speech - 6);
+  });
+
+  it("a background, chosen before joining and changed in the call: Bo sees each", async function () {
+    this.timeout(120000);
+    const restoreCamera = usePatternCamera();
+    try {
+      const server = await signalingUrl();
+      const room = uniqueRoom("blur");
+      const wrap = await fixture<HTMLDivElement>(html`
+        <div
+          style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px">
+          <video-room id="ana" room=${room} name="Ana" server=${server}></video-room>
+        </div>
+      `);
+      const ana = wrap.querySelector<VideoRoom>("#ana")!;
+      await press(ana, "Settings");
+      await press(ana, "Blur");
+      expect(button(ana, "Blur")!.getAttribute("aria-pressed")).to.equal("true");
+      expect(ana.background).to.equal("blur");
+      expect(localStorage.getItem(SAVED)).to.equal("0blur");
+      await expect(ana).to.be.accessible();
+      // The preview shows it too: her own tile's picture is blurred before she joins.
+      const preview = await look(ana.localStream!, 1500);
+      expect(preview.sharpness, "the preview blurred").to.be.below(3);
+      await press(ana, "Join");
+
+      const bo = document.createElement("video-room");
+      Object.assign(bo, { room, name: "Bo", server, autojoin: true });
+      wrap.append(bo);
+      const tile = await until(
+        () => tileOf(bo, "Ana")?.stream?.getVideoTracks().length && tileOf(bo, "Ana"),
+        "Ana's picture at Bo's",
+      );
+      const blurred = await look(tile.stream!);
+
+      await choose(ana, "More options", "Settings");
+      await press(ana, "Picture 2");
+      expect(ana.background).to.match(/background-2\.jpg$/);
+      await new Promise((r) => setTimeout(r, 4000)); // the new track settles in the encoder
+      const picture = await look(tile.stream!);
+
+      await press(ana, "None");
+      await new Promise((r) => setTimeout(r, 1500));
+      const plain = await look(tile.stream!);
+      const show = (l: typeof plain) =>
+        `sharpness ${l.sharpness.toFixed(1)}, ${l.fps.toFixed(0)} fps, rgb ${
+          l.rgb.map((c) => c.toFixed(0)).join(" ")
+        }`;
+      console.log(
+        `at Bo's: blurred ${show(blurred)}; picture ${show(picture)}; none ${show(plain)}`,
+      );
+      expect(plain.sharpness, "her whiteboard, sharp").to.be.above(8);
+      expect(blurred.sharpness, "blurred").to.be.below(plain.sharpness / 4);
+      expect(blurred.fps, "blurred, smoothly").to.be.at.least(15);
+      const [r, , b] = picture.rgb;
+      expect(r - b, "the picture's warm colours").to.be.above(60);
+      expect(picture.fps).to.be.at.least(15);
+    } finally {
+      restoreCamera();
+      stopCameras();
+    }
   });
 
   it("a choice remembered on this site is used on the next visit", async () => {
