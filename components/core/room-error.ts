@@ -14,6 +14,8 @@ export const ClientErrorCode = {
   Unsupported: "unsupported",
   /** A background or noise suppression could not be loaded or had to stop; the media goes on as captured. */
   EffectFailed: "effect-failed",
+  /** This device could not keep the background effect up: it was turned off. */
+  EffectStopped: "effect-stopped",
   /** The bundle came from another origin (a CDN) and no `server` attribute says where to go. */
   NoServer: "no-server",
 } as const;

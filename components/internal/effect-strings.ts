@@ -11,8 +11,6 @@ export const EFFECT_STRINGS = {
   backgroundNone: "None",
   backgroundBlur: "Blur",
   backgroundPicture: "Picture {n}",
-  // A note in the banner when this device could not keep an effect up.
-  effectStopped: "Your background effect was turned off: this device could not keep up.",
 } as const;
 
 export type EffectStringKey = keyof typeof EFFECT_STRINGS;

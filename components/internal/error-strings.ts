@@ -26,6 +26,7 @@ export const ERROR_STRINGS = {
   "error-denied": "The host did not let you in.",
   "error-unauthorized": "Cannot join: this room needs an invitation link.",
   "error-rate-limited": "Too much at once. Wait a moment, then try again.",
+  "error-effect-stopped": "Your background effect was turned off: this device could not keep up.",
   "error-effect-failed":
     "Cannot turn the effect on in this browser. Your camera and microphone go on without it.",
 } as const satisfies { [K in `error-${RoomErrorCode}`]?: string };

@@ -36,6 +36,24 @@ function loadBackground(value: string): Promise<BackgroundEffect> {
   return background.effect;
 }
 
+/**
+ * The browser's own noise suppression on a microphone: off under RNNoise (two suppressors
+ * in a row only thin the voice), on again when RNNoise is (that is what "off" means).
+ */
+const browserOff = new WeakSet<MediaStreamTrack>();
+const asked = new WeakMap<MediaStreamTrack, Promise<void>>();
+function browserSuppression(microphone: MediaStreamTrack | undefined, on: boolean): Promise<void> {
+  if (!microphone || on !== browserOff.has(microphone)) {
+    return (microphone && asked.get(microphone)) ?? Promise.resolve();
+  }
+  if (on) browserOff.delete(microphone);
+  else browserOff.add(microphone);
+  const wanted = { echoCancellation: true, autoGainControl: true, noiseSuppression: on };
+  const done = (microphone.applyConstraints?.(wanted) ?? Promise.resolve()).catch(() => {});
+  asked.set(microphone, done);
+  return done;
+}
+
 /** `media.effects` read: `1blur` is noise suppression on and a blurred background. */
 export function parseEffects(key: string): EffectChoice {
   return { noise: key[0] === "1", background: key.slice(1) || "none" };
@@ -59,7 +77,11 @@ export async function effectsFilter(
   }
   return {
     apply(track) {
-      if (track.kind === "audio") return ns ? ns.apply(track) : track;
+      if (track.kind === "audio") {
+        if (!ns) return track;
+        void browserSuppression(track, false);
+        return ns.apply(track);
+      }
       if (bg) return bg.apply(track);
       undoPlatformBlur(track);
       return track;
@@ -82,10 +104,10 @@ export async function applyEffects(media: LocalMedia): Promise<void> {
   if (tooSlow.get(media) !== key) tooSlow.delete(media);
   const choice = parseEffects(key);
   if (tooSlow.has(media)) choice.background = "none";
-  const stop = (message: string) => {
+  const stop = (message: string, code: "effect-failed" | "effect-stopped" = "effect-failed") => {
     if (media.effects !== key || tooSlow.has(media)) return;
     tooSlow.set(media, key);
-    media.report({ code: "effect-failed", message });
+    media.report({ code, message });
     void applyEffects(media);
   };
   try {
@@ -95,13 +117,16 @@ export async function applyEffects(media: LocalMedia): Promise<void> {
         stop("Cannot keep the background effect up: this device is too slow, so it was turned off"),
       (why) => stop(`Cannot apply the background effect: ${why}`),
     );
-    if (media.effects === key) media.refilter(filter);
+    if (media.effects !== key) return;
+    media.refilter(filter);
+    await browserSuppression(media.track("audio"), !choice.noise);
   } catch (err) {
     const why = (err as Error)?.message ?? String(err);
     // A background that cannot be had goes; noise suppression, if asked for, still comes.
     if (choice.background !== "none") return stop(`Cannot apply the background effect: ${why}`);
     if (media.effects !== key) return;
     media.refilter(null);
+    await browserSuppression(media.track("audio"), true);
     media.report({ code: "effect-failed", message: `Cannot apply the effect: ${why}` });
   }
 }

@@ -190,7 +190,7 @@ export default {
   backgroundNone: "بلا",
   backgroundBlur: "تمويه",
   backgroundPicture: "صورة {n}",
-  effectStopped: "أُوقف تأثير الخلفية: لم يتمكن هذا الجهاز من مواكبته.",
+  "error-effect-stopped": "أُوقف تأثير الخلفية: لم يتمكن هذا الجهاز من مواكبته.",
   "error-effect-failed":
     "لا يمكن تشغيل التأثير في هذا المتصفح. تستمر الكاميرا والميكروفون في العمل بدونه.",
 } satisfies Translation;

@@ -167,7 +167,8 @@ export default {
   backgroundNone: "Keiner",
   backgroundBlur: "Unscharf",
   backgroundPicture: "Bild {n}",
-  effectStopped: "Ihr Hintergrundeffekt wurde ausgeschaltet: Dieses Gerät kam nicht hinterher.",
+  "error-effect-stopped":
+    "Ihr Hintergrundeffekt wurde ausgeschaltet: Dieses Gerät kam nicht hinterher.",
   "error-effect-failed":
     "Der Effekt lässt sich in diesem Browser nicht einschalten. Kamera und Mikrofon laufen ohne ihn weiter.",
 } satisfies Translation;

@@ -166,7 +166,7 @@ export default {
   backgroundNone: "Ninguno",
   backgroundBlur: "Desenfocar",
   backgroundPicture: "Imagen {n}",
-  effectStopped: "Se desactivó tu efecto de fondo: este dispositivo no daba abasto.",
+  "error-effect-stopped": "Se desactivó tu efecto de fondo: este dispositivo no daba abasto.",
   "error-effect-failed":
     "No se puede activar el efecto en este navegador. Tu cámara y tu micrófono siguen funcionando sin él.",
 } satisfies Translation;

@@ -177,7 +177,7 @@ export default {
   backgroundNone: "Aucun",
   backgroundBlur: "Flou",
   backgroundPicture: "Image {n}",
-  effectStopped:
+  "error-effect-stopped":
     "Votre effet d'arrière-plan a été désactivé : cet appareil n'arrivait pas à suivre.",
   "error-effect-failed":
     "Impossible d'activer l'effet dans ce navigateur. Votre caméra et votre micro continuent sans lui.",

@@ -171,7 +171,7 @@ export default {
   backgroundNone: "ללא",
   backgroundBlur: "טשטוש",
   backgroundPicture: "תמונה {n}",
-  effectStopped: "אפקט הרקע כובה: המכשיר הזה לא עמד בעומס.",
+  "error-effect-stopped": "אפקט הרקע כובה: המכשיר הזה לא עמד בעומס.",
   "error-effect-failed":
     "לא ניתן להפעיל את האפקט בדפדפן הזה. המצלמה והמיקרופון ממשיכים לעבוד בלעדיו.",
 } satisfies Translation;

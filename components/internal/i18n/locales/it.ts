@@ -166,7 +166,7 @@ export default {
   backgroundNone: "Nessuno",
   backgroundBlur: "Sfocato",
   backgroundPicture: "Immagine {n}",
-  effectStopped:
+  "error-effect-stopped":
     "Il tuo effetto sfondo è stato disattivato: questo dispositivo non riusciva a stare al passo.",
   "error-effect-failed":
     "Impossibile attivare l'effetto in questo browser. Fotocamera e microfono continuano a funzionare senza.",

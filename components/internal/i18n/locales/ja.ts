@@ -166,7 +166,7 @@ export default {
   backgroundNone: "なし",
   backgroundBlur: "ぼかし",
   backgroundPicture: "画像 {n}",
-  effectStopped: "このデバイスでは処理が追いつかないため、背景効果をオフにしました。",
+  "error-effect-stopped": "このデバイスでは処理が追いつかないため、背景効果をオフにしました。",
   "error-effect-failed":
     "このブラウザーではエフェクトをオンにできません。カメラとマイクはエフェクトなしでそのまま使えます。",
 } satisfies Translation;

@@ -163,7 +163,7 @@ export default {
   backgroundNone: "없음",
   backgroundBlur: "흐리게",
   backgroundPicture: "이미지 {n}",
-  effectStopped: "이 기기가 따라가지 못해서 배경 효과를 껐어요.",
+  "error-effect-stopped": "이 기기가 따라가지 못해서 배경 효과를 껐어요.",
   "error-effect-failed":
     "이 브라우저에서는 효과를 켤 수 없어요. 카메라와 마이크는 효과 없이 계속 작동해요.",
 } satisfies Translation;

@@ -164,7 +164,7 @@ export default {
   backgroundNone: "Geen",
   backgroundBlur: "Vervagen",
   backgroundPicture: "Afbeelding {n}",
-  effectStopped: "Je achtergrondeffect is uitgezet: dit apparaat kon het niet bijhouden.",
+  "error-effect-stopped": "Je achtergrondeffect is uitgezet: dit apparaat kon het niet bijhouden.",
   "error-effect-failed":
     "Het effect kan in deze browser niet aan. Je camera en microfoon werken gewoon door zonder.",
 } satisfies Translation;

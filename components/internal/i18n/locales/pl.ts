@@ -174,7 +174,7 @@ export default {
   backgroundNone: "Brak",
   backgroundBlur: "Rozmycie",
   backgroundPicture: "Obraz {n}",
-  effectStopped: "Twój efekt tła został wyłączony: to urządzenie nie nadążało.",
+  "error-effect-stopped": "Twój efekt tła został wyłączony: to urządzenie nie nadążało.",
   "error-effect-failed":
     "Nie można włączyć efektu w tej przeglądarce. Kamera i mikrofon działają dalej bez niego.",
 } satisfies Translation;

@@ -166,7 +166,7 @@ export default {
   backgroundNone: "Nenhum",
   backgroundBlur: "Desfocar",
   backgroundPicture: "Imagem {n}",
-  effectStopped:
+  "error-effect-stopped":
     "Seu efeito de plano de fundo foi desativado: este dispositivo não conseguiu acompanhar.",
   "error-effect-failed":
     "Não é possível ativar o efeito neste navegador. Sua câmera e seu microfone continuam funcionando sem ele.",

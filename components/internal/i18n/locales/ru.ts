@@ -174,7 +174,7 @@ export default {
   backgroundNone: "Нет",
   backgroundBlur: "Размытие",
   backgroundPicture: "Изображение {n}",
-  effectStopped: "Эффект фона отключён: устройство не справлялось.",
+  "error-effect-stopped": "Эффект фона отключён: устройство не справлялось.",
   "error-effect-failed":
     "Не удаётся включить эффект в этом браузере. Камера и микрофон продолжают работать без него.",
 } satisfies Translation;

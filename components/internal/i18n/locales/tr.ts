@@ -163,7 +163,7 @@ export default {
   backgroundNone: "Yok",
   backgroundBlur: "Bulanıklaştır",
   backgroundPicture: "Resim {n}",
-  effectStopped: "Arka plan efektiniz kapatıldı: bu cihaz yetişemedi.",
+  "error-effect-stopped": "Arka plan efektiniz kapatıldı: bu cihaz yetişemedi.",
   "error-effect-failed":
     "Efekt bu tarayıcıda açılamıyor. Kameranız ve mikrofonunuz efekt olmadan çalışmaya devam ediyor.",
 } satisfies Translation;

@@ -173,7 +173,7 @@ export default {
   backgroundNone: "Немає",
   backgroundBlur: "Розмиття",
   backgroundPicture: "Зображення {n}",
-  effectStopped: "Ефект тла вимкнено: пристрій не встигав.",
+  "error-effect-stopped": "Ефект тла вимкнено: пристрій не встигав.",
   "error-effect-failed":
     "Не вдається увімкнути ефект у цьому браузері. Камера й мікрофон працюють далі без нього.",
 } satisfies Translation;

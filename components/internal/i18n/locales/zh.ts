@@ -163,6 +163,6 @@ export default {
   backgroundNone: "无",
   backgroundBlur: "模糊",
   backgroundPicture: "图片 {n}",
-  effectStopped: "此设备处理不过来，已关闭背景效果。",
+  "error-effect-stopped": "此设备处理不过来，已关闭背景效果。",
   "error-effect-failed": "无法在此浏览器中开启该效果。摄像头和麦克风会在没有效果的情况下继续工作。",
 } satisfies Translation;
