@@ -55,8 +55,13 @@ export interface Peer {
 }
 
 /** A new person: their own browser context and page at `url`, connections tracked. */
-export async function openPeer(browser: Browser, url: string, label = url): Promise<Peer> {
-  return await openPeerIn(await browser.createBrowserContext(), url, label);
+export async function openPeer(
+  browser: Browser,
+  url: string,
+  label = url,
+  before?: (page: Page) => Promise<void>,
+): Promise<Peer> {
+  return await openPeerIn(await browser.createBrowserContext(), url, label, before);
 }
 
 /** A person in a browser context made for them (in Chromium or Firefox), at `url`. */
@@ -64,9 +69,12 @@ export async function openPeerIn(
   context: BrowserContext,
   url: string,
   label = url,
+  /** Runs before the page loads (an init script, say). */
+  before?: (page: Page) => Promise<void>,
 ): Promise<Peer> {
   const page = await context.newPage();
   await trackConnections(page);
+  await before?.(page);
   page.on("pageerror", (err) => console.error(`[${label}: page error] ${err}`));
   await page.goto(url);
   return { context, page, close: () => context.close() };

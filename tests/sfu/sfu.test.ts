@@ -49,19 +49,29 @@ class Crowd {
   }
 
   /** Someone opens an invite link (it joins at once); in once their call controls show. */
-  async arrive(url: string, name: string, inFirefox = false): Promise<Peer> {
-    const peer = await this.visit(url, name, inFirefox);
+  async arrive(
+    url: string,
+    name: string,
+    inFirefox = false,
+    before?: (page: Page) => Promise<void>,
+  ): Promise<Peer> {
+    const peer = await this.visit(url, name, inFirefox, before);
     await buttonShown(peer.page, "Raise hand", 20000);
     return peer;
   }
 
   /** Someone opens a link, and may be turned away. */
-  async visit(url: string, name: string, inFirefox = false): Promise<Peer> {
+  async visit(
+    url: string,
+    name: string,
+    inFirefox = false,
+    before?: (page: Page) => Promise<void>,
+  ): Promise<Peer> {
     let peer: Peer;
     if (inFirefox) {
       this.#firefox ??= await launchFirefox();
-      peer = await openPeerIn(await this.#firefox.createBrowserContext(), url, name);
-    } else peer = await openPeer(this.browser, url, name);
+      peer = await openPeerIn(await this.#firefox.createBrowserContext(), url, name, before);
+    } else peer = await openPeer(this.browser, url, name, before);
     this.peers.push(peer);
     return peer;
   }
@@ -903,5 +913,130 @@ Deno.test("relay only (TURN): media to and from Janus goes through coturn", asyn
     await server.stop();
     await janus.stop();
     await coturn.stop();
+  }
+});
+
+/**
+ * A camera filming a whiteboard (lines of small writing, no person): sharp everywhere, so a
+ * blurred background shows. Chromium's fake camera is mostly flat green.
+ */
+const whiteboardCamera = async (page: Page): Promise<void> => {
+  await page.evaluateOnNewDocument(() => {
+    const devices = navigator.mediaDevices;
+    const original = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+      const stream = constraints?.audio
+        ? await original({ audio: constraints.audio })
+        : new MediaStream();
+      if (!constraints?.video) return stream;
+      const canvas = document.createElement("canvas");
+      canvas.width = 640;
+      canvas.height = 360;
+      const ctx = canvas.getContext("2d")!;
+      let n = 0;
+      setInterval(() => {
+        ctx.fillStyle = "#e8e8e4";
+        ctx.fillRect(0, 0, 640, 360);
+        ctx.fillStyle = "#222";
+        ctx.font = "12px monospace";
+        for (let y = 16; y < 360; y += 16) {
+          ctx.fillText(
+            `plan q3: effects, tests, docs #${(y + n) % 97} owner: team ${y % 13}`,
+            8,
+            y,
+          );
+        }
+        n++;
+      }, 33);
+      stream.addTrack(canvas.captureStream(30).getVideoTracks()[0]);
+      return stream;
+    };
+  });
+};
+
+/** How sharp someone's tile looks (mean brightness step between neighbouring pixels, 0–255). */
+function tileSharpness(page: Page, name: string): Promise<number> {
+  return page.evaluate((name) => {
+    const room = document.querySelector("video-room");
+    const tile = [...room?.shadowRoot?.querySelectorAll("peer-tile") ?? []].find((t) =>
+      (t as HTMLElement & { name: string; screen: boolean }).name === name &&
+      !(t as HTMLElement & { screen: boolean }).screen
+    );
+    const video = tile?.shadowRoot?.querySelector("video");
+    if (!video || !video.videoWidth) return -1;
+    const canvas = document.createElement("canvas");
+    canvas.width = 320;
+    canvas.height = 180;
+    const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+    ctx.drawImage(video, 0, 0, 320, 180);
+    const { data } = ctx.getImageData(0, 0, 320, 180);
+    const luma = (i: number) => 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+    let steps = 0;
+    let n = 0;
+    for (let y = 0; y < 179; y++) {
+      for (let x = 0; x < 319; x++) {
+        const i = (y * 320 + x) * 4;
+        steps += Math.abs(luma(i) - luma(i + 4)) + Math.abs(luma(i) - luma(i + 1280));
+        n++;
+      }
+    }
+    return steps / n / 2;
+  }, name);
+}
+
+Deno.test("a blurred background through Janus: both simulcast layers carry it", async () => {
+  const janus = await startJanus({ port: 8188 });
+  const server = await startServerProcess({ JANUS_URLS: janus.url, MESH_MAX: "2" });
+  const crowd = await Crowd.open();
+  const room = `blur-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    const ana = await crowd.arrive(
+      invite(server.origin, room, "Ana"),
+      "Ana",
+      false,
+      whiteboardCamera,
+    );
+    for (const name of ["Bo", "Cy"]) {
+      await crowd.arrive(invite(server.origin, room, name), name, false, whiteboardCamera);
+    }
+    await until(async () => (await mediaMode(ana.page)) === "sfu", "the room in the SFU", 30000);
+    await until(async () => (await playing(ana.page)).length === 2, "Ana sees both", 30000);
+    // Bo, by hand: More options → Settings → Blur.
+    const bo = crowd.peers[1];
+    await choose(bo.page, "More options", "Settings");
+    await press(bo.page, "Blur");
+    // Ana features Bo (the large layer); Cy sees him in the grid's small one.
+    await choose(ana.page, "More options", "Speaker view");
+    await choose(ana.page, "More actions for Bo", "Pin");
+    await featured(ana.page, "Bo");
+    const cy = crowd.peers[2];
+    let last = {};
+    const seen = await until(
+      async () => {
+        const [large, small, plain] = [
+          await tileSharpness(ana.page, "Bo"),
+          await tileSharpness(cy.page, "Bo"),
+          await tileSharpness(ana.page, "Cy"),
+        ];
+        const widths = await tileWidths(ana.page);
+        last = { large, small, plain, widths };
+        return large >= 0 && small >= 0 && plain > 0 && large < plain / 3 &&
+          small < plain / 3 && widths.Bo >= 2 * widths.Cy &&
+          { large, small, plain, widths };
+      },
+      "Bo blurred in both layers, Cy sharp",
+      30000,
+    ).catch((err) => {
+      throw new Error(`${err.message}: ${JSON.stringify(last)}`);
+    });
+    console.log(
+      `through Janus: Bo ${seen.large.toFixed(1)} (${seen.widths.Bo} px) and ${
+        seen.small.toFixed(1)
+      } (at Cy's), Cy unblurred ${seen.plain.toFixed(1)}`,
+    );
+  } finally {
+    await crowd.close();
+    await server.stop();
+    await janus.stop();
   }
 });
