@@ -26,6 +26,28 @@ const SAVED = "video-room-effects";
 /** Half the fixture's 8.5 s loop at least, so that both words and pauses are in it. */
 const LISTEN_MS = 9000;
 
+/**
+ * Ana on the pre-join screen of a fresh room (not joined yet); `boJoins()`
+ * brings Bo in beside her, joining at once.
+ */
+async function anaBeforeJoining(prefix: string) {
+  const server = await signalingUrl();
+  const room = uniqueRoom(prefix);
+  const wrap = await fixture<HTMLDivElement>(html`
+    <div
+      style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px">
+      <video-room id="ana" room=${room} name="Ana" server=${server}></video-room>
+    </div>
+  `);
+  const boJoins = () => {
+    const bo = document.createElement("video-room");
+    Object.assign(bo, { room, name: "Bo", server, autojoin: true });
+    wrap.append(bo);
+    return bo;
+  };
+  return { ana: wrap.querySelector<VideoRoom>("#ana")!, boJoins };
+}
+
 describe("<video-room> effects", () => {
   let microphones: ReturnType<typeof useFixtureMicrophone>;
   before(() => (microphones = useFixtureMicrophone()));
@@ -38,15 +60,7 @@ describe("<video-room> effects", () => {
 
   it("noise suppression, chosen before joining and turned off in the call: Bo hears the difference", async function () {
     this.timeout(90000);
-    const server = await signalingUrl();
-    const room = uniqueRoom("noise");
-    const wrap = await fixture<HTMLDivElement>(html`
-      <div
-        style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px">
-        <video-room id="ana" room=${room} name="Ana" server=${server}></video-room>
-      </div>
-    `);
-    const ana = wrap.querySelector<VideoRoom>("#ana")!;
+    const { ana, boJoins } = await anaBeforeJoining("noise");
     // Pre-join: Settings, then the switch.
     await press(ana, "Settings");
     await press(ana, "Noise suppression");
@@ -57,9 +71,7 @@ describe("<video-room> effects", () => {
     await expect(ana).to.be.accessible();
     await press(ana, "Join");
 
-    const bo = document.createElement("video-room");
-    Object.assign(bo, { room, name: "Bo", server, autojoin: true });
-    wrap.append(bo);
+    const bo = boJoins();
     const tile = await until(
       () => tileOf(bo, "Ana")?.stream?.getAudioTracks().length && tileOf(bo, "Ana"),
       "Ana's sound at Bo's",
@@ -88,15 +100,7 @@ describe("<video-room> effects", () => {
     this.timeout(120000);
     const restoreCamera = usePatternCamera();
     try {
-      const server = await signalingUrl();
-      const room = uniqueRoom("blur");
-      const wrap = await fixture<HTMLDivElement>(html`
-        <div
-          style="display: grid; grid-template-columns: 1fr 1fr; width: 1240px; --video-room-height: 520px">
-          <video-room id="ana" room=${room} name="Ana" server=${server}></video-room>
-        </div>
-      `);
-      const ana = wrap.querySelector<VideoRoom>("#ana")!;
+      const { ana, boJoins } = await anaBeforeJoining("blur");
       await press(ana, "Settings");
       await press(ana, "Blur");
       expect(button(ana, "Blur")!.getAttribute("aria-pressed")).to.equal("true");
@@ -108,9 +112,7 @@ describe("<video-room> effects", () => {
       expect(preview.sharpness, "the preview blurred").to.be.below(3);
       await press(ana, "Join");
 
-      const bo = document.createElement("video-room");
-      Object.assign(bo, { room, name: "Bo", server, autojoin: true });
-      wrap.append(bo);
+      const bo = boJoins();
       const tile = await until(
         () => tileOf(bo, "Ana")?.stream?.getVideoTracks().length && tileOf(bo, "Ana"),
         "Ana's picture at Bo's",
