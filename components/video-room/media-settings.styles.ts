@@ -51,7 +51,9 @@ export const mediaSettingsStyles = css`
     padding: 4px;
   }
   [part="settings"] .devices {
-    padding: 12px;
+    margin-top: 8px;
     overflow-y: auto;
+    /* Room for the chosen background's outline, which the scrolling box would clip. */
+    padding: 3px;
   }
 `;

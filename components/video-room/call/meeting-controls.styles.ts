@@ -66,8 +66,9 @@ export const meetingControlsStyles = css`
     background: var(--_accent);
     color: #fff;
   }
-  /* The side panels: participants, and breakout groups (whose own styles come with them). */
+  /* The side panels: participants, settings, and breakout groups (whose own styles come with them). */
   [part="participants"],
+  [part="settings"],
   [part="breakouts"] {
     flex: 0 0 min(280px, 40%);
     display: flex;
@@ -78,12 +79,14 @@ export const meetingControlsStyles = css`
     background: var(--_panel);
   }
   [part="participants"] header,
+  [part="settings"] header,
   [part="breakouts"] header {
     display: flex;
     justify-content: space-between;
     align-items: center;
   }
   [part="participants"] h2,
+  [part="settings"] h2,
   [part="breakouts"] h2 {
     margin: 0;
     font-size: 1em;
