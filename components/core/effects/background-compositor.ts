@@ -97,9 +97,6 @@ export class BackgroundCompositor {
         msg.bitmap.close();
         const bitmap = this.#out.canvas.transferToImageBitmap();
         this.#post({ type: "frame", bitmap }, [bitmap]);
-      } else if (msg.type === "background") {
-        if (this.#background !== "blur") this.#background.close();
-        this.#background = msg.background;
       }
     } catch (err) {
       this.#post({ type: "failed", message: (err as Error)?.message ?? String(err) });

@@ -121,13 +121,10 @@ export class BackgroundEffect {
     if (typeof OffscreenCanvas !== "function") {
       throw new Error("this browser has no OffscreenCanvas");
     }
-    let inPage: CompositorModule | null = null;
-    try {
-      if (options.inPage) throw new Error("asked to run on the page");
-      new Worker(new URL("background-worker.js", base), { type: "module" }).terminate();
-    } catch {
-      inPage = await import("./background-compositor.ts");
-    }
+    // A page may start a worker only from its own origin.
+    const inPage = options.inPage || base.origin !== location.origin
+      ? await import("./background-compositor.ts")
+      : null;
     let picture: ImageBitmap | null = null;
     if (background !== "blur") {
       const response = await fetch(new URL(background, document.baseURI));
@@ -154,7 +151,7 @@ export class BackgroundEffect {
       frameMs: this.#frameMs,
     } as BackgroundRequest & { type: "start" };
     const transfer: Transferable[] = [];
-    // Copied, not transferred: each worker gets its own, and closes it when it changes.
+    // Copied, not transferred: each worker gets its own (on the page it is shared, and kept).
     if (this.#picture) start.background = this.#picture;
     let made: MediaStreamTrack;
     let stop: () => void;

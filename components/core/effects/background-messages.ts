@@ -13,8 +13,7 @@ export type BackgroundRequest =
     writable?: WritableStream<VideoFrame>;
   }
   /** The canvas path: one camera frame to process (answered with `frame`). */
-  | { type: "frame"; bitmap: ImageBitmap }
-  | { type: "background"; background: "blur" | ImageBitmap };
+  | { type: "frame"; bitmap: ImageBitmap };
 
 export type BackgroundReport =
   | { type: "ready" }

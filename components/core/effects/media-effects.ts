@@ -40,17 +40,15 @@ function loadBackground(value: string): Promise<BackgroundEffect> {
  * The browser's own noise suppression on a microphone: off under RNNoise (two suppressors
  * in a row only thin the voice), on again when RNNoise is (that is what "off" means).
  */
-const browserOff = new WeakSet<MediaStreamTrack>();
-const asked = new WeakMap<MediaStreamTrack, Promise<void>>();
+const asked = new WeakMap<MediaStreamTrack, { on: boolean; done: Promise<void> }>();
 function browserSuppression(microphone: MediaStreamTrack | undefined, on: boolean): Promise<void> {
-  if (!microphone || on !== browserOff.has(microphone)) {
-    return (microphone && asked.get(microphone)) ?? Promise.resolve();
-  }
-  if (on) browserOff.delete(microphone);
-  else browserOff.add(microphone);
+  if (!microphone) return Promise.resolve();
+  // Never asked: the browser's is on (the capture asked for it).
+  const last = asked.get(microphone) ?? { on: true, done: Promise.resolve() };
+  if (last.on === on) return last.done;
   const wanted = { echoCancellation: true, autoGainControl: true, noiseSuppression: on };
   const done = (microphone.applyConstraints?.(wanted) ?? Promise.resolve()).catch(() => {});
-  asked.set(microphone, done);
+  asked.set(microphone, { on, done });
   return done;
 }
 
@@ -114,7 +112,10 @@ export async function applyEffects(media: LocalMedia): Promise<void> {
     const filter = await effectsFilter(
       choice,
       () =>
-        stop("Cannot keep the background effect up: this device is too slow, so it was turned off"),
+        stop(
+          "Cannot keep the background effect up: this device is too slow, so it was turned off",
+          "effect-stopped",
+        ),
       (why) => stop(`Cannot apply the background effect: ${why}`),
     );
     if (media.effects !== key) return;

@@ -79,11 +79,6 @@ export class NoiseSuppression {
     this.#graphs.delete(track);
   }
 
-  /** Whether the graph runs (false while the page waits for the visitor's first touch). */
-  get running(): boolean {
-    return this.#context.state === "running";
-  }
-
   /**
    * The delay the graph adds, in seconds: 10 ms gathering RNNoise's frames,
    * 10 ms of RNNoise's own overlap, and the context's buffering.

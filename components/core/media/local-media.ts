@@ -68,7 +68,6 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** Each device's own track, under what is shown and sent when an effect is on. */
   readonly #raw = new Map<"audio" | "video", MediaStreamTrack>();
   #filter: TrackFilter | null = null;
-  #effectsTurn = 0;
   /** Bumped by stop(): a capture that resolves afterwards is released, not used. */
   #generation = 0;
   /**
