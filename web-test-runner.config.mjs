@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import chromiumArgs from "./tests/shared/chromium-args.json" with { type: "json" };
 import firefoxPrefs from "./tests/shared/firefox-prefs.json" with { type: "json" };
+import EFFECT_ASSETS from "./scripts/effect-files.json" with { type: "json" };
 
 /**
  * The Deno executable itself, not node_modules/.bin/deno: that is a Node
@@ -199,7 +200,7 @@ function effectAssetsPlugin() {
     async serve(context) {
       const dir = "/components/core/effects/";
       const name = context.path.startsWith(dir) ? context.path.slice(dir.length) : "";
-      if (/^[a-z-]+-(worklet|worker)\.js$/.test(name)) {
+      if (name.endsWith(".js") && EFFECT_ASSETS.modules.includes(name.slice(0, -3))) {
         const { build } = await import("esbuild");
         const out = await build({
           entryPoints: [`.${dir}${name.replace(/\.js$/, ".ts")}`],
@@ -210,17 +211,16 @@ function effectAssetsPlugin() {
         return { body: out.outputFiles[0].text, type: "js" };
       }
       // As scripts/build.ts copies them beside the chunks.
-      const files = {
-        "rnnoise.wasm": "node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm",
-        "tflite-simd.wasm": "vendor/selfie-segmentation/tflite-simd.wasm",
-        "selfie_segmentation_landscape.tflite":
-          "vendor/selfie-segmentation/selfie_segmentation_landscape.tflite",
-      };
-      if (files[name]) {
+      const file = EFFECT_ASSETS.files[name];
+      if (file) {
         const { readFile } = await import("node:fs/promises");
         return {
-          body: await readFile(files[name]),
-          type: name.endsWith(".wasm") ? "application/wasm" : "application/octet-stream",
+          body: await readFile(file),
+          type: name.endsWith(".wasm")
+            ? "application/wasm"
+            : name.endsWith(".jpg")
+            ? "image/jpeg"
+            : "application/octet-stream",
         };
       }
       if (context.path === "/__fixtures/speech-noise.wav") {

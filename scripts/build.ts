@@ -9,6 +9,7 @@
  */
 import * as esbuild from "esbuild";
 import { buildBundle } from "./build-bundle.ts";
+import EFFECTS from "./effect-files.json" with { type: "json" };
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -56,22 +57,14 @@ const common: esbuild.BuildOptions = {
 /**
  * What the effects chunk loads by URL from its own folder rather than imports: the audio
  * worklet and the background's worker (modules of their own, built alone), RNNoise's wasm, the
- * segmentation's wasm and model, beside the bundle's chunks and the modules' chunks alike, so
- * the effects never come from another host.
+ * segmentation's wasm and model, the pictures (scripts/effect-files.json, which the component
+ * tests' server reads too), beside the bundle's chunks and the modules' chunks alike, so the
+ * effects never come from another host.
  */
-const EFFECT_FILES = {
-  "rnnoise.wasm": "node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm",
-  "tflite-simd.wasm": "vendor/selfie-segmentation/tflite-simd.wasm",
-  "selfie_segmentation_landscape.tflite":
-    "vendor/selfie-segmentation/selfie_segmentation_landscape.tflite",
-  // The background pictures offered in the settings (components/core/effects/pictures.ts).
-  "background-1.jpg": "components/core/effects/background-1.jpg",
-  "background-2.jpg": "components/core/effects/background-2.jpg",
-} as const;
 
 function effectAssets(): Promise<unknown>[] {
   return ["dist/chunks", "dist/modules/chunks"].flatMap((dir) => [
-    ...["noise-suppression-worklet", "background-worker"].map((name) =>
+    ...EFFECTS.modules.map((name) =>
       esbuild.build({
         ...common,
         plugins: [],
@@ -81,7 +74,7 @@ function effectAssets(): Promise<unknown>[] {
     ),
     Deno.mkdir(`${root}${dir}`, { recursive: true }).then(() =>
       Promise.all(
-        Object.entries(EFFECT_FILES).map(([name, from]) =>
+        Object.entries(EFFECTS.files).map(([name, from]) =>
           Deno.copyFile(`${root}${from}`, `${root}${dir}/${name}`)
         ),
       )
