@@ -65,6 +65,22 @@ Deno.test("the meeting by hand: speaker view, pins, hands, reactions, people, Pi
       assert.equal(await shownFeatured(ana.page), "Cleo");
     });
 
+    await t.step("the stage holds still while a tile's menu is open", async () => {
+      // Ana opens Bo's menu in the filmstrip; Bo speaks long enough to take the stage.
+      await press(ana.page, "More actions for Bo");
+      await micOn(bo, true);
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(await shownFeatured(ana.page), "Cleo");
+      // The menu is still open, on Bo's tile.
+      await ana.page.locator('::-p-aria([name="Pin"][role="menuitem"])').setTimeout(1000).wait();
+      // Closed: the stage catches up with who speaks.
+      await ana.page.keyboard.press("Escape");
+      await until(async () => (await shownFeatured(ana.page)) === "Bo", "Bo featured", 10000);
+      await micOn(bo, false);
+      await micOn(cleo, true);
+      await until(async () => (await shownFeatured(ana.page)) === "Cleo", "Cleo again", 10000);
+    });
+
     await t.step("a pin overrides the speaker; a screen share overrides both", async () => {
       await micOn(cleo, true);
       await choose(ana.page, "More actions for Bo", "Pin");

@@ -682,8 +682,10 @@ Deno.test("simulcast: the featured tile gets the large layer, the filmstrip the 
     for (const name of ["Bo", "Cy"]) await crowd.arrive(invite(server.origin, room, name), name);
     await until(async () => (await playing(ana.page)).length === 2, "Ana sees both", 30000);
     // Ana, by hand: the speaker view, Bo pinned to the stage.
-    await choose(ana.page, "More options", "Speaker view");
+    // Pinned in the grid first: in the speaker view the stage changes hands as the fake
+    // microphones beep, and a tile moving under the pointer takes the click meant for another.
     await choose(ana.page, "More actions for Bo", "Pin");
+    await choose(ana.page, "More options", "Speaker view");
     await featured(ana.page, "Bo");
     const large = await until(
       async () => {
@@ -737,8 +739,10 @@ Deno.test("Chromium and Firefox through Janus: everyone sees everyone; Firefox's
     }
     // Firefox sends simulcast too: Ana features Bo, Cy sits in the filmstrip (both Firefox).
     const [ana, bo, cy] = people;
-    await choose(ana.page, "More options", "Speaker view");
+    // Pinned in the grid first: in the speaker view the stage changes hands as the fake
+    // microphones beep, and a tile moving under the pointer takes the click meant for another.
     await choose(ana.page, "More actions for Bo", "Pin");
+    await choose(ana.page, "More options", "Speaker view");
     await featured(ana.page, "Bo");
     const widths = await until(
       async () => {
@@ -750,8 +754,10 @@ Deno.test("Chromium and Firefox through Janus: everyone sees everyone; Firefox's
     );
     console.log(`from Firefox: featured ${widths.Bo} px wide, filmstrip ${widths.Cy} px`);
     // Firefox receives the layers too: Cy features Ana (Chromium), Bo in the filmstrip.
-    await choose(cy.page, "More options", "Speaker view");
+    // Pinned in the grid first: in the speaker view the stage changes hands as the fake
+    // microphones beep, and a tile moving under the pointer takes the click meant for another.
     await choose(cy.page, "More actions for Ana", "Pin");
+    await choose(cy.page, "More options", "Speaker view");
     await until(
       async () => {
         const w = await tileWidths(cy.page);
@@ -1006,8 +1012,10 @@ Deno.test("a blurred background through Janus: both simulcast layers carry it", 
     await choose(bo.page, "More options", "Settings");
     await press(bo.page, "Blur");
     // Ana features Bo (the large layer); Cy sees him in the grid's small one.
-    await choose(ana.page, "More options", "Speaker view");
+    // Pinned in the grid first: in the speaker view the stage changes hands as the fake
+    // microphones beep, and a tile moving under the pointer takes the click meant for another.
     await choose(ana.page, "More actions for Bo", "Pin");
+    await choose(ana.page, "More options", "Speaker view");
     await featured(ana.page, "Bo");
     const cy = crowd.peers[2];
     let last = {};

@@ -111,6 +111,11 @@ export class CallScreen implements ReactiveController {
   #settingsOpen = false;
   #settings: typeof import("../media-settings-view.ts") | null = null;
   #menu: string | null = null;
+  /**
+   * The speaker on stage when a menu opened: the stage holds still while one is open, so the
+   * tile being chosen from (or aimed at) does not move away under the pointer.
+   */
+  #heldSpeaker: string | null = null;
   #confirm: Confirming | null = null;
   #chatNotice: ChatEntry | null = null;
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -278,7 +283,7 @@ export class CallScreen implements ReactiveController {
     return layoutTiles(this.session.participants, {
       mode: this.#mode(),
       pinned: this.#pinned,
-      speaker: this.session.stageSpeaker,
+      speaker: this.#menu === null ? this.session.stageSpeaker : this.#heldSpeaker,
       page: this.#page,
       shape: this.#shape(),
     });
@@ -286,6 +291,7 @@ export class CallScreen implements ReactiveController {
 
   #onMenu = (id: string | null, refocus = true) => {
     const closing = this.#menu;
+    if (closing === null) this.#heldSpeaker = this.session.stageSpeaker;
     this.#set(() => (this.#menu = id));
     if (id === "more") void loadPictureInPicture(); // ready before a click asks for it
     void this.host.updateComplete.then(() => {
