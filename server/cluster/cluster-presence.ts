@@ -5,7 +5,7 @@
  * Removing a seat is a room rule, so the seats whose grace ended, and those
  * that left while Redis was away, are handed back to the registry to remove.
  */
-import type { RedisClient } from "./redis-connection.ts";
+import { RECONNECT_MAX_MS, type RedisClient } from "./redis-connection.ts";
 import { CloseCode, type PeerInfo } from "../../protocol/messages.ts";
 import type { Logger } from "../observe/logger.ts";
 import { randomId } from "../rooms/random-id.ts";
@@ -196,9 +196,10 @@ export class ClusterPresence {
         await this.sync();
         return;
       }
-      // Judge others only once they had a full TTL to beat since we came up
-      // (after a Redis restart, everyone's heartbeat key is missing at first).
-      const judge = Date.now() - this.#readySince >= this.#o.ttlMs;
+      // Judge others only once they had a full TTL to beat since we came up: after a Redis
+      // restart everyone's heartbeat key is missing at first, and another instance may find
+      // Redis back up to one reconnect delay later than this one did.
+      const judge = Date.now() - this.#readySince >= this.#o.ttlMs + RECONNECT_MAX_MS;
       const [dead, ended] = await runner.run("sweep", [
         String(this.#o.resumeGraceMs),
         judge ? "1" : "0",

@@ -1,6 +1,9 @@
 /** The one way this server connects to Redis, and the client type the cluster parts share. */
 import { createClient } from "@redis/client";
 
+/** The longest wait between attempts to reach Redis again. */
+export const RECONNECT_MAX_MS = 1000;
+
 export function createRedisClient(url: string, timeoutMs: number) {
   return createClient({
     url,
@@ -8,7 +11,7 @@ export function createRedisClient(url: string, timeoutMs: number) {
     disableOfflineQueue: true,
     socket: {
       connectTimeout: timeoutMs,
-      reconnectStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1000),
+      reconnectStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, RECONNECT_MAX_MS),
     },
   });
 }
