@@ -40,7 +40,8 @@ export { resolveServerUrl } from "./room-setup.ts";
  * @attr noise-suppression - Removes background noise from the microphone
  * (RNNoise, in this browser) before it is sent.
  * @attr background - `none`, `blur`, or an image's URL to show behind the
- * person instead of their room.
+ * person instead of their room. An effect that fails, or that this device
+ * cannot keep up, turns its property off (`room-error` says why).
  *
  * @fires room-joined - Joined the room; `detail: {id, room}`.
  * @fires room-left - Left the room; `detail: {room}`.
@@ -526,7 +527,7 @@ export class VideoRoom extends LitElement {
       const effects = (this.noiseSuppression ? "1" : "0") + this.background;
       if (media.effects !== effects) {
         media.effects = effects;
-        void import("../core/effects/media-effects.ts").then((m) => m.applyEffects(media));
+        void import("../core/effects/media-effects.ts").then((m) => m.applyEffects(media, this));
       }
     }
     // One call screen per session, from when the call starts.

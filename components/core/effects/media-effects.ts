@@ -11,8 +11,14 @@ import { NoiseSuppression } from "./noise-suppression.ts";
 let noise: Promise<NoiseSuppression> | undefined;
 /** The background last asked for, and its effect (a picture is decoded once). */
 let background: { value: string; effect: Promise<BackgroundEffect> } | undefined;
-/** Per media: the choice whose background this device could not keep up (off until chosen anew). */
-const tooSlow = new WeakMap<LocalMedia, string>();
+/**
+ * Who shows the choice (the element's properties, which its Settings show):
+ * told when an effect is turned off for them, so choosing it again retries.
+ */
+export interface EffectsHost {
+  noiseSuppression: boolean;
+  background: string;
+}
 
 /** Loaded once per page; a failed load is tried again next time. */
 function loadNoiseSuppression(): Promise<NoiseSuppression> {
@@ -95,28 +101,36 @@ export async function effectsFilter(
  * Applies `media.effects` to the media, live. If what it needs cannot be
  * loaded, the media goes on as captured and an `effect-failed` error says
  * why; a newer choice made meanwhile wins. A background this device cannot
- * keep up is turned off, with a note, until someone chooses one anew.
+ * keep up is turned off with an `effect-stopped` error. What is turned off
+ * is off in the choice too (`media.effects`, and `host`'s properties), so
+ * choosing it again tries again.
  */
-export async function applyEffects(media: LocalMedia): Promise<void> {
+export async function applyEffects(media: LocalMedia, host?: EffectsHost): Promise<void> {
   const key = media.effects;
-  if (tooSlow.get(media) !== key) tooSlow.delete(media);
   const choice = parseEffects(key);
-  if (tooSlow.has(media)) choice.background = "none";
-  const stop = (message: string, code: "effect-failed" | "effect-stopped" = "effect-failed") => {
-    if (media.effects !== key || tooSlow.has(media)) return;
-    tooSlow.set(media, key);
+  /** Turns off what failed (`keep` is what still works), says why, and applies the rest. */
+  const stop = (
+    keep: EffectChoice,
+    message: string,
+    code: "effect-failed" | "effect-stopped" = "effect-failed",
+  ) => {
+    if (media.effects !== key) return; // a newer choice, or already stopped
+    media.effects = (keep.noise ? "1" : "0") + keep.background;
+    if (host) [host.noiseSuppression, host.background] = [keep.noise, keep.background];
     media.report({ code, message });
-    void applyEffects(media);
+    void applyEffects(media, host);
   };
+  const noBackground = { ...choice, background: "none" };
   try {
     const filter = await effectsFilter(
       choice,
       () =>
         stop(
+          noBackground,
           "Cannot keep the background effect up: this device is too slow, so it was turned off",
           "effect-stopped",
         ),
-      (why) => stop(`Cannot apply the background effect: ${why}`),
+      (why) => stop(noBackground, `Cannot apply the background effect: ${why}`),
     );
     if (media.effects !== key) return;
     media.refilter(filter);
@@ -124,10 +138,8 @@ export async function applyEffects(media: LocalMedia): Promise<void> {
   } catch (err) {
     const why = (err as Error)?.message ?? String(err);
     // A background that cannot be had goes; noise suppression, if asked for, still comes.
-    if (choice.background !== "none") return stop(`Cannot apply the background effect: ${why}`);
-    if (media.effects !== key) return;
-    media.refilter(null);
-    await browserSuppression(media.track("audio"), true);
-    media.report({ code: "effect-failed", message: `Cannot apply the effect: ${why}` });
+    if (choice.background !== "none") {
+      stop(noBackground, `Cannot apply the background effect: ${why}`);
+    } else stop({ noise: false, background: "none" }, `Cannot apply the effect: ${why}`);
   }
 }

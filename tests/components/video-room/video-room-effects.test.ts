@@ -6,7 +6,9 @@
  * hears the noise between her words far lower; she turns it off in the call's
  * settings, live, and Bo hears the noise again. Her camera films a
  * whiteboard (no person: all of it is background): she blurs it before
- * joining and Bo sees it blurred, then a picture, then her room again.
+ * joining and Bo sees it blurred, then a picture, then her room again. On a
+ * device too slow for it (a frame budget far too small), the background goes
+ * off with a note, Settings shows None, and Blur tries again.
  */
 import { expect, fixture, html } from "@open-wc/testing";
 import "../../../components/video-room/video-room.ts";
@@ -19,6 +21,7 @@ import {
   useFixtureMicrophone,
 } from "../core/effects/audio-levels.ts";
 import { look, stopCameras, usePatternCamera } from "../core/effects/video-frames.ts";
+import { BackgroundEffect } from "../../../components/core/effects/background-effect.ts";
 import { button, choose, press, root, tileOf } from "./room-by-hand.ts";
 
 const SAVED = "video-room-effects";
@@ -142,6 +145,38 @@ describe("<video-room> effects", () => {
       expect(r - b, "the picture's warm colours").to.be.above(60);
       expect(picture.fps).to.be.at.least(15);
     } finally {
+      restoreCamera();
+      stopCameras();
+    }
+  });
+
+  it("a background this device cannot keep up: turned off, said, shown as None; Blur tries again", async function () {
+    this.timeout(60000);
+    const restoreCamera = usePatternCamera();
+    // A device far too slow: every frame over a budget of a hundredth of a millisecond.
+    const load = BackgroundEffect.load;
+    BackgroundEffect.load = (background, base, options = {}) =>
+      load.call(BackgroundEffect, background, base, { ...options, frameMs: 0.01 });
+    try {
+      const { ana } = await anaBeforeJoining("slow");
+      await press(ana, "Settings");
+      await press(ana, "Blur");
+      const banner = () => root(ana).querySelector('[part~="banner"]')?.textContent ?? "";
+      await until(() => /too slow, so it was turned off/.test(banner()), "the note", 20000);
+      const pressed = (name: string) => button(ana, name)!.getAttribute("aria-pressed");
+      await until(() => pressed("None") === "true", "None chosen in Settings");
+      expect(pressed("Blur")).to.equal("false");
+      expect(ana.background).to.equal("none");
+      const plain = await look(ana.localStream!, 1000);
+      expect(plain.sharpness, "her whiteboard, sharp in the preview").to.be.above(8);
+      // She chooses Blur again: it is tried again.
+      const camera = ana.localStream!.getVideoTracks()[0];
+      await press(ana, "Blur");
+      await until(() => ana.localStream!.getVideoTracks()[0] !== camera, "the blurred track");
+      const again = await look(ana.localStream!, 1000);
+      expect(again.sharpness, "blurred again").to.be.below(3);
+    } finally {
+      BackgroundEffect.load = load;
       restoreCamera();
       stopCameras();
     }

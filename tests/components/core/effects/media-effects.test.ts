@@ -5,12 +5,16 @@
  * runs under it with the browser's suppression off, and "off" gives back the
  * device's track with the browser's suppression on; a newer choice wins over
  * one still loading; a picture that cannot be had is an `effect-failed` error
- * while noise suppression still comes.
+ * while noise suppression still comes; a background this device cannot keep
+ * up (a frame budget far too small) goes off, saying so, until chosen again.
  */
 import { expect } from "@open-wc/testing";
 import { LocalMedia } from "../../../../components/core/media/local-media.ts";
 import { applyEffects } from "../../../../components/core/effects/media-effects.ts";
+import { BackgroundEffect } from "../../../../components/core/effects/background-effect.ts";
 import type { RoomErrorDetail } from "../../../../components/core/room-error.ts";
+import { until } from "../../test-helpers.ts";
+import { stopCameras, usePatternCamera } from "./video-frames.ts";
 
 describe("applyEffects", () => {
   let media: LocalMedia;
@@ -59,5 +63,50 @@ describe("applyEffects", () => {
     expect(media.stream.getAudioTracks()[0], "noise suppression on").to.not.equal(
       media.track("audio"),
     );
+    expect(media.effects, "the picture off in the choice, noise suppression kept").to.equal(
+      "1none",
+    );
+  });
+
+  it("a background this device cannot keep up: effect-stopped, the camera as it is, and on again when chosen anew", async function () {
+    this.timeout(60000);
+    const restoreCamera = usePatternCamera();
+    // A device far too slow: every frame over a budget of a hundredth of a millisecond.
+    const load = BackgroundEffect.load;
+    BackgroundEffect.load = (background, base, options = {}) =>
+      load.call(BackgroundEffect, background, base, { ...options, frameMs: 0.01 });
+    const video = document.createElement("video");
+    try {
+      media = new LocalMedia();
+      await media.start({ audio: false, video: true });
+      const camera = media.track("video")!;
+      const sent = () => media.stream.getVideoTracks()[0];
+      const errors: RoomErrorDetail[] = [];
+      media.on("error", (e) => errors.push(e));
+      media.effects = "0blur";
+      await applyEffects(media);
+      const blurred = sent();
+      expect(blurred, "the blurred track sent").to.not.equal(camera);
+      // Played, as a tile plays it, so frames flow through the effect.
+      Object.assign(video, { muted: true, srcObject: new MediaStream([blurred]) });
+      await video.play();
+      await until(() => errors.length > 0, "effect-stopped", 20000);
+      expect(errors.map((e) => e.code)).to.deep.equal(["effect-stopped"]);
+      expect(errors[0].message).to.match(/^Cannot keep the background effect up: /);
+      await until(() => sent() === camera, "the camera sent as it is");
+      expect(media.effects, "off in the choice").to.equal("0none");
+      // Chosen again: it tries again.
+      media.effects = "0blur";
+      await applyEffects(media);
+      expect(sent(), "blurred again").to.not.equal(camera);
+      expect(errors, "nothing more said").to.have.length(1);
+      media.effects = "0none";
+      await applyEffects(media); // lets the slow effect go before the budget is put back
+    } finally {
+      BackgroundEffect.load = load;
+      video.srcObject = null;
+      restoreCamera();
+      stopCameras();
+    }
   });
 });
