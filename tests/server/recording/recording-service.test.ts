@@ -14,6 +14,8 @@ import { until } from "../../shared/until.ts";
 
 const ID = "20261205040049-cee581918bf9";
 const seat = { id: "s1", room: "team", name: "Ana Ñ" } as Seat;
+// A recording is marked busy before its first stretch's folder is made, as the SFU service does:
+// the sweep a new service starts with makes the files of a folder nobody records into.
 
 async function setUp(maxBytes = 1024 * 1024, retentionHours = 24) {
   const dir = await Deno.makeTempDir({ prefix: "vr-recording-service-" });
@@ -54,8 +56,8 @@ Deno.test("each stretch gets a file name in the recording's folder and a note of
 Deno.test("past RECORDINGS_MAX_BYTES the recording is stopped and the hosts told why", async () => {
   const { dir, news, metrics, service } = await setUp(1024 * 1024);
   try {
-    const base = await service.segment(ID, seat);
     service.busy(ID, "team");
+    const base = await service.segment(ID, seat);
     await Deno.writeFile(`${base}-video-1.mjr`, new Uint8Array(1024 * 1024 + 1));
     await until(() => news.length > 0, "the hosts told", 2000);
     assert.deepEqual(news[0], {
@@ -73,8 +75,8 @@ Deno.test("past RECORDINGS_MAX_BYTES the recording is stopped and the hosts told
 Deno.test("nothing recorded: the hosts hear so once ours are done; a second try finds it made", async () => {
   const { dir, news, metrics, service } = await setUp();
   try {
-    await service.segment(ID, seat);
     service.busy(ID, "team");
+    await service.segment(ID, seat);
     service.idle(ID, "team");
     await until(() => news.length > 0, "the hosts told", 2000);
     assert.deepEqual(news[0].news, {
@@ -94,9 +96,9 @@ Deno.test("nothing recorded: the hosts hear so once ours are done; a second try 
 Deno.test("in a cluster, another instance still recording makes the files, not us", async () => {
   const { dir, news, service } = await setUp();
   try {
+    service.busy(ID, "team");
     await service.segment(ID, seat);
     await Deno.writeTextFile(`${dir}/${ID}/.live-otherone`, "");
-    service.busy(ID, "team");
     service.idle(ID, "team");
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(news.length, 0);
