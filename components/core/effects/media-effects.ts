@@ -63,7 +63,23 @@ export function parseEffects(key: string): EffectChoice {
   return { noise: key[0] === "1", background: key.slice(1) || "none" };
 }
 
-/** The filter for a choice, once what it needs is loaded (rejects when it cannot be). */
+/** What could not be loaded (so that only that effect goes), and why. */
+class EffectLoadError extends Error {
+  constructor(readonly effect: "noise" | "background", cause: unknown) {
+    super((cause as Error)?.message ?? String(cause));
+  }
+}
+
+function loading<T>(effect: EffectLoadError["effect"], load: Promise<T>): Promise<T> {
+  return load.catch((err) => {
+    throw new EffectLoadError(effect, err);
+  });
+}
+
+/**
+ * The filter for a choice, once what it needs is loaded (rejects with an
+ * EffectLoadError when it cannot be).
+ */
 export async function effectsFilter(
   choice: EffectChoice,
   onTooSlow: () => void = () => {},
@@ -72,8 +88,8 @@ export async function effectsFilter(
   const wantsBackground = choice.background !== "none";
   if (!choice.noise && !wantsBackground) return null;
   const [ns, bg] = await Promise.all([
-    choice.noise ? loadNoiseSuppression() : null,
-    wantsBackground ? loadBackground(choice.background) : null,
+    choice.noise ? loading("noise", loadNoiseSuppression()) : null,
+    wantsBackground ? loading("background", loadBackground(choice.background)) : null,
   ]);
   if (bg) {
     bg.onTooSlow = onTooSlow;
@@ -98,9 +114,9 @@ export async function effectsFilter(
 }
 
 /**
- * Applies `media.effects` to the media, live. If what it needs cannot be
- * loaded, the media goes on as captured and an `effect-failed` error says
- * why; a newer choice made meanwhile wins. A background this device cannot
+ * Applies `media.effects` to the media, live. An effect that cannot be
+ * loaded goes (the other, if asked for, still comes) and an `effect-failed`
+ * error says why; a newer choice made meanwhile wins. A background this device cannot
  * keep up is turned off with an `effect-stopped` error. What is turned off
  * is off in the choice too (`media.effects`, and `host`'s properties), so
  * choosing it again tries again.
@@ -115,10 +131,11 @@ export async function applyEffects(media: LocalMedia, host?: EffectsHost): Promi
     code: "effect-failed" | "effect-stopped" = "effect-failed",
   ) => {
     if (media.effects !== key) return; // a newer choice, or already stopped
-    media.effects = (keep.noise ? "1" : "0") + keep.background;
+    const next = (keep.noise ? "1" : "0") + keep.background;
+    media.effects = next;
     if (host) [host.noiseSuppression, host.background] = [keep.noise, keep.background];
     media.report({ code, message });
-    void applyEffects(media, host);
+    if (next !== key) void applyEffects(media, host); // else nothing is left to turn off
   };
   const noBackground = { ...choice, background: "none" };
   try {
@@ -137,8 +154,11 @@ export async function applyEffects(media: LocalMedia, host?: EffectsHost): Promi
     await browserSuppression(media.track("audio"), !choice.noise);
   } catch (err) {
     const why = (err as Error)?.message ?? String(err);
-    // A background that cannot be had goes; noise suppression, if asked for, still comes.
-    if (choice.background !== "none") {
+    // What cannot be had goes; the other, if asked for, still comes.
+    const failed = err instanceof EffectLoadError ? err.effect : null;
+    if (failed === "noise") {
+      stop({ ...choice, noise: false }, `Cannot apply noise suppression: ${why}`);
+    } else if (failed === "background") {
       stop(noBackground, `Cannot apply the background effect: ${why}`);
     } else stop({ noise: false, background: "none" }, `Cannot apply the effect: ${why}`);
   }
