@@ -112,8 +112,8 @@ export class CallScreen implements ReactiveController {
   #settings: typeof import("../media-settings-view.ts") | null = null;
   #menu: string | null = null;
   /**
-   * The speaker on stage when a menu opened: the stage holds still while one is open, so the
-   * tile being chosen from (or aimed at) does not move away under the pointer.
+   * The speaker on stage when a menu opened: the stage holds still while a tile's menu is
+   * open, so the tile being chosen from does not move away under the pointer.
    */
   #heldSpeaker: string | null = null;
   #confirm: Confirming | null = null;
@@ -280,10 +280,13 @@ export class CallScreen implements ReactiveController {
   }
 
   #layout(): TileLayout<Participant> {
-    return layoutTiles(this.session.participants, {
+    const participants = this.session.participants;
+    // A tile's menu is open (its id is the person's): the stage holds, while they are here.
+    const hold = participants.some((p) => p.id === this.#menu);
+    return layoutTiles(participants, {
       mode: this.#mode(),
       pinned: this.#pinned,
-      speaker: this.#menu === null ? this.session.stageSpeaker : this.#heldSpeaker,
+      speaker: hold ? this.#heldSpeaker : this.session.stageSpeaker,
       page: this.#page,
       shape: this.#shape(),
     });
