@@ -6,7 +6,7 @@ import "../../../components/video-room/video-room.ts";
 import type { VideoRoom } from "../../../components/video-room/video-room.ts";
 import type { PeerTile } from "../../../components/peer-tile/peer-tile.ts";
 import { signalingUrl, uniqueRoom, until } from "../test-helpers.ts";
-import { press, root } from "./room-by-hand.ts";
+import { choose, press, root } from "./room-by-hand.ts";
 import { DEFAULT_STRINGS } from "../../../components/internal/strings.ts";
 import { MEETING_STRINGS } from "../../../components/internal/meeting-strings.ts";
 import { HOST_STRINGS } from "../../../components/internal/host-strings.ts";
@@ -104,7 +104,7 @@ describe("<video-room> languages", () => {
   });
 
   for (const lang of ["en", "ar"] as const) {
-    it(`${lang}: axe-clean in every state: pre-join, call, host menu, lobby on both sides, participants, chat`, async () => {
+    it(`${lang}: axe-clean in every state: pre-join, settings, call, host menu, lobby on both sides, participants, chat`, async () => {
       const text: Record<string, unknown> = {
         ...DEFAULT_STRINGS,
         ...MEETING_STRINGS,
@@ -125,6 +125,11 @@ describe("<video-room> languages", () => {
       const ana = wrap.querySelector("video-room")!;
       await until(() => title(ana) === say("joinTitle"), "the pre-join screen");
       await expect(ana).to.be.accessible();
+      // The media settings before joining: devices, noise suppression, backgrounds.
+      await press(ana, say("settings"));
+      await until(() => root(ana).querySelector("#devices [role=group]"), "the media settings");
+      await expect(ana).to.be.accessible();
+      await press(ana, say("settings"));
 
       const name = root(ana).querySelector("input")!;
       name.value = "Ana";
@@ -132,6 +137,12 @@ describe("<video-room> languages", () => {
       await press(ana, say("join"));
       await until(() => ana.state === "joined", "Ana in the call, hosting");
       await expect(ana).to.be.accessible();
+      // And in the call: More → Settings, a side panel.
+      await choose(ana, say("more"), say("settings"));
+      const settings = await until(() => root(ana).querySelector('[part="settings"]'), "settings");
+      await until(() => settings.querySelector("[role=group]"), "its choices");
+      await expect(ana).to.be.accessible();
+      settings.querySelector<HTMLButtonElement>("button.close")!.click();
       await press(ana, say("hostMenu"));
       await until(() => root(ana).querySelector("[role=menu]"), "the host menu");
       await expect(ana).to.be.accessible();
