@@ -32,10 +32,13 @@ Deno.test("the meeting by hand: speaker view, pins, hands, reactions, people, Pi
   };
   const tileAt = async (peer: Peer, label: string) =>
     (await shownTiles(peer.page)).find((x) => x.label === label);
+  const micState = (peer: Peer) =>
+    button(peer.page, "Microphone").map((b) => b.getAttribute("aria-pressed")).wait();
   const micOn = async (peer: Peer, on: boolean) => {
-    const pressed = await button(peer.page, "Microphone").map((b) => b.getAttribute("aria-pressed"))
-      .wait();
-    if ((pressed === "true") !== on) await press(peer.page, "Microphone");
+    if (((await micState(peer)) === "true") === on) return;
+    await press(peer.page, "Microphone");
+    // The click took: a lost one would leave a microphone on and steal the stage later.
+    await until(async () => ((await micState(peer)) === "true") === on, "the microphone switched");
   };
 
   try {
