@@ -20,8 +20,12 @@ import {
   levels,
   useFixtureMicrophone,
 } from "../core/effects/audio-levels.ts";
-import { look, stopCameras, usePatternCamera } from "../core/effects/video-frames.ts";
-import { BackgroundEffect } from "../../../components/core/effects/background-effect.ts";
+import {
+  look,
+  stopCameras,
+  usePatternCamera,
+  useSlowDevice,
+} from "../core/effects/video-frames.ts";
 import { button, choose, press, root, tileOf } from "./room-by-hand.ts";
 
 const SAVED = "video-room-effects";
@@ -153,10 +157,7 @@ describe("<video-room> effects", () => {
   it("a background this device cannot keep up: turned off, said, shown as None; Blur tries again", async function () {
     this.timeout(60000);
     const restoreCamera = usePatternCamera();
-    // A device far too slow: every frame over a budget of a hundredth of a millisecond.
-    const load = BackgroundEffect.load;
-    BackgroundEffect.load = (background, base, options = {}) =>
-      load.call(BackgroundEffect, background, base, { ...options, frameMs: 0.01 });
+    const restoreDevice = useSlowDevice();
     try {
       const { ana } = await anaBeforeJoining("slow");
       await press(ana, "Settings");
@@ -176,7 +177,7 @@ describe("<video-room> effects", () => {
       const again = await look(ana.localStream!, 1000);
       expect(again.sharpness, "blurred again").to.be.below(3);
     } finally {
-      BackgroundEffect.load = load;
+      restoreDevice();
       restoreCamera();
       stopCameras();
     }

@@ -12,11 +12,10 @@
 import { expect } from "@open-wc/testing";
 import { LocalMedia } from "../../../../components/core/media/local-media.ts";
 import { applyEffects } from "../../../../components/core/effects/media-effects.ts";
-import { BackgroundEffect } from "../../../../components/core/effects/background-effect.ts";
 import { NoiseSuppression } from "../../../../components/core/effects/noise-suppression.ts";
 import type { RoomErrorDetail } from "../../../../components/core/room-error.ts";
 import { until } from "../../test-helpers.ts";
-import { stopCameras, usePatternCamera } from "./video-frames.ts";
+import { stopCameras, usePatternCamera, useSlowDevice } from "./video-frames.ts";
 
 describe("applyEffects", () => {
   let media: LocalMedia;
@@ -106,10 +105,7 @@ describe("applyEffects", () => {
   it("a background this device cannot keep up: effect-stopped, the camera as it is, and on again when chosen anew", async function () {
     this.timeout(60000);
     const restoreCamera = usePatternCamera();
-    // A device far too slow: every frame over a budget of a hundredth of a millisecond.
-    const load = BackgroundEffect.load;
-    BackgroundEffect.load = (background, base, options = {}) =>
-      load.call(BackgroundEffect, background, base, { ...options, frameMs: 0.01 });
+    const restoreDevice = useSlowDevice();
     const video = document.createElement("video");
     try {
       media = new LocalMedia();
@@ -138,7 +134,7 @@ describe("applyEffects", () => {
       media.effects = "0none";
       await applyEffects(media); // lets the slow effect go before the budget is put back
     } finally {
-      BackgroundEffect.load = load;
+      restoreDevice();
       video.srcObject = null;
       restoreCamera();
       stopCameras();

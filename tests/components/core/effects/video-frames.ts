@@ -2,8 +2,10 @@
  * Video for the background tests, in the page: a camera that films a sharp
  * pattern with no person in it (so the whole frame is background), and what
  * a track looks like: its sharpness (the mean difference between
- * neighbouring pixels' brightness), its mean colour, and its frame rate.
+ * neighbouring pixels' brightness), its mean colour, and its frame rate;
+ * and a device too slow for the background effect.
  */
+import { BackgroundEffect } from "../../../../components/core/effects/background-effect.ts";
 import { until } from "../../test-helpers.ts";
 
 const stops: Array<() => void> = [];
@@ -140,4 +142,17 @@ function measure(image: ImageData): Omit<Look, "fps"> {
 
 export function stopCameras(): void {
   for (const stop of stops.splice(0)) stop();
+}
+
+/**
+ * A device far too slow for the background effect: every frame is over a
+ * budget of a hundredth of a millisecond. Returns what puts the real budget back.
+ */
+export function useSlowDevice(): () => void {
+  const load = BackgroundEffect.load;
+  BackgroundEffect.load = (background, base, options = {}) =>
+    load.call(BackgroundEffect, background, base, { ...options, frameMs: 0.01 });
+  return () => {
+    BackgroundEffect.load = load;
+  };
 }
