@@ -279,14 +279,16 @@ export class CallScreen implements ReactiveController {
     return compactShape(this.#box.width, this.#box.height);
   }
 
+  /** Whether `menu` is a tile's (its id is the person's) whose person is here: the stage holds. */
+  #holds(menu: string | null): boolean {
+    return this.session.participants.some((p) => p.id === menu);
+  }
+
   #layout(): TileLayout<Participant> {
-    const participants = this.session.participants;
-    // A tile's menu is open (its id is the person's): the stage holds, while they are here.
-    const hold = participants.some((p) => p.id === this.#menu);
-    return layoutTiles(participants, {
+    return layoutTiles(this.session.participants, {
       mode: this.#mode(),
       pinned: this.#pinned,
-      speaker: hold ? this.#heldSpeaker : this.session.stageSpeaker,
+      speaker: this.#holds(this.#menu) ? this.#heldSpeaker : this.session.stageSpeaker,
       page: this.#page,
       shape: this.#shape(),
     });
@@ -294,7 +296,8 @@ export class CallScreen implements ReactiveController {
 
   #onMenu = (id: string | null, refocus = true) => {
     const closing = this.#menu;
-    if (closing === null) this.#heldSpeaker = this.session.stageSpeaker;
+    // The stage as shown now: held already (from one tile's menu to another's), or live.
+    if (!this.#holds(closing)) this.#heldSpeaker = this.session.stageSpeaker;
     this.#set(() => (this.#menu = id));
     if (id === "more") void loadPictureInPicture(); // ready before a click asks for it
     void this.host.updateComplete.then(() => {
