@@ -116,10 +116,10 @@ export async function effectsFilter(
 /**
  * Applies `media.effects` to the media, live. An effect that cannot be
  * loaded goes (the other, if asked for, still comes) and an `effect-failed`
- * error says why; a newer choice made meanwhile wins. A background this device cannot
- * keep up is turned off with an `effect-stopped` error. What is turned off
- * is off in the choice too (`media.effects`, and `host`'s properties), so
- * choosing it again tries again.
+ * error says why; a newer choice made meanwhile wins. A background this
+ * device cannot keep up is turned off with an `effect-stopped` error. What is
+ * turned off is off in the choice too (`media.effects`, and `host`'s
+ * properties), so choosing it again tries again.
  */
 export async function applyEffects(media: LocalMedia, host?: EffectsHost): Promise<void> {
   const key = media.effects;
